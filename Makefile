@@ -1,0 +1,59 @@
+# motcua: the two commands of the quick start are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The PostgreSQL the suite runs on a second time (trust auth on this kind of machine).
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/motcua
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages bench clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## make run: migrate, load the demo province (idempotent) and serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/motcua migrate --noinput
+	$(BIN)/motcua load_demo
+	@echo "motcua: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/motcua runserver $(HOST):$(PORT)
+
+## make test: lint, types, migrations check, the suite on SQLite, then on PostgreSQL
+test: install lint types migrations-check pytest-sqlite pytest-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy motcua
+
+migrations-check: install
+	MOTCUA_DATA_DIR=$$(mktemp -d) $(BIN)/motcua makemigrations --check --dry-run
+
+pytest-sqlite: install
+	MOTCUA_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider
+
+# PostgreSQL when reachable; with CI=true it is required.
+pytest-postgres: install
+	@if $(BIN)/python -m motcua.core.dbcheck "$(PG_TEST_URL)"; then \
+		MOTCUA_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "PostgreSQL at $(PG_TEST_URL) is not reachable and CI=true requires it"; exit 1; \
+	else \
+		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: the PostgreSQL run is skipped"; \
+	fi
+
+## make messages: re-extract and compile the translations (needs gettext)
+messages: install
+	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --no-obsolete && ../$(BIN)/motcua compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

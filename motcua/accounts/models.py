@@ -1,0 +1,115 @@
+"""People: accounts of officers, citizens and businesses, and officers' roles in agencies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.choices import AccountKind, Role
+
+
+class User(AbstractUser):
+    """A person who signs in: an officer, a citizen, or someone acting for a business.
+
+    Citizens are identified by their personal identification number (số định danh cá nhân,
+    12 digits, Luật Căn cước 2023); businesses by their tax code (mã số doanh nghiệp).
+    What an officer may do is not on the account but in their ``RoleAssignment`` rows.
+    """
+
+    kind = models.CharField(
+        _("account kind"),
+        max_length=20,
+        choices=AccountKind.choices,
+        default=AccountKind.CITIZEN,
+    )
+    full_name = models.CharField(_("full name"), max_length=255, blank=True)
+    personal_id = models.CharField(
+        _("personal identification number"),
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{12}$", _("A personal identification number has 12 digits.")
+            )
+        ],
+    )
+    tax_code = models.CharField(
+        _("tax code"),
+        max_length=14,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{10}(-\d{3})?$",
+                _("A tax code has 10 digits, or 10-3 for a branch."),
+            )
+        ],
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"],
+                condition=~Q(personal_id=""),
+                name="user_personal_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def active_on(self, day: dt.date) -> RoleAssignmentQuerySet:
+        return self.filter(
+            Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
+class RoleAssignment(models.Model):
+    """An officer holds ``role`` in ``agency`` from ``valid_from`` to ``valid_to``.
+
+    Roles are scoped to one agency: a specialist of Sở Tư pháp is not a specialist of Sở Xây
+    dựng. Assignments end rather than disappear, so the history of who could act stays true.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role", "valid_from"],
+                name="role_assignment_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="role_assignment_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "role"], name="role_agency_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency.identifier}"

@@ -1,0 +1,146 @@
+"""Django settings for motcua.
+
+Everything a deployment changes comes from environment variables read through the typed
+helpers of ``motcua.core.env``; the README lists them all. The defaults give the embedded
+set-up of ``make run``: SQLite in ``var/``, debug on, bound to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.env import EnvError, env_bool, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+# MOTCUA_DATA_DIR: where the SQLite file and uploaded files live (default: ./var).
+DATA_DIR = Path(env_str("MOTCUA_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
+
+# MOTCUA_DEBUG: Django's debug mode. Off in production.
+DEBUG = env_bool("MOTCUA_DEBUG", True)
+# MOTCUA_SECRET_KEY: required when MOTCUA_DEBUG is off.
+SECRET_KEY = env_str("MOTCUA_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise EnvError("MOTCUA_SECRET_KEY must be set when MOTCUA_DEBUG is off")
+    SECRET_KEY = "motcua-development-only-not-a-secret"  # noqa: S105 - debug builds only
+# MOTCUA_ALLOWED_HOSTS: comma-separated host names the site answers to.
+ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "motcua.core",
+    "motcua.agencies",
+    "motcua.accounts",
+    "motcua.workdays",
+    "motcua.procedures",
+    "motcua.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "motcua.urls"
+WSGI_APPLICATION = "motcua.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# MOTCUA_DATABASE_URL: a database URL such as postgres://user@127.0.0.1:5432/motcua.
+# Unset: SQLite at $MOTCUA_DATA_DIR/motcua.sqlite3, the embedded default.
+DATABASE_URL = env_str("MOTCUA_DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "motcua.sqlite3"),
+            "OPTIONS": {
+                # WAL and a busy timeout let the dev server and a management command share
+                # the file without "database is locked".
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+# Argon2 first: new and re-saved passwords are hashed with it (brief, non-negotiable 8).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# Vietnamese first, English second; dates dd/mm/yyyy; the province's clock.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "motcua API",
+    "VERSION": "0.1.0",
+}
+
+# MOTCUA_PROVINCE_CODE: the province letter code of QCVN 102:2016 (Đắk Lắk is H15); used to
+# pick the province agency for province-wide defaults.
+PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "H15")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
+}
