@@ -10,9 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.env import EnvError, env_bool, env_list, env_str
+
+# Lets generic Django classes be subscripted at run time (ModelAdmin[Agency]) for mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 # MOTCUA_DATA_DIR: where the SQLite file and uploaded files live (default: ./var).
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.procedures",
     "motcua.demo",
+    "motcua.portal",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +124,7 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["motcua.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

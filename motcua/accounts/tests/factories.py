@@ -14,7 +14,6 @@ from motcua.agencies.tests.factories import AgencyFactory
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postprocessing_save = True
 
     username = factory.Sequence(lambda n: f"nguoidung{n}")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
