@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -109,3 +110,29 @@ class OfficeHours(models.Model):
             f"{self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M} "
             f"({_('from')} {self.valid_from:%d/%m/%Y})"
         )
+
+    def clean(self) -> None:
+        """Sessions in order and the cut-off inside the working day, as the clock needs
+        them (:class:`motcua.workdays.clock.OfficeHours`)."""
+        times = (
+            self.morning_start,
+            self.morning_end,
+            self.afternoon_start,
+            self.afternoon_end,
+            self.cutoff,
+        )
+        if any(t is None for t in times):
+            return  # the missing field reports its own error
+        if not (
+            self.morning_start < self.morning_end <= self.afternoon_start
+            and self.afternoon_start < self.afternoon_end
+        ):
+            raise ValidationError(
+                _("The sessions must be in order: morning, then afternoon."),
+                code="sessions_unordered",
+            )
+        if not self.morning_start <= self.cutoff <= self.afternoon_end:
+            raise ValidationError(
+                {"cutoff": _("The cut-off must fall within the working day.")},
+                code="cutoff_outside_day",
+            )
