@@ -144,6 +144,15 @@ SPECTACULAR_SETTINGS = {
 # pick the province agency for province-wide defaults.
 PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "H15")
 
+# MOTCUA_APPOINTMENT_TIME: when a time limit in working days falls due on its last day:
+# "reception_time" (same time of day as the reception, default) or "end_of_session"
+# (domain spec 06 §3 rule 5, UNCONFIRMED in law; docs/decisions/0002).
+WORKDAYS_APPOINTMENT_TIME = env_str("MOTCUA_APPOINTMENT_TIME", "reception_time")
+# MOTCUA_UNCOUNTED_HOLIDAYS: comma-separated names of holidays of the `holidays` package not
+# counted as days off until their enactment is confirmed. Default: 24/11 "Ngày Văn hóa Việt
+# Nam" (NQ 80-NQ/TW; spec 06 §1). Set it empty to count every package holiday.
+WORKDAYS_UNCOUNTED_HOLIDAYS = env_list("MOTCUA_UNCOUNTED_HOLIDAYS", ["Ngày Văn hóa Việt Nam"])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
