@@ -90,13 +90,15 @@ class AppointmentTime(enum.Enum):
 class OfficeHours:
     """The two daily sessions of an office and the same-day cut-off.
 
-    Civil servants work 8 hours a day (QĐ 188/1999/QĐ-TTg); the sessions are set locally
-    (spec 06 §2). ``cutoff``: a paper dossier received after it is transferred, and a
-    same-day procedure finished, on the next working day (NĐ 61/2018 Điều 16; NĐ 23/2015
-    Điều 7).
+    Civil servants work 8 hours a day, 40 hours a week (QĐ 188/1999/QĐ-TTg; spec 06 §2).
+    The defaults, 07:00–11:30 and 13:30–17:00 (4 h 30 + 3 h 30), give those 8 hours, so a
+    limit of 8 working hours is one working day; an office with other sessions (set
+    locally) stores them as ``OfficeHours`` rows. ``cutoff``: a paper dossier received
+    after it is transferred, and a same-day procedure finished, on the next working day
+    (NĐ 61/2018 Điều 16; NĐ 23/2015 Điều 7).
     """
 
-    morning_start: time = time(7, 30)
+    morning_start: time = time(7, 0)
     morning_end: time = time(11, 30)
     afternoon_start: time = time(13, 30)
     afternoon_end: time = time(17, 0)
@@ -131,7 +133,7 @@ class OfficeHours:
 
     @property
     def day_length(self) -> timedelta:
-        """Working time of one full day (7 h 30 min with the defaults)."""
+        """Working time of one full day (8 h with the defaults, QĐ 188/1999)."""
         today = date(2000, 1, 1)
         return sum(
             (

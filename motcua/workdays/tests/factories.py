@@ -26,7 +26,8 @@ class OfficeHoursFactory(factory.django.DjangoModelFactory):
 
     agency = None
     valid_from = dt.date(2020, 1, 1)
-    morning_start = dt.time(7, 30)
+    # The defaults of motcua.workdays.clock.OfficeHours (8 h a day, QĐ 188/1999).
+    morning_start = dt.time(7, 0)
     morning_end = dt.time(11, 30)
     afternoon_start = dt.time(13, 30)
     afternoon_end = dt.time(17, 0)

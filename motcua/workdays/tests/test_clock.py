@@ -222,10 +222,10 @@ def test_add_working_days_across_the_official_schedules(cal, received, days, due
 
 def test_reception_outside_office_hours_counts_from_the_next_session(cal):
     """Spec 06 §3 rule 3: received online Sat 3/2/2024 10:00 or Fri 2/2/2024 18:00 is
-    received Mon 5/2 07:30; + 1 working day = Tue 6/2 07:30. At lunch (Mon 5/2 12:00)
-    it is received at 13:30."""
-    assert cal.add_working_days(at(2024, 2, 3, 10), 1) == at(2024, 2, 6, 7, 30)
-    assert cal.add_working_days(at(2024, 2, 2, 18), 1) == at(2024, 2, 6, 7, 30)
+    received Mon 5/2 07:00 (the default morning start); + 1 working day = Tue 6/2 07:00.
+    At lunch (Mon 5/2 12:00) it is received at 13:30."""
+    assert cal.add_working_days(at(2024, 2, 3, 10), 1) == at(2024, 2, 6, 7, 0)
+    assert cal.add_working_days(at(2024, 2, 2, 18), 1) == at(2024, 2, 6, 7, 0)
     assert cal.add_working_days(at(2024, 2, 5, 12), 1) == at(2024, 2, 6, 13, 30)
 
 
@@ -270,16 +270,21 @@ def test_naive_moments_are_refused(cal):
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        pytest.param(at(2024, 3, 4, 6), at(2024, 3, 4, 7, 30), id="before-opening"),
+        pytest.param(at(2024, 3, 4, 6), at(2024, 3, 4, 7, 0), id="before-opening"),
+        pytest.param(at(2024, 3, 4, 7, 0), at(2024, 3, 4, 7, 0), id="at-opening"),
+        pytest.param(at(2024, 3, 4, 7, 15), at(2024, 3, 4, 7, 15), id="early-morning"),
         pytest.param(at(2024, 3, 4, 10), at(2024, 3, 4, 10), id="inside-morning"),
         pytest.param(at(2024, 3, 4, 11, 30), at(2024, 3, 4, 13, 30), id="morning-end"),
         pytest.param(at(2024, 3, 4, 12), at(2024, 3, 4, 13, 30), id="lunch"),
-        pytest.param(at(2024, 3, 4, 17), at(2024, 3, 5, 7, 30), id="closing"),
-        pytest.param(at(2024, 3, 8, 18), at(2024, 3, 11, 7, 30), id="friday-evening"),
-        pytest.param(at(2024, 2, 7, 17), at(2024, 2, 15, 7, 30), id="eve-of-tet-2024"),
+        pytest.param(at(2024, 3, 4, 17), at(2024, 3, 5, 7, 0), id="closing"),
+        pytest.param(at(2024, 3, 8, 18), at(2024, 3, 11, 7, 0), id="friday-evening"),
+        pytest.param(at(2024, 2, 7, 17), at(2024, 2, 15, 7, 0), id="eve-of-tet-2024"),
     ],
 )
 def test_next_working_moment(cal, moment, expected):
+    """Default sessions 07:00–11:30 and 13:30–17:00: Mon 4/3/2024 07:15 is already inside
+    the morning session; 17:00 (Mon) and Fri 8/3 18:00 move to the next working day's
+    07:00; Wed 7/2/2024 17:00 skips Tết 8–14/2 (VPCP 8662/VPCP-KGVX) to Thu 15/2 07:00."""
     assert cal.next_working_moment(moment) == expected
 
 
@@ -292,23 +297,51 @@ def test_working_hours_skip_the_lunch_break(cal):
 
 
 def test_working_hours_skip_the_weekend(cal):
-    """Fri 1/3/2024 16:00 + 8 h: Fri 16:00–17:00 (1 h), Mon 4/3 07:30–11:30 (4 h),
-    13:30–16:30 (3 h) → Mon 16:30 (the default sessions hold 7 h 30 min a day)."""
-    assert cal.add_working_hours(at(2024, 3, 1, 16), 8) == at(2024, 3, 4, 16, 30)
+    """Fri 1/3/2024 16:00 + 8 h: Fri 16:00–17:00 (1 h), Mon 4/3 07:00–11:30 (4.5 h),
+    13:30–16:00 (2.5 h) → Mon 16:00 (1 + 4.5 + 2.5 = 8: the default sessions hold one
+    8-hour day, so 8 h from 16:00 end at 16:00 on the next working day)."""
+    assert cal.add_working_hours(at(2024, 3, 1, 16), 8) == at(2024, 3, 4, 16, 0)
 
 
 def test_a_limit_ending_with_the_session_is_due_at_its_end(cal):
-    """Mon 4/3/2024 07:30 + 7.5 h fills the day: due Mon 17:00, not Tue 07:30."""
+    """Mon 4/3/2024 07:30 + 7.5 h: 07:30–11:30 (4 h), 13:30–17:00 (3.5 h) → due Mon
+    17:00, not Tue 07:00. Mon 07:00 + 4.5 h fills the morning: due 11:30, not 13:30."""
     assert cal.add_working_hours(at(2024, 3, 4, 7, 30), Decimal("7.5")) == at(
         2024, 3, 4, 17
     )
+    assert cal.add_working_hours(at(2024, 3, 4, 7, 0), Decimal("4.5")) == at(
+        2024, 3, 4, 11, 30
+    )
 
 
-def test_eight_hours_are_one_day_with_eight_hour_sessions():
-    """With sessions 07:30–11:30 and 13:30–17:30 (8 h, QĐ 188/1999), Mon 4/3/2024
-    09:00 + 8 h = Tue 5/3 09:00: 2.5 + 4 on Monday, 1.5 on Tuesday."""
-    calendar = WorkCalendar(office_hours=OfficeHours(afternoon_end=dt.time(17, 30)))
+def test_eight_hours_are_one_working_day_with_the_default_sessions(cal):
+    """QĐ 188/1999/QĐ-TTg: 8 hours a day. Default sessions 07:00–11:30 (4.5 h) and
+    13:30–17:00 (3.5 h) = 8 h. Mon 4/3/2024 07:00 + 8 h = Mon 17:00 (the whole day, not
+    Tue 07:00), and Mon 07:00 → Mon 17:00 is 8 h of working time. Mon 09:00 + 8 h:
+    09:00–11:30 (2.5 h), 13:30–17:00 (3.5 h), Tue 5/3 07:00–09:00 (2 h) → Tue 09:00."""
+    assert OfficeHours().day_length == dt.timedelta(hours=8)
+    assert cal.add_working_hours(at(2024, 3, 4, 7, 0), 8) == at(2024, 3, 4, 17, 0)
+    assert cal.working_time_between(at(2024, 3, 4, 7, 0), at(2024, 3, 4, 17, 0)) == (
+        dt.timedelta(hours=8)
+    )
+    assert cal.add_working_hours(at(2024, 3, 4, 9), 8) == at(2024, 3, 5, 9)
+
+
+def test_eight_hours_are_one_day_with_other_eight_hour_sessions():
+    """A province with sessions 07:30–11:30 (4 h) and 13:00–17:00 (4 h) also works 8 h
+    (QĐ 188/1999): Mon 4/3/2024 09:00 + 8 h = 09:00–11:30 (2.5 h), 13:00–17:00 (4 h),
+    Tue 5/3 07:30–09:00 (1.5 h) → Tue 09:00; Mon 07:30 + 8 h = Mon 17:00."""
+    hours = OfficeHours(
+        morning_start=dt.time(7, 30),
+        morning_end=dt.time(11, 30),
+        afternoon_start=dt.time(13, 0),
+        afternoon_end=dt.time(17, 0),
+    )
+    calendar = WorkCalendar(office_hours=hours)
+    assert hours.day_length == dt.timedelta(hours=8)
     assert calendar.add_working_hours(at(2024, 3, 4, 9), 8) == at(2024, 3, 5, 9)
+    assert calendar.add_working_hours(at(2024, 3, 4, 7, 30), 8) == at(2024, 3, 4, 17)
+    assert calendar.next_working_moment(at(2024, 3, 4, 7, 15)) == at(2024, 3, 4, 7, 30)
 
 
 def test_half_an_hour_across_lunch_with_float_hours(cal):
@@ -317,8 +350,9 @@ def test_half_an_hour_across_lunch_with_float_hours(cal):
 
 
 def test_working_hours_from_a_holiday_start_after_it(cal):
-    """Received during Tết 2024 (VPCP 8662/VPCP-KGVX), Sat 10/2 + 1 h → Thu 15/2 08:30."""
-    assert cal.add_working_hours(at(2024, 2, 10, 10), 1) == at(2024, 2, 15, 8, 30)
+    """Received during Tết 2024 (VPCP 8662/VPCP-KGVX), Sat 10/2 10:00: counted from
+    Thu 15/2 07:00; + 1 h → Thu 15/2 08:00."""
+    assert cal.add_working_hours(at(2024, 2, 10, 10), 1) == at(2024, 2, 15, 8, 0)
 
 
 @pytest.mark.parametrize("hours", [-1, Decimal("NaN"), float("inf"), "abc"])
@@ -331,16 +365,16 @@ def test_add_working_hours_refuses_bad_numbers(cal, hours):
 
 
 def test_working_time_between_two_days(cal):
-    """Mon 4/3/2024 09:00 → Tue 5/3 10:00: 2 h 30 + 3 h 30 on Monday, 2 h 30 on
-    Tuesday = 8 h 30."""
+    """Mon 4/3/2024 09:00 → Tue 5/3 10:00: 09:00–11:30 (2 h 30) + 13:30–17:00 (3 h 30)
+    on Monday, 07:00–10:00 (3 h) on Tuesday = 9 h."""
     assert cal.working_time_between(at(2024, 3, 4, 9), at(2024, 3, 5, 10)) == (
-        dt.timedelta(hours=8, minutes=30)
+        dt.timedelta(hours=9)
     )
 
 
 def test_working_time_excludes_one_pause(cal):
-    """Same span, paused Mon 14:00 → Tue 08:00 (supplementation): minus Mon 14:00–17:00
-    (3 h) and Tue 07:30–08:00 (30 min) = 5 h."""
+    """Same span (9 h), paused Mon 14:00 → Tue 08:00 (supplementation): minus Mon
+    14:00–17:00 (3 h) and Tue 07:00–08:00 (1 h) = 5 h."""
     pause = (at(2024, 3, 4, 14), at(2024, 3, 5, 8))
     assert cal.working_time_between(
         at(2024, 3, 4, 9), at(2024, 3, 5, 10), pauses=[pause]
@@ -349,7 +383,7 @@ def test_working_time_excludes_one_pause(cal):
 
 def test_overlapping_pauses_are_counted_once(cal):
     """Pauses Mon 10:00–14:00 and 13:00–15:00 cover 10:00–15:00: the working part is
-    10:00–11:30 and 13:30–15:00 = 3 h; 8 h 30 − 3 h = 5 h 30 (not 5 h, which double
+    10:00–11:30 and 13:30–15:00 = 3 h; 9 h − 3 h = 6 h (not 5 h 30, which double
     counting 13:30–14:00 would give)."""
     pauses = [
         (at(2024, 3, 4, 13), at(2024, 3, 4, 15)),
@@ -357,14 +391,14 @@ def test_overlapping_pauses_are_counted_once(cal):
     ]
     assert cal.working_time_between(
         at(2024, 3, 4, 9), at(2024, 3, 5, 10), pauses=pauses
-    ) == dt.timedelta(hours=5, minutes=30)
+    ) == dt.timedelta(hours=6)
 
 
 def test_working_time_across_tet_counts_only_working_sessions(cal):
-    """Wed 7/2/2024 16:00 → Thu 15/2 08:00 across Tết (VPCP 8662/VPCP-KGVX): 1 h on
-    Wednesday + 30 min on Thursday."""
+    """Wed 7/2/2024 16:00 → Thu 15/2 08:00 across Tết (VPCP 8662/VPCP-KGVX): 16:00–17:00
+    (1 h) on Wednesday + 07:00–08:00 (1 h) on Thursday = 2 h."""
     assert cal.working_time_between(at(2024, 2, 7, 16), at(2024, 2, 15, 8)) == (
-        dt.timedelta(hours=1, minutes=30)
+        dt.timedelta(hours=2)
     )
 
 
@@ -386,18 +420,18 @@ def test_working_time_of_a_reversed_span_is_zero_and_a_reversed_pause_an_error(c
     [
         pytest.param(at(2024, 3, 6, 14, 59), at(2024, 3, 6, 14, 59), id="before-15"),
         pytest.param(at(2024, 3, 6, 15, 0), at(2024, 3, 6, 15, 0), id="at-15"),
-        pytest.param(at(2024, 3, 6, 15, 1), at(2024, 3, 7, 7, 30), id="after-15"),
-        pytest.param(at(2024, 3, 8, 16), at(2024, 3, 11, 7, 30), id="friday"),
+        pytest.param(at(2024, 3, 6, 15, 1), at(2024, 3, 7, 7, 0), id="after-15"),
+        pytest.param(at(2024, 3, 8, 16), at(2024, 3, 11, 7, 0), id="friday"),
         # Wed 7/2/2024 before Tết (VPCP 8662/VPCP-KGVX) → Thu 15/2
-        pytest.param(at(2024, 2, 7, 15, 30), at(2024, 2, 15, 7, 30), id="before-tet"),
+        pytest.param(at(2024, 2, 7, 15, 30), at(2024, 2, 15, 7, 0), id="before-tet"),
         # Fri 25/4/2025 → Sat 26/4/2025, the make-up day (6150/TB-BLĐTBXH)
-        pytest.param(at(2025, 4, 25, 15, 30), at(2025, 4, 26, 7, 30), id="to-makeup"),
-        pytest.param(at(2024, 3, 10, 9), at(2024, 3, 11, 7, 30), id="sunday"),
+        pytest.param(at(2025, 4, 25, 15, 30), at(2025, 4, 26, 7, 0), id="to-makeup"),
+        pytest.param(at(2024, 3, 10, 9), at(2024, 3, 11, 7, 0), id="sunday"),
     ],
 )
 def test_apply_cutoff(cal, received, transferred):
     """NĐ 61/2018 Điều 16: received after 15:00 → transferred at the start of the next
-    working day; up to 15:00 → the same moment."""
+    working day (07:00 with the default sessions); up to 15:00 → the same moment."""
     assert cal.apply_cutoff(received) == transferred
 
 
@@ -410,15 +444,21 @@ def test_cutoff_follows_the_office_hours():
 
 
 def test_office_hours_change_on_their_valid_from_date():
-    """Hours valid from 1/7/2025 apply from that day on; the day before keeps the
-    defaults. Mon 30/6/2025 06:45 → 07:30; Tue 1/7/2025 06:45 → 07:00."""
-    summer = OfficeHours(morning_start=dt.time(7, 0), morning_end=dt.time(11, 0))
+    """Hours valid from 1/7/2025 (06:30–11:00, 13:30–17:00) apply from that day on; the
+    day before keeps the defaults (07:00–11:30). Mon 30/6/2025 06:15 → 07:00 and 11:15
+    stays 11:15; Tue 1/7/2025 06:15 → 06:30 and 11:15 → 13:30 (morning over at 11:00)."""
+    summer = OfficeHours(morning_start=dt.time(6, 30), morning_end=dt.time(11, 0))
     calendar = WorkCalendar(office_hours=[(dt.date(2025, 7, 1), summer)])
     assert calendar.hours_on(dt.date(2025, 7, 1)) == summer
-    assert calendar.next_working_moment(at(2025, 6, 30, 6, 45)) == at(
-        2025, 6, 30, 7, 30
+    assert calendar.hours_on(dt.date(2025, 6, 30)) == OfficeHours()
+    assert calendar.next_working_moment(at(2025, 6, 30, 6, 15)) == at(2025, 6, 30, 7, 0)
+    assert calendar.next_working_moment(at(2025, 7, 1, 6, 15)) == at(2025, 7, 1, 6, 30)
+    assert calendar.next_working_moment(at(2025, 6, 30, 11, 15)) == at(
+        2025, 6, 30, 11, 15
     )
-    assert calendar.next_working_moment(at(2025, 7, 1, 6, 45)) == at(2025, 7, 1, 7, 0)
+    assert calendar.next_working_moment(at(2025, 7, 1, 11, 15)) == at(
+        2025, 7, 1, 13, 30
+    )
 
 
 @pytest.mark.parametrize(

@@ -48,18 +48,20 @@ def test_due_prints_the_iso_moment_first(start):
 
 
 def test_due_in_working_hours():
-    """Fri 1/3/2024 16:00 + 8 working hours → Mon 4/3/2024 16:30 (1 + 4 + 3 h)."""
+    """Fri 1/3/2024 16:00 + 8 working hours: Fri 16:00–17:00 (1 h), Mon 4/3 07:00–11:30
+    (4.5 h), 13:30–16:00 (2.5 h) → Mon 4/3/2024 16:00 (default sessions, 8 h a day)."""
     assert run("due", "--from", "2024-03-01T16:00", "--hours", "8")[0] == (
-        "2024-03-04T16:30:00+07:00"
+        "2024-03-04T16:00:00+07:00"
     )
 
 
 def test_due_says_when_the_reception_was_moved():
-    """Received Sat 3/2/2024 → counted from Mon 5/2 07:30; + 1 day → Tue 6/2 07:30."""
+    """Received Sat 3/2/2024 → counted from Mon 5/2 07:00 (the default morning start);
+    + 1 day → Tue 6/2 07:00."""
     lines = run("due", "--from", "2024-02-03T10:00", "--days", "1")
-    assert lines[0] == "2024-02-06T07:30:00+07:00"
+    assert lines[0] == "2024-02-06T07:00:00+07:00"
     assert (
-        "Received outside office hours: counted from 05/02/2024 Monday 07:30." in lines
+        "Received outside office hours: counted from 05/02/2024 Monday 07:00." in lines
     )
 
 

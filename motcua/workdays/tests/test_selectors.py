@@ -109,20 +109,23 @@ def test_the_most_specific_override_wins(tree):
 
 
 def test_office_hours_of_the_nearest_ancestor_then_system_then_defaults(tree):
+    """Without rows: the defaults 07:00–11:30 / 13:30–17:00 (8 h, QĐ 188/1999). The
+    province's morning starts 07:30 (06:30 from 1/7/2025), unlike the system's 07:00."""
     province, department, unit, sibling = tree
     assert calendar_for(unit).hours_on(WED_6_MARCH_2024) == OfficeHours()
+    assert OfficeHours().morning_start == dt.time(7, 0)
 
     OfficeHoursFactory(afternoon_end=dt.time(17, 30))
     assert calendar_for(unit).hours_on(WED_6_MARCH_2024).afternoon_end == dt.time(
         17, 30
     )
 
-    OfficeHoursFactory(agency=province, morning_start=dt.time(7, 0))
+    OfficeHoursFactory(agency=province, morning_start=dt.time(7, 30))
     OfficeHoursFactory(
         agency=province, valid_from=dt.date(2025, 7, 1), morning_start=dt.time(6, 30)
     )
     unit_calendar = calendar_for(unit)
-    assert unit_calendar.hours_on(WED_6_MARCH_2024).morning_start == dt.time(7, 0)
+    assert unit_calendar.hours_on(WED_6_MARCH_2024).morning_start == dt.time(7, 30)
     assert unit_calendar.hours_on(dt.date(2025, 7, 1)).morning_start == dt.time(6, 30)
     # The province's rows replace the system's: its afternoon ends at the default 17:00.
     assert unit_calendar.hours_on(WED_6_MARCH_2024).afternoon_end == dt.time(17, 0)
@@ -130,7 +133,7 @@ def test_office_hours_of_the_nearest_ancestor_then_system_then_defaults(tree):
     OfficeHoursFactory(agency=unit, cutoff=dt.time(16, 0))
     assert calendar_for(unit).hours_on(WED_6_MARCH_2024).cutoff == dt.time(16, 0)
     assert calendar_for(sibling).hours_on(WED_6_MARCH_2024).morning_start == dt.time(
-        7, 0
+        7, 30
     )
 
 
