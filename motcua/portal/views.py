@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from motcua.agencies.models import Agency
-from motcua.procedures.models import Field, ProcedureVersion
+from motcua.procedures.models import Field, ProcedureVersion, ProcedureVersionQuerySet
+from motcua.procedures.selectors import with_contents
 
 
-def _in_force_today() -> QuerySet[ProcedureVersion]:
+def _in_force_today() -> ProcedureVersionQuerySet:
     return ProcedureVersion.objects.in_force_on(timezone.localdate())
 
 
@@ -52,19 +52,9 @@ class ProcedureDetailView(DetailView[ProcedureVersion]):
     def get_object(
         self, queryset: QuerySet[ProcedureVersion] | None = None
     ) -> ProcedureVersion:
-        version = (
-            _in_force_today()
-            .filter(procedure__code=self.kwargs["code"])
-            .select_related("procedure", "field")
-            .prefetch_related(
-                "components",
-                "fees",
-                "results",
-                Prefetch("steps__agency", queryset=Agency.objects.all()),
-                Prefetch("agencies", queryset=Agency.objects.order_by("name")),
-            )
-            .first()
-        )
+        version = with_contents(
+            _in_force_today().filter(procedure__code=self.kwargs["code"])
+        ).first()
         if version is None:
             raise Http404
         return version

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.procedures.choices import TimeUnit
 from motcua.procedures.models import ProcedureVersion
@@ -65,6 +66,17 @@ PUBLICATION_COMPONENTS = (
     "subjects",
     "agency",
 )
+
+#: How the admin names each component when it is missing.
+PUBLICATION_COMPONENT_LABELS = {
+    "name": gettext_lazy("name"),
+    "sequence_of_steps": gettext_lazy("sequence of steps"),
+    "methods": gettext_lazy("methods of performance"),
+    "components": gettext_lazy("dossier components"),
+    "handling_time": gettext_lazy("handling time"),
+    "subjects": gettext_lazy("subjects"),
+    "agency": gettext_lazy("implementing agency"),
+}
 
 
 def publication_gaps(version: ProcedureVersion) -> list[str]:

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_role_applies_to_its_agency_only_and_only_in_its_period():
     # Given a specialist of one department from 1/7/2025 to 31/12/2025
-    justice, construction = AgencyFactory(), AgencyFactory()
-    officer = OfficerFactory()
-    RoleAssignmentFactory(
+    justice, construction = AgencyFactory.create(), AgencyFactory.create()
+    officer = OfficerFactory.create()
+    RoleAssignmentFactory.create(
         user=officer,
         agency=justice,
         role=Role.SPECIALIST,
@@ -45,13 +45,13 @@ def test_a_role_applies_to_its_agency_only_and_only_in_its_period():
 
 
 def test_an_inactive_account_has_no_role():
-    agency = AgencyFactory()
-    officer = OfficerFactory(is_active=False)
-    RoleAssignmentFactory(user=officer, agency=agency, role=Role.LEADER)
+    agency = AgencyFactory.create()
+    officer = OfficerFactory.create(is_active=False)
+    RoleAssignmentFactory.create(user=officer, agency=agency, role=Role.LEADER)
     assert not has_role(officer, Role.LEADER, agency, on=dt.date(2025, 8, 1))
 
 
 def test_passwords_are_hashed_with_argon2():
-    user = UserFactory()
+    user = UserFactory.create()
     assert identify_hasher(user.password).algorithm == "argon2"
     assert user.check_password("mat-khau-thu-nghiem")

@@ -23,13 +23,13 @@ JUNE_30 = dt.date(2025, 6, 30)
 
 
 def _provinces() -> tuple[Agency, Agency]:
-    phu_yen = AgencyFactory(
+    phu_yen = AgencyFactory.create(
         identifier="000.00.00.H45",
         name="Ủy ban nhân dân tỉnh Phú Yên",
         level=AgencyLevel.PROVINCE,
         valid_from=dt.date(1989, 7, 1),
     )
-    dak_lak = AgencyFactory(
+    dak_lak = AgencyFactory.create(
         identifier="000.00.00.H15",
         name="Ủy ban nhân dân tỉnh Đắk Lắk",
         level=AgencyLevel.PROVINCE,
@@ -41,7 +41,7 @@ def _provinces() -> tuple[Agency, Agency]:
 def test_merger_ends_the_predecessor_the_day_before_and_records_the_succession():
     # Given Phú Yên and Đắk Lắk, and a specialist of Phú Yên with an open-ended role
     phu_yen, dak_lak = _provinces()
-    role = RoleAssignmentFactory(
+    role = RoleAssignmentFactory.create(
         agency=phu_yen, role=Role.SPECIALIST, valid_from=dt.date(2020, 1, 1)
     )
 
@@ -73,9 +73,13 @@ def test_merger_ends_the_predecessor_the_day_before_and_records_the_succession()
 
 def test_successor_is_followed_through_two_reorganisations():
     # Given a ward merged in 2019 into a city ward, itself merged in 2025 into a new ward
-    old = AgencyFactory(level=AgencyLevel.COMMUNE, valid_from=dt.date(2000, 1, 1))
-    middle = AgencyFactory(level=AgencyLevel.COMMUNE, valid_from=dt.date(2000, 1, 1))
-    new = AgencyFactory(level=AgencyLevel.COMMUNE, valid_from=JULY_1)
+    old = AgencyFactory.create(
+        level=AgencyLevel.COMMUNE, valid_from=dt.date(2000, 1, 1)
+    )
+    middle = AgencyFactory.create(
+        level=AgencyLevel.COMMUNE, valid_from=dt.date(2000, 1, 1)
+    )
+    new = AgencyFactory.create(level=AgencyLevel.COMMUNE, valid_from=JULY_1)
     merge_agencies(
         predecessors=[old],
         successor=middle,
@@ -98,7 +102,7 @@ def test_successor_is_followed_through_two_reorganisations():
 def test_merging_into_an_agency_that_does_not_exist_yet_changes_nothing():
     # Given a successor that only starts on 2/7/2025
     phu_yen, _ = _provinces()
-    late = AgencyFactory(valid_from=dt.date(2025, 7, 2))
+    late = AgencyFactory.create(valid_from=dt.date(2025, 7, 2))
 
     # When a merger on 1/7/2025 is attempted, it is refused with its code
     with pytest.raises(ValidationError) as refused:
@@ -116,7 +120,7 @@ def test_merging_into_an_agency_that_does_not_exist_yet_changes_nothing():
 def test_merging_an_agency_already_ended_rolls_back_the_whole_merger():
     # Given two predecessors, the second of which already ended in 2024
     phu_yen, dak_lak = _provinces()
-    ended = AgencyFactory(
+    ended = AgencyFactory.create(
         valid_from=dt.date(2000, 1, 1), valid_to=dt.date(2024, 12, 31)
     )
 
@@ -137,7 +141,9 @@ def test_merging_an_agency_already_ended_rolls_back_the_whole_merger():
 
 
 def test_dissolved_agency_keeps_its_record():
-    district = AgencyFactory(level=AgencyLevel.DISTRICT, valid_from=dt.date(2000, 1, 1))
+    district = AgencyFactory.create(
+        level=AgencyLevel.DISTRICT, valid_from=dt.date(2000, 1, 1)
+    )
     dissolve_agency(
         agency=district, effective_on=JULY_1, legal_basis="Luật 72/2025/QH15"
     )
@@ -156,4 +162,4 @@ def test_identifier_must_follow_qcvn_102():
 
 def test_validity_period_cannot_end_before_it_starts():
     with pytest.raises(IntegrityError):
-        AgencyFactory(valid_from=JULY_1, valid_to=JUNE_30)
+        AgencyFactory.create(valid_from=JULY_1, valid_to=JUNE_30)
