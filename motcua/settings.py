@@ -151,7 +151,9 @@ WORKDAYS_APPOINTMENT_TIME = env_str("MOTCUA_APPOINTMENT_TIME", "reception_time")
 # MOTCUA_UNCOUNTED_HOLIDAYS: comma-separated names of holidays of the `holidays` package not
 # counted as days off until their enactment is confirmed. Default: 24/11 "Ngày Văn hóa Việt
 # Nam" (NQ 80-NQ/TW; spec 06 §1). Set it empty to count every package holiday.
-WORKDAYS_UNCOUNTED_HOLIDAYS = env_list("MOTCUA_UNCOUNTED_HOLIDAYS", ["Ngày Văn hóa Việt Nam"])
+WORKDAYS_UNCOUNTED_HOLIDAYS = env_list(
+    "MOTCUA_UNCOUNTED_HOLIDAYS", ["Ngày Văn hóa Việt Nam"]
+)
 
 LOGGING = {
     "version": 1,
