@@ -106,7 +106,7 @@ def test_a_process_that_does_not_add_up_is_refused(admin_client, birth_registrat
     errors = steps_formset.non_form_errors()
     assert len(errors) == 1
     assert "1.001193 v1" in errors[0]
-    assert "(difference +0,5)" in errors[0]
+    assert "(difference +0.5)" in errors[0]
     assert not ProcessStep.objects.exists()
 
 

@@ -383,7 +383,7 @@ def test_budgets_not_adding_up_name_the_procedure_and_the_difference(agencies):
         ("procedures[0].versions[0].process", "budget")
     ]
     assert "1.001193 v1" in problems[0].message
-    assert "+0,5" in problems[0].message
+    assert "+0.5" in problems[0].message
     assert "1.001193 v1" in problems_en[0].message
     assert (
         "add up to 1.5 working days but the handling time is 1 working days (difference +0.5)"

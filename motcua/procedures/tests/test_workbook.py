@@ -124,7 +124,7 @@ def test_a_bad_cell_is_reported_by_sheet_row_and_column(agencies):
     ]
     assert "whole number" in problems[0].message
     assert "1.001193 v1" in problems[1].message
-    assert "+0,5" in problems[1].message
+    assert "+0.5" in problems[1].message
     assert catalogue_snapshot() == before
 
 
