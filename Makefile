@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/motcua
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages bench clean
+.PHONY: install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
