@@ -13,12 +13,10 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -27,6 +25,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin import action_form_page
 from motcua.procedures.choices import ImplementingLevel
 from motcua.procedures.models import (
     FeeLine,
@@ -338,15 +337,18 @@ class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
                     messages.SUCCESS,
                 )
             return None
-        return TemplateResponse(
+        return action_form_page(
+            self,
             request,
-            "admin/procedures/procedureversion/create_next_version.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": gettext("Create next version"),
-                "opts": self.opts,
-                "form": form,
-                "versions": queryset.select_related("procedure"),
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
+            title=gettext("Create next version"),
+            intro=gettext(
+                "Each selected version is copied, with its components, fees, results, "
+                "process and agencies, as the next version of its procedure. The selected "
+                "version ends the day before the new one starts. The announcement and "
+                "publication dates of the new version start empty."
+            ),
+            objects=queryset.select_related("procedure"),
+            form=form,
+            action="create_next_version_action",
+            submit_label=gettext("Create next version"),
         )
