@@ -13,6 +13,7 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 
 from motcua.procedures.choices import OnlineLevel, TimeUnit
 from motcua.procedures.models import Field, Procedure, ProcedureVersion
@@ -56,6 +57,9 @@ def browser_page(live_server, monkeypatch):
         yield page
         context.close()
         browser.close()
+        # Inside Playwright's loop the ORM gets connections of its own context; close them
+        # here, or PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
