@@ -39,11 +39,13 @@ migrations-check: install
 	MOTCUA_DATA_DIR=$$(mktemp -d) $(BIN)/motcua makemigrations --check --dry-run
 
 pytest-sqlite: install
+	@echo "== the suite on SQLite =="
 	MOTCUA_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider
 
 # PostgreSQL when reachable; with CI=true it is required.
 pytest-postgres: install
 	@if $(BIN)/python -m motcua.core.dbcheck "$(PG_TEST_URL)"; then \
+		echo "== the suite on PostgreSQL ($(PG_TEST_URL)) =="; \
 		MOTCUA_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable and CI=true requires it"; exit 1; \
