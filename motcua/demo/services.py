@@ -106,6 +106,7 @@ def _load_agencies(
         a.identifier: a
         for a in Agency.objects.filter(identifier__in=[r["identifier"] for r in rows])
     }
+    created: set[str] = set()
     # First every agency without its parent, then the parents: the file may name a parent
     # after its child.
     for row in rows:
@@ -118,6 +119,7 @@ def _load_agencies(
             agency.full_clean(exclude=["parent"])
             agency.save()
             existing[agency.identifier] = agency
+            created.add(agency.identifier)
             summary.count("agencies", created=True)
         elif _sync(agency, values):
             summary.count("agencies", created=False)
@@ -127,7 +129,8 @@ def _load_agencies(
         if agency.parent_id != (parent.pk if parent else None):
             agency.parent = parent
             agency.save(update_fields=["parent"])
-            summary.count("agencies", created=False)
+            if agency.identifier not in created:
+                summary.count("agencies", created=False)
     return existing
 
 

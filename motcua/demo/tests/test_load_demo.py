@@ -159,6 +159,9 @@ def test_some_procedures_keep_their_version_from_before_1_july_2025(demo):
 
 
 def test_loading_twice_changes_nothing(demo):
+    # the first load only created rows
+    assert demo.updated == {}
+    assert demo.created["agencies"] == Agency.objects.count()
     before = _snapshot()
     second = load_demo_province()
     assert not second.changed_anything
