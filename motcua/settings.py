@@ -87,7 +87,9 @@ DATABASE_URL = env_str("MOTCUA_DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
+    DATA_DIR.mkdir(
+        parents=True, exist_ok=True
+    )  # SQLite creates the file, not its folder
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -2,6 +2,11 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("motcua · administration")
+admin.site.site_title = _("motcua administration")
+admin.site.index_title = _("Administrative procedures information system")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
