@@ -221,6 +221,10 @@ class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
     search_help_text = _("Code or name; accents may be left out.")
     autocomplete_fields = ["procedure", "field", "agencies"]
     readonly_fields = ["publication_gaps_display"]
+
+    class Media:
+        css = {"all": ["procedures/admin.css"]}
+
     inlines = [
         RequiredComponentInline,
         FeeLineInline,
