@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.workdays",
     "motcua.procedures",
+    "motcua.dossiers",
     "motcua.demo",
     "motcua.portal",
 ]

@@ -1,0 +1,111 @@
+"""Deadline arithmetic of dossiers and steps: pure functions over a ``WorkCalendar``.
+
+Every page, the API, the sweeper and later the Decision 766 index judge deadlines with
+``classify``; every due moment comes from ``due_after`` and ``extend_for_pause``. Nothing here
+touches the database (STYLE: "deadlines are data"; Healthchecks' ``alert_after``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from motcua.dossiers.choices import DeadlineState
+from motcua.procedures.choices import TimeUnit
+from motcua.workdays.clock import WorkCalendar, local
+
+
+def _whole_and_fraction(amount: Decimal) -> tuple[int, Decimal]:
+    whole = int(amount)
+    return whole, amount - whole
+
+
+def due_after(
+    start: dt.datetime, amount: Decimal, unit: str, calendar: WorkCalendar
+) -> dt.datetime:
+    """The moment a time limit of ``amount`` ``unit`` that starts at ``start`` runs out.
+
+    Working days count whole working days (same clock time, spec 06 §3 rule 5) and turn a
+    fraction into working hours of that day's sessions (a "0,5 ngày" step budget is half a
+    working day); working hours count office sessions only; calendar days and months skip
+    nothing (rule 1).
+    """
+    if unit == TimeUnit.WORKING_DAYS:
+        whole, fraction = _whole_and_fraction(amount)
+        due = calendar.add_working_days(start, whole)
+        if fraction:
+            day_hours = (
+                Decimal(calendar.hours_on(due.date()).day_length.total_seconds()) / 3600
+            )
+            due = calendar.add_working_hours(due, fraction * day_hours)
+        return due
+    if unit == TimeUnit.WORKING_HOURS:
+        return calendar.add_working_hours(start, amount)
+    if unit == TimeUnit.CALENDAR_DAYS:
+        whole, fraction = _whole_and_fraction(amount)
+        return calendar.add_calendar_days(start, whole) + dt.timedelta(
+            days=float(fraction)
+        )
+    if unit == TimeUnit.MONTHS:
+        return calendar.add_months(start, int(amount))
+    raise ValueError(f"unknown time unit {unit!r}")
+
+
+def extend_for_pause(
+    due: dt.datetime,
+    pause_start: dt.datetime,
+    pause_end: dt.datetime,
+    unit: str,
+    calendar: WorkCalendar,
+) -> dt.datetime:
+    """``due`` moved later by the time the pause took, counted in the limit's own kind of
+    time: working time for working days and hours, elapsed time for calendar units.
+
+    The applicant's supplementation time does not count towards the handling time (spec 02
+    §7, VPCP rulebook of QĐ 766); neither does waiting for a financial obligation where the
+    procedure version says so.
+    """
+    if unit in (TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS):
+        paused = calendar.working_time_between(pause_start, pause_end)
+        if not paused:
+            return due
+        return calendar.add_working_hours(due, Decimal(paused.total_seconds()) / 3600)
+    return due + (pause_end - pause_start)
+
+
+def classify(
+    *,
+    due_at: dt.datetime | None,
+    finished_at: dt.datetime | None,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    due_soon_hours: Decimal,
+    paused_at: dt.datetime | None = None,
+) -> DeadlineState | None:
+    """How a dossier or a step stands against its due moment (spec 02 §7).
+
+    Finished: **early** when finished on a day before the due day, **on time** when finished
+    on the due day no later than the due moment, **late** after it. Open: **overdue** past
+    the due moment, **due soon** when no more than ``due_soon_hours`` working hours remain,
+    otherwise **in time**. A paused dossier is judged at the moment it was paused: its clock
+    is not running. ``None`` when there is no due moment yet (not received).
+    """
+    if due_at is None:
+        return None
+    due = local(due_at)
+    if finished_at is not None:
+        finished = local(finished_at)
+        if finished > due:
+            return DeadlineState.LATE
+        return (
+            DeadlineState.ON_TIME
+            if finished.date() == due.date()
+            else DeadlineState.EARLY
+        )
+    at = local(paused_at) if paused_at is not None else local(now)
+    if at > due:
+        return DeadlineState.OVERDUE
+    remaining = calendar.working_time_between(at, due)
+    if remaining <= dt.timedelta(hours=float(due_soon_hours)):
+        return DeadlineState.DUE_SOON
+    return DeadlineState.IN_TIME

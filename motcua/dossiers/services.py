@@ -1,0 +1,1153 @@
+"""Every change to a dossier: one function per action, one transaction, one event.
+
+Views, API views, commands and tasks call these; nothing else sets ``Dossier.status``
+(STYLE). Each function takes keyword-only arguments and the acting user as ``actor``
+(``None`` is the system itself), checks the actor's role (``permissions.may_act``), the
+transition table (``workflow``) and the action's own guard, changes the dossier with a
+conditional update on ``lock_version`` (so the second of two concurrent actions fails with
+``Conflict("stale_dossier")`` instead of overwriting the first), and writes its
+``DossierEvent`` in the same transaction.
+
+Legal sources per function are in their docstrings; the overall flow is spec 02 §2–9.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import User
+from motcua.agencies.models import Agency
+from motcua.dossiers.choices import ApplicantKind, Channel, ReturnMethod
+from motcua.dossiers.deadlines import due_after, extend_for_pause
+from motcua.dossiers.errors import Conflict, InvalidInput, NotAllowed
+from motcua.dossiers.models import (
+    Dossier,
+    DossierCodeCounter,
+    DossierComponent,
+    DossierEvent,
+    DossierResult,
+    DossierStep,
+    OneStopRules,
+)
+from motcua.dossiers.permissions import may_act
+from motcua.dossiers.workflow import (
+    NATIONAL_STATUS,
+    OPEN_STATUSES,
+    Action,
+    DossierStatus,
+    TransitionRefused,
+    target_status,
+)
+from motcua.procedures.models import ProcedureVersion
+from motcua.workdays.clock import WorkCalendar, local
+from motcua.workdays.selectors import calendar_for
+
+# ------------------------------------------------------------------ intake data
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who asks (``ChuHoSo`` of the national payload, spec 08 §3)."""
+
+    name: str
+    kind: ApplicantKind = ApplicantKind.CITIZEN
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    account: User | None = None
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper handed in; ``required_id`` names the catalogue component it answers."""
+
+    name: str
+    form: str
+    quantity: int = 1
+    required_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Everything recorded when a dossier reaches the province."""
+
+    procedure_version: ProcedureVersion
+    receiving_agency: Agency
+    handling_agency: Agency
+    channel: Channel
+    applicant: Applicant
+    papers: Sequence[Paper] = field(default_factory=tuple)
+    return_method: ReturnMethod = ReturnMethod.COUNTER
+    sets: int = 1
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    moment = at or timezone.now()
+    if timezone.is_naive(moment):
+        raise InvalidInput("naive_datetime", _("Moments must carry their time zone."))
+    return moment
+
+
+def _actor_name(actor: User | None) -> str:
+    return (actor.full_name or actor.username) if actor is not None else _("System")
+
+
+def rules_on(day: dt.date) -> OneStopRules:
+    """The one-stop rules in force on ``day`` (NĐ 61/2018 until 30/6/2025, NĐ 118/2025
+    after; spec 02 §0)."""
+    rules = (
+        OneStopRules.objects.filter(effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+    if rules is None:
+        raise InvalidInput(
+            "no_rules",
+            _("No one-stop rules are in force on %(day)s.")
+            % {"day": f"{day:%d/%m/%Y}"},
+        )
+    return rules
+
+
+def _check_actor(actor: User | None, action: str, dossier: Dossier) -> None:
+    if not may_act(actor, action, dossier):
+        raise NotAllowed("not_allowed", _("You may not do this to this dossier."))
+
+
+def _check_transition(action: str, dossier: Dossier) -> str:
+    try:
+        return target_status(action, dossier.status)
+    except TransitionRefused as refused:
+        raise Conflict(refused.code, refused.message) from None
+
+
+def _next_code(agency: Agency, day: dt.date) -> str:
+    """``V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX`` (TT 01/2018/TT-VPCP Điều 19): the receiving
+    agency's identifier, the reception date and its daily sequence. The counter row is
+    created if missing (``ignore_conflicts`` lets two first-of-the-day intakes race safely),
+    then incremented under a row lock, so two concurrent intakes never share or skip a
+    number; a rolled-back intake gives its number back."""
+    DossierCodeCounter.objects.bulk_create(
+        [DossierCodeCounter(agency=agency, day=day)], ignore_conflicts=True
+    )
+    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    if counter.last > 9999:
+        raise Conflict(
+            "daily_sequence_exhausted",
+            _("The daily sequence of dossier codes is exhausted."),
+        )
+    return f"{agency.identifier}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def _write_event(
+    dossier: Dossier,
+    *,
+    action: str,
+    at: dt.datetime,
+    actor: User | None,
+    from_status: str,
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    step: DossierStep | None = None,
+    agency: Agency | None = None,
+) -> DossierEvent:
+    last = (
+        DossierEvent.objects.filter(dossier=dossier).aggregate(n=Max("sequence"))["n"]
+        or 0
+    )
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        sequence=last + 1,
+        action=action,
+        at=at,
+        actor=actor,
+        actor_name=_actor_name(actor),
+        from_status=from_status,
+        to_status=dossier.status,
+        national_status=int(NATIONAL_STATUS[dossier.status]),
+        agency=agency,
+        step=step,
+        note=note,
+        payload=payload or {},
+    )
+
+
+def _save(dossier: Dossier, expected_version: int, fields: Sequence[str]) -> None:
+    """Write ``fields`` only if nobody changed the dossier since it was read."""
+    values = {name: getattr(dossier, name) for name in fields}
+    updated = Dossier.objects.filter(
+        pk=dossier.pk, lock_version=expected_version
+    ).update(lock_version=expected_version + 1, **values)
+    if not updated:
+        raise Conflict(
+            "stale_dossier",
+            _(
+                "The dossier was changed by someone else meanwhile; reload it and try again."
+            ),
+        )
+    dossier.lock_version = expected_version + 1
+
+
+def _fresh(dossier: Dossier, expected_version: int | None) -> tuple[Dossier, int]:
+    """The dossier as stored now, and the version the caller acts on (the one it read, or
+    the one it names)."""
+    version = dossier.lock_version if expected_version is None else expected_version
+    current = Dossier.objects.select_related("procedure_version", "rules").get(
+        pk=dossier.pk
+    )
+    if current.lock_version != version:
+        raise Conflict(
+            "stale_dossier",
+            _(
+                "The dossier was changed by someone else meanwhile; reload it and try again."
+            ),
+        )
+    return current, version
+
+
+def _calendar(dossier: Dossier) -> WorkCalendar:
+    return calendar_for(dossier.handling_agency)
+
+
+def _current_step(dossier: Dossier) -> DossierStep | None:
+    return (
+        dossier.steps.filter(started_at__isnull=False, finished_at__isnull=True)
+        .order_by("position")
+        .first()
+    )
+
+
+def _advance_step(
+    dossier: Dossier, *, at: dt.datetime, actor: User | None, calendar: WorkCalendar
+) -> DossierStep | None:
+    """Finish the step holding the dossier and start the next, with its own due moment from
+    its budget. Each hand-over of the dossier moves it one step along its process (the
+    control slip, Mẫu 05, has one row per hand-over)."""
+    current = _current_step(dossier)
+    if current is not None:
+        current.finished_at = at
+        current.actor = actor
+        current.save(update_fields=["finished_at", "actor"])
+        following = (
+            dossier.steps.filter(position__gt=current.position)
+            .order_by("position")
+            .first()
+        )
+    else:
+        following = None
+    if following is None:
+        return None
+    following.started_at = at
+    following.due_at = due_after(
+        at, following.budget, dossier.procedure_version.handling_time_unit, calendar
+    )
+    following.save(update_fields=["started_at", "due_at"])
+    return following
+
+
+def _instantiate_steps(
+    dossier: Dossier, *, start: dt.datetime, calendar: WorkCalendar
+) -> None:
+    template = list(dossier.procedure_version.steps.order_by("position"))
+    steps = [
+        DossierStep(
+            dossier=dossier,
+            position=index,
+            name=step.name,
+            role=step.role,
+            agency_id=step.agency_id or dossier.handling_agency_id,
+            is_inter_agency=step.is_inter_agency,
+            budget=step.budget,
+        )
+        for index, step in enumerate(template, start=1)
+    ]
+    if steps:
+        first = steps[0]
+        first.started_at = start
+        first.due_at = due_after(
+            start, first.budget, dossier.procedure_version.handling_time_unit, calendar
+        )
+        if dossier.channel != Channel.ONLINE and dossier.rules.paper_cutoff_applies:
+            # A paper dossier received after the cut-off moves to the competent body at the
+            # start of the next working day (NĐ 61/2018 Điều 16; spec 02 §6).
+            first.due_at = max(first.due_at, calendar.apply_cutoff(start))
+    DossierStep.objects.bulk_create(steps)
+
+
+def missing_components(version: ProcedureVersion, papers: Sequence[Paper]) -> list[str]:
+    """The mandatory components of ``version`` that ``papers`` do not answer (checked against
+    the published list: a dossier may not be asked for papers outside it, NĐ 61/2018 Điều 5)."""
+    given = {paper.required_id for paper in papers if paper.required_id is not None}
+    return [
+        c.name
+        for c in version.components.filter(is_mandatory=True).order_by("position")
+        if c.pk not in given
+    ]
+
+
+def _validate_intake(intake: Intake, at: dt.datetime) -> None:
+    version = intake.procedure_version
+    if not version.is_in_force_on(local(at).date()):
+        raise InvalidInput(
+            "procedure_not_in_force",
+            _("Procedure %(code)s v%(number)s is not in force on %(day)s.")
+            % {
+                "code": version.procedure.code,
+                "number": version.number,
+                "day": f"{local(at):%d/%m/%Y}",
+            },
+        )
+    for agency, name in (
+        (intake.receiving_agency, "receiving_agency"),
+        (intake.handling_agency, "handling_agency"),
+    ):
+        if not agency.is_active_on(local(at).date()):
+            raise InvalidInput(
+                "agency_not_active",
+                _("%(agency)s does not exist on %(day)s.")
+                % {"agency": agency, "day": f"{local(at):%d/%m/%Y}"},
+                details={"field": name},
+            )
+    if not intake.applicant.name.strip():
+        raise InvalidInput(
+            "applicant_required",
+            _("The applicant's name is required."),
+            details={"field": "applicant"},
+        )
+    known = set(version.components.values_list("pk", flat=True))
+    for index, paper in enumerate(intake.papers):
+        if paper.required_id is not None and paper.required_id not in known:
+            raise InvalidInput(
+                "unknown_component",
+                _("Paper %(index)s does not belong to this procedure.")
+                % {"index": index + 1},
+                details={"field": f"papers[{index}]"},
+            )
+
+
+def _create(intake: Intake, *, status: str, at: dt.datetime) -> Dossier:
+    _validate_intake(intake, at)
+    day = local(at).date()
+    dossier = Dossier.objects.create(
+        code=_next_code(intake.receiving_agency, day),
+        procedure_version=intake.procedure_version,
+        rules=rules_on(day),
+        receiving_agency=intake.receiving_agency,
+        handling_agency=intake.handling_agency,
+        channel=intake.channel,
+        status=status,
+        applicant=intake.applicant.account,
+        applicant_kind=intake.applicant.kind,
+        applicant_name=intake.applicant.name.strip(),
+        applicant_id_number=intake.applicant.id_number,
+        applicant_phone=intake.applicant.phone,
+        applicant_email=intake.applicant.email,
+        applicant_address=intake.applicant.address,
+        return_method=intake.return_method,
+        sets=intake.sets,
+        submitted_at=at,
+    )
+    DossierComponent.objects.bulk_create(
+        DossierComponent(
+            dossier=dossier,
+            required_id=p.required_id,
+            name=p.name,
+            form=p.form,
+            quantity=p.quantity,
+        )
+        for p in intake.papers
+    )
+    return dossier
+
+
+def _start_clock(dossier: Dossier, *, at: dt.datetime) -> None:
+    """Reception: the legal clock starts (spec 02 §7); the appointment is the legal due
+    moment of the procedure version under the agency's calendar."""
+    calendar = _calendar(dossier)
+    version = dossier.procedure_version
+    start = calendar.next_working_moment(at)
+    dossier.received_at = at
+    dossier.legal_due_at = due_after(
+        start, version.handling_time, version.handling_time_unit, calendar
+    )
+    dossier.due_at = dossier.legal_due_at
+    dossier.original_due_at = dossier.legal_due_at
+    _instantiate_steps(dossier, start=start, calendar=calendar)
+
+
+# ------------------------------------------------------------------ intake
+
+
+@transaction.atomic
+def submit_online(
+    *, intake: Intake, actor: User | None, at: dt.datetime | None = None
+) -> Dossier:
+    """An applicant submits online (status 1 "Mới đăng ký"). The portal confirms receipt at
+    once; an officer then accepts, asks to complete, or refuses it within the response
+    window of the rules (NĐ 45/2020 Điều 11; spec 02 §3, 03 §1)."""
+    moment = _now(at)
+    if intake.channel != Channel.ONLINE:
+        raise InvalidInput(
+            "wrong_channel", _("An online submission must use the online channel.")
+        )
+    dossier = _create(intake, status=DossierStatus.SUBMITTED, at=moment)
+    _write_event(
+        dossier, action=Action.SUBMIT_ONLINE, at=moment, actor=actor, from_status=""
+    )
+    return dossier
+
+
+def _intake_target(
+    action: str,
+    *,
+    dossier: Dossier | None,
+    intake: Intake | None,
+    actor: User | None,
+    at: dt.datetime,
+    status: str,
+) -> tuple[Dossier, str, int | None]:
+    """Either an online dossier already submitted, or a counter/postal intake to record now."""
+    if (dossier is None) == (intake is None):
+        raise InvalidInput(
+            "dossier_or_intake",
+            _("Give either a submitted dossier or the intake to record."),
+        )
+    if dossier is not None:
+        current, version = _fresh(dossier, None)
+        _check_actor(actor, action, current)
+        _check_transition(action, current)
+        return current, current.status, version
+    assert intake is not None  # noqa: S101 - narrowed by the check above
+    if intake.channel == Channel.ONLINE:
+        raise InvalidInput(
+            "wrong_channel", _("Online dossiers are submitted by the applicant.")
+        )
+    created = _create(intake, status=status, at=at)
+    _check_actor(actor, action, created)
+    return created, "", None
+
+
+@transaction.atomic
+def receive_dossier(
+    *,
+    dossier: Dossier | None = None,
+    intake: Intake | None = None,
+    actor: User | None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Accept a complete dossier: it gets its code and its appointment (Giấy tiếp nhận hồ sơ
+    và hẹn trả kết quả, Mẫu 01; NĐ 61/2018 Điều 15). Refused when a mandatory component is
+    missing: the officer asks to complete it instead (``request_intake_supplement``)."""
+    moment = _now(at)
+    target, previous, version = _intake_target(
+        Action.RECEIVE,
+        dossier=dossier,
+        intake=intake,
+        actor=actor,
+        at=moment,
+        status=DossierStatus.RECEIVED,
+    )
+    papers = [
+        Paper(name=c.name, form=c.form, quantity=c.quantity, required_id=c.required_id)
+        for c in target.components.all()
+    ]
+    missing = missing_components(target.procedure_version, papers)
+    if missing:
+        raise InvalidInput(
+            "dossier_incomplete",
+            _("The dossier lacks: %(missing)s.") % {"missing": "; ".join(missing)},
+            details={"missing": missing},
+        )
+    target.status = DossierStatus.RECEIVED
+    _start_clock(target, at=moment)
+    fields = ["status", "received_at", "legal_due_at", "due_at", "original_due_at"]
+    if version is None:
+        Dossier.objects.filter(pk=target.pk).update(
+            **{name: getattr(target, name) for name in fields}
+        )
+    else:
+        _save(target, version, fields)
+    _write_event(
+        target,
+        action=Action.RECEIVE,
+        at=moment,
+        actor=actor,
+        from_status=previous,
+        agency=target.receiving_agency,
+        payload={"due_at": target.due_at.isoformat() if target.due_at else None},
+    )
+    return target
+
+
+@transaction.atomic
+def request_intake_supplement(
+    *,
+    dossier: Dossier | None = None,
+    intake: Intake | None = None,
+    missing: Sequence[str],
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Not yet complete: ask, once and in writing, for everything missing (Phiếu yêu cầu bổ
+    sung, hoàn thiện hồ sơ, Mẫu 02; NĐ 61/2018 Điều 15). No clock runs."""
+    if not [item for item in missing if item.strip()]:
+        raise InvalidInput(
+            "missing_required",
+            _("List what the applicant must add."),
+            details={"field": "missing"},
+        )
+    moment = _now(at)
+    target, previous, version = _intake_target(
+        Action.REQUEST_INTAKE_SUPPLEMENT,
+        dossier=dossier,
+        intake=intake,
+        actor=actor,
+        at=moment,
+        status=DossierStatus.INTAKE_SUPPLEMENT,
+    )
+    if version is not None:
+        target.status = DossierStatus.INTAKE_SUPPLEMENT
+        _save(target, version, ["status"])
+    _write_event(
+        target,
+        action=Action.REQUEST_INTAKE_SUPPLEMENT,
+        at=moment,
+        actor=actor,
+        from_status=previous,
+        note=note,
+        payload={"missing": list(missing)},
+        agency=target.receiving_agency,
+    )
+    return target
+
+
+@transaction.atomic
+def resubmit_dossier(
+    *,
+    dossier: Dossier,
+    papers: Sequence[Paper],
+    actor: User | None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant completes an online dossier that was returned for completion; it is
+    submitted again (status 1)."""
+    moment = _now(at)
+    current, version = _fresh(dossier, None)
+    _check_actor(actor, Action.RESUBMIT, current)
+    previous = current.status
+    current.status = _check_transition(Action.RESUBMIT, current)
+    _save(current, version, ["status"])
+    DossierComponent.objects.bulk_create(
+        DossierComponent(
+            dossier=current,
+            required_id=p.required_id,
+            name=p.name,
+            form=p.form,
+            quantity=p.quantity,
+        )
+        for p in papers
+    )
+    _write_event(
+        current, action=Action.RESUBMIT, at=moment, actor=actor, from_status=previous
+    )
+    return current
+
+
+@transaction.atomic
+def refuse_dossier(
+    *,
+    dossier: Dossier | None = None,
+    intake: Intake | None = None,
+    reasons: str,
+    actor: User | None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Refuse reception with written reasons (Phiếu từ chối tiếp nhận, Mẫu 03; status 3)."""
+    if not reasons.strip():
+        raise InvalidInput(
+            "reasons_required",
+            _("Give the reasons for refusing."),
+            details={"field": "reasons"},
+        )
+    moment = _now(at)
+    target, previous, version = _intake_target(
+        Action.REFUSE,
+        dossier=dossier,
+        intake=intake,
+        actor=actor,
+        at=moment,
+        status=DossierStatus.REFUSED,
+    )
+    target.status = DossierStatus.REFUSED
+    target.closed_at = moment
+    if version is None:
+        Dossier.objects.filter(pk=target.pk).update(closed_at=moment)
+    else:
+        _save(target, version, ["status", "closed_at"])
+    _write_event(
+        target,
+        action=Action.REFUSE,
+        at=moment,
+        actor=actor,
+        from_status=previous,
+        note=reasons,
+        agency=target.receiving_agency,
+    )
+    return target
+
+
+# ------------------------------------------------------------------ processing
+
+
+def _act(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: User | None,
+    at: dt.datetime | None,
+    expected_version: int | None,
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    advance: bool = False,
+    changes: dict[str, Any] | None = None,
+    agency: Agency | None = None,
+) -> Dossier:
+    """The common path of a processing action: re-read, check role and table, apply
+    ``changes``, move the process one step when the dossier changes hands, save
+    conditionally, write the event."""
+    moment = _now(at)
+    current, version = _fresh(dossier, expected_version)
+    _check_actor(actor, action, current)
+    previous = current.status
+    current.status = _check_transition(action, current)
+    fields = ["status"]
+    for name, value in (changes or {}).items():
+        setattr(current, name, value(current, moment) if callable(value) else value)
+        fields.append(name)
+    _save(current, version, fields)
+    step = (
+        _advance_step(current, at=moment, actor=actor, calendar=_calendar(current))
+        if advance
+        else None
+    )
+    _write_event(
+        current,
+        action=action,
+        at=moment,
+        actor=actor,
+        from_status=previous,
+        note=note,
+        payload=payload,
+        step=step,
+        agency=agency or (step.agency if step else None),
+    )
+    return current
+
+
+@transaction.atomic
+def transfer_dossier(
+    *,
+    dossier: Dossier,
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The counter hands the dossier to the competent body: electronic data at once, paper
+    the same working day or, after 15:00, at the start of the next (NĐ 61/2018 Điều 16)."""
+    return _act(
+        dossier,
+        Action.TRANSFER,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        advance=True,
+    )
+
+
+@transaction.atomic
+def assign_dossier(
+    *,
+    dossier: Dossier,
+    assignee: User,
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The head of the competent body assigns a specialist (NĐ 61/2018 Điều 17)."""
+    return _act(
+        dossier,
+        Action.ASSIGN,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        changes={"assignee": assignee},
+        payload={"assignee": assignee.username},
+    )
+
+
+@transaction.atomic
+def hand_over_dossier(
+    *,
+    dossier: Dossier,
+    to_agency: Agency,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Hand the dossier to a co-ordinating body of an inter-agency process (liên thông,
+    NĐ 61/2018 Điều 20–21); the hand-over gets its own due moment from its step budget, and
+    the dossier's own due moment does not change (spec 02 §8)."""
+    return _act(
+        dossier,
+        Action.HAND_OVER,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        advance=True,
+        agency=to_agency,
+        payload={"to_agency": to_agency.identifier},
+    )
+
+
+@transaction.atomic
+def return_from_agency(
+    *,
+    dossier: Dossier,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The co-ordinating body returns the dossier with its part done."""
+    return _act(
+        dossier,
+        Action.RETURN_FROM_AGENCY,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        advance=True,
+    )
+
+
+@transaction.atomic
+def request_supplement(
+    *,
+    dossier: Dossier,
+    missing: Sequence[str],
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Appraisal finds the dossier insufficient: return it with a written notice of what to
+    add and why (Mẫu 02; NĐ 61/2018 Điều 17 as amended by NĐ 107/2021). The clock stops
+    until the supplement arrives; rounds are counted (a second one makes the dossier late
+    for QĐ 766, spec 01 rule 2.1)."""
+    if not [item for item in missing if item.strip()]:
+        raise InvalidInput(
+            "missing_required",
+            _("List what the applicant must add."),
+            details={"field": "missing"},
+        )
+    return _act(
+        dossier,
+        Action.REQUEST_SUPPLEMENT,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        payload={"missing": list(missing)},
+        changes={
+            "paused_at": lambda d, moment: moment,
+            "supplement_rounds": lambda d, moment: d.supplement_rounds + 1,
+        },
+    )
+
+
+def _resume(dossier: Dossier, moment: dt.datetime) -> dt.datetime | None:
+    """The appointment moved by the pause that ends at ``moment``."""
+    if dossier.paused_at is None or dossier.due_at is None:
+        return dossier.due_at
+    return extend_for_pause(
+        dossier.due_at,
+        dossier.paused_at,
+        moment,
+        dossier.procedure_version.handling_time_unit,
+        _calendar(dossier),
+    )
+
+
+@transaction.atomic
+def receive_supplement(
+    *,
+    dossier: Dossier,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The supplement arrives; the clock runs again and the appointment moves by the
+    working time the applicant took (spec 02 §7)."""
+    return _act(
+        dossier,
+        Action.RECEIVE_SUPPLEMENT,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        changes={
+            "due_at": _resume,
+            "legal_due_at": lambda d, moment: _resume_legal(d, moment),
+            "paused_at": None,
+        },
+    )
+
+
+def _resume_legal(dossier: Dossier, moment: dt.datetime) -> dt.datetime | None:
+    if dossier.paused_at is None or dossier.legal_due_at is None:
+        return dossier.legal_due_at
+    return extend_for_pause(
+        dossier.legal_due_at,
+        dossier.paused_at,
+        moment,
+        dossier.procedure_version.handling_time_unit,
+        _calendar(dossier),
+    )
+
+
+@transaction.atomic
+def request_financial_obligation(
+    *,
+    dossier: Dossier,
+    amount: int | None = None,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask the applicant to pay a fee, charge or tax (status 6). The clock pauses only when
+    the procedure version says its sector law excludes this time (spec 02 §7)."""
+    pauses = dossier.procedure_version.pauses_for_financial_obligation
+    return _act(
+        dossier,
+        Action.REQUEST_FINANCIAL_OBLIGATION,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        payload={"amount": amount, "pauses_clock": pauses},
+        changes={"paused_at": (lambda d, moment: moment) if pauses else None},
+    )
+
+
+@transaction.atomic
+def confirm_financial_obligation(
+    *,
+    dossier: Dossier,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The obligation is paid; processing resumes (and the appointment moves if it paused)."""
+    return _act(
+        dossier,
+        Action.CONFIRM_FINANCIAL_OBLIGATION,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        changes={"due_at": _resume, "legal_due_at": _resume_legal, "paused_at": None},
+    )
+
+
+@transaction.atomic
+def submit_for_approval(
+    *,
+    dossier: Dossier,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The specialist submits the appraised dossier and draft result to the leader."""
+    return _act(
+        dossier,
+        Action.SUBMIT_FOR_APPROVAL,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        advance=True,
+    )
+
+
+@transaction.atomic
+def send_back_dossier(
+    *,
+    dossier: Dossier,
+    note: str,
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The leader sends the draft back for rework."""
+    return _act(
+        dossier,
+        Action.SEND_BACK,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+@transaction.atomic
+def approve_dossier(
+    *,
+    dossier: Dossier,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The leader approves and signs the result."""
+    return _act(
+        dossier,
+        Action.APPROVE,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+@transaction.atomic
+def issue_result(
+    *,
+    dossier: Dossier,
+    results: Sequence[str],
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The result is issued: processing ends (status 9, the end moment QĐ 766 judges against
+    the appointment). Each result document is coded ``<dossier code>-KQ(n)`` (NĐ 45/2020
+    khoản 3 Điều 14)."""
+    names = [name.strip() for name in results if name.strip()]
+    if not names:
+        raise InvalidInput(
+            "results_required",
+            _("Name at least one result document."),
+            details={"field": "results"},
+        )
+    updated = _act(
+        dossier,
+        Action.ISSUE_RESULT,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        advance=True,
+        changes={"finished_at": lambda d, moment: moment},
+    )
+    assert updated.finished_at is not None  # noqa: S101 - set just above
+    start = updated.results.count()
+    created = DossierResult.objects.bulk_create(
+        DossierResult(
+            dossier=updated,
+            number=start + n,
+            code=f"{updated.code}-KQ({start + n})",
+            name=name,
+            issued_at=updated.finished_at,
+        )
+        for n, name in enumerate(names, start=1)
+    )
+    event = updated.events.order_by("-sequence").first()
+    assert event is not None  # noqa: S101 - written by _act
+    event.payload = {**event.payload, "results": [r.code for r in created]}
+    event.save(update_fields=["payload"])
+    return updated
+
+
+@transaction.atomic
+def return_result(
+    *,
+    dossier: Dossier,
+    method: ReturnMethod | None = None,
+    receiver: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The result reaches the applicant, at the counter, by post or electronically, and who
+    received it is recorded (status 10; NĐ 61/2018 Điều 18)."""
+    updated = _act(
+        dossier,
+        Action.RETURN_RESULT,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        advance=True,
+        payload={"method": str(method or dossier.return_method), "receiver": receiver},
+        changes={
+            "returned_at": lambda d, moment: moment,
+            "closed_at": lambda d, moment: moment,
+        },
+    )
+    # Whatever steps the template still lists are done with the return.
+    DossierStep.objects.filter(dossier=updated, finished_at__isnull=True).update(
+        finished_at=updated.returned_at
+    )
+    return updated
+
+
+@transaction.atomic
+def apologise(
+    *,
+    dossier: Dossier,
+    new_due_at: dt.datetime,
+    reason: str,
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """A dossier will be late: apologise in writing and set a new appointment (Phiếu xin lỗi
+    và hẹn lại ngày trả kết quả, Mẫu 04). No later than the rules' lead (one working day)
+    before the due moment, and only as often as the rules allow: once (NĐ 61/2018 Điều 17)."""
+    moment = _now(at)
+    if not reason.strip():
+        raise InvalidInput(
+            "reason_required",
+            _("Give the reason for the delay."),
+            details={"field": "reason"},
+        )
+    current, _version = _fresh(dossier, expected_version)
+    rules, due = current.rules, current.due_at
+    if current.status in OPEN_STATUSES and due is not None:
+        if current.reschedules >= rules.max_reschedules:
+            raise Conflict(
+                "apology_already_made",
+                _("The appointment has already been re-set once."),
+            )
+        calendar = _calendar(current)
+        latest = calendar.working_time_between(moment, due)
+        needed = dt.timedelta(hours=8 * rules.apology_lead_working_days)
+        if moment >= due or latest < needed:
+            raise Conflict(
+                "apology_too_late",
+                _(
+                    "An apology must be made at least %(days)s working day(s) before the appointment."
+                )
+                % {"days": rules.apology_lead_working_days},
+            )
+        if new_due_at <= due:
+            raise InvalidInput(
+                "new_appointment_not_later",
+                _("The new appointment must be later than the current one."),
+                details={"field": "new_due_at"},
+            )
+    return _act(
+        dossier,
+        Action.APOLOGISE,
+        actor=actor,
+        at=moment,
+        expected_version=expected_version,
+        note=reason,
+        payload={
+            "previous_due_at": due.isoformat() if due else None,
+            "new_due_at": new_due_at.isoformat(),
+        },
+        changes={"due_at": new_due_at, "reschedules": lambda d, m: d.reschedules + 1},
+    )
+
+
+@transaction.atomic
+def withdraw_dossier(
+    *,
+    dossier: Dossier,
+    note: str = "",
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The applicant withdraws the dossier (status 7)."""
+    return _act(
+        dossier,
+        Action.WITHDRAW,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        changes={"closed_at": lambda d, moment: moment, "paused_at": None},
+    )
+
+
+@transaction.atomic
+def stop_dossier(
+    *,
+    dossier: Dossier,
+    reasons: str,
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Stop processing, with written reasons (status 8; TT 03/2025 Mẫu 05)."""
+    if not reasons.strip():
+        raise InvalidInput(
+            "reasons_required",
+            _("Give the reasons for stopping."),
+            details={"field": "reasons"},
+        )
+    return _act(
+        dossier,
+        Action.STOP,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=reasons,
+        changes={"closed_at": lambda d, moment: moment, "paused_at": None},
+    )
+
+
+@transaction.atomic
+def resolve_on_the_spot(
+    *,
+    intake: Intake,
+    results: Sequence[str],
+    actor: User | None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """A procedure settled at the counter while the applicant waits (giải quyết ngay): no
+    receipt is printed, but the dossier and its whole history are recorded (spec 02 §3.5)."""
+    moment = _now(at)
+    dossier = receive_dossier(intake=intake, actor=actor, at=moment)
+    for action in (Action.TRANSFER, Action.SUBMIT_FOR_APPROVAL, Action.APPROVE):
+        dossier = _act(
+            dossier,
+            action,
+            actor=None,
+            at=moment,
+            expected_version=None,
+            advance=action != Action.APPROVE,
+        )
+    dossier = issue_result(dossier=dossier, results=results, actor=None, at=moment)
+    return return_result(dossier=dossier, actor=actor, at=moment)
