@@ -9,3 +9,11 @@ import pytest
 def _vietnamese(settings):
     """Tests see the site as a Vietnamese officer does unless they switch."""
     settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is slow on purpose; tests that create many accounts hash with MD5 instead.
+    Tests marked ``real_password_hashing`` keep the production hashers."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

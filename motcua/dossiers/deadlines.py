@@ -12,7 +12,28 @@ from decimal import Decimal
 
 from motcua.dossiers.choices import DeadlineState
 from motcua.procedures.choices import TimeUnit
-from motcua.workdays.clock import WorkCalendar, local
+from motcua.workdays.clock import VN_TZ, WorkCalendar, local
+
+
+def _end_of_day(day: dt.date, calendar: WorkCalendar) -> dt.datetime:
+    return dt.datetime.combine(day, calendar.hours_on(day).afternoon_end, tzinfo=VN_TZ)
+
+
+def paper_transfer_due(received_at: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
+    """By when the counter must hand a paper dossier to the competent body: within the same
+    working day when received up to the cut-off (15:00), otherwise at the start of the next
+    working day (NĐ 61/2018/NĐ-CP Điều 16; spec 02 §6)."""
+    transfer = calendar.apply_cutoff(received_at)
+    if transfer == local(received_at):
+        return _end_of_day(transfer.date(), calendar)
+    return transfer
+
+
+def same_day_due(received_at: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
+    """The appointment of a same-day procedure (handling time 0 working days, "trong
+    ngày"): the end of the reception day, or of the next working day when received after
+    the cut-off (NĐ 23/2015/NĐ-CP Điều 7 as amended by NĐ 07/2025; spec 06 §3 rule 4)."""
+    return _end_of_day(calendar.apply_cutoff(received_at).date(), calendar)
 
 
 def _whole_and_fraction(amount: Decimal) -> tuple[int, Decimal]:

@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import ApplicantKind, Channel, ReturnMethod
-from motcua.dossiers.deadlines import due_after, extend_for_pause
+from motcua.dossiers.deadlines import (
+    due_after,
+    extend_for_pause,
+    paper_transfer_due,
+    same_day_due,
+)
 from motcua.dossiers.errors import Conflict, InvalidInput, NotAllowed
 from motcua.dossiers.models import (
     Dossier,
@@ -46,6 +51,7 @@ from motcua.dossiers.workflow import (
     TransitionRefused,
     target_status,
 )
+from motcua.procedures.choices import TimeUnit
 from motcua.procedures.models import ProcedureVersion
 from motcua.workdays.clock import WorkCalendar, local
 from motcua.workdays.selectors import calendar_for
@@ -261,8 +267,16 @@ def _advance_step(
 
 
 def _instantiate_steps(
-    dossier: Dossier, *, start: dt.datetime, calendar: WorkCalendar
+    dossier: Dossier,
+    *,
+    start: dt.datetime,
+    received_at: dt.datetime,
+    calendar: WorkCalendar,
 ) -> None:
+    """The dossier's own copy of its version's process; the first step starts now. For a
+    paper dossier the first (reception) step ends by the transfer deadline of the cut-off
+    rule rather than by its budget."""
+    unit = dossier.procedure_version.handling_time_unit
     template = list(dossier.procedure_version.steps.order_by("position"))
     steps = [
         DossierStep(
@@ -279,13 +293,10 @@ def _instantiate_steps(
     if steps:
         first = steps[0]
         first.started_at = start
-        first.due_at = due_after(
-            start, first.budget, dossier.procedure_version.handling_time_unit, calendar
-        )
         if dossier.channel != Channel.ONLINE and dossier.rules.paper_cutoff_applies:
-            # A paper dossier received after the cut-off moves to the competent body at the
-            # start of the next working day (NĐ 61/2018 Điều 16; spec 02 §6).
-            first.due_at = max(first.due_at, calendar.apply_cutoff(start))
+            first.due_at = paper_transfer_due(received_at, calendar)
+        else:
+            first.due_at = due_after(start, first.budget, unit, calendar)
     DossierStep.objects.bulk_create(steps)
 
 
@@ -377,17 +388,24 @@ def _create(intake: Intake, *, status: str, at: dt.datetime) -> Dossier:
 
 def _start_clock(dossier: Dossier, *, at: dt.datetime) -> None:
     """Reception: the legal clock starts (spec 02 §7); the appointment is the legal due
-    moment of the procedure version under the agency's calendar."""
+    moment of the procedure version under the handling agency's calendar. A reception
+    outside office hours counts from the next session (spec 06 §3 rule 3)."""
     calendar = _calendar(dossier)
     version = dossier.procedure_version
     start = calendar.next_working_moment(at)
     dossier.received_at = at
-    dossier.legal_due_at = due_after(
-        start, version.handling_time, version.handling_time_unit, calendar
-    )
+    if (
+        version.handling_time == 0
+        and version.handling_time_unit == TimeUnit.WORKING_DAYS
+    ):
+        dossier.legal_due_at = same_day_due(at, calendar)
+    else:
+        dossier.legal_due_at = due_after(
+            start, version.handling_time, version.handling_time_unit, calendar
+        )
     dossier.due_at = dossier.legal_due_at
     dossier.original_due_at = dossier.legal_due_at
-    _instantiate_steps(dossier, start=start, calendar=calendar)
+    _instantiate_steps(dossier, start=start, received_at=at, calendar=calendar)
 
 
 # ------------------------------------------------------------------ intake
@@ -489,7 +507,7 @@ def receive_dossier(
         actor=actor,
         from_status=previous,
         agency=target.receiving_agency,
-        payload={"due_at": target.due_at.isoformat() if target.due_at else None},
+        payload={"due_at": local(target.due_at).isoformat() if target.due_at else None},
     )
     return target
 
@@ -1073,8 +1091,8 @@ def apologise(
         expected_version=expected_version,
         note=reason,
         payload={
-            "previous_due_at": due.isoformat() if due else None,
-            "new_due_at": new_due_at.isoformat(),
+            "previous_due_at": local(due).isoformat() if due else None,
+            "new_due_at": local(new_due_at).isoformat(),
         },
         changes={"due_at": new_due_at, "reschedules": lambda d, m: d.reschedules + 1},
     )

@@ -51,6 +51,7 @@ def test_an_inactive_account_has_no_role():
     assert not has_role(officer, Role.LEADER, agency, on=dt.date(2025, 8, 1))
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_hashed_with_argon2():
     user = UserFactory.create()
     assert identify_hasher(user.password).algorithm == "argon2"

@@ -103,6 +103,7 @@ def test_every_role_has_an_officer(demo):
     assert User.objects.filter(kind="business").exists()
 
 
+@pytest.mark.real_password_hashing
 def test_demo_accounts_sign_in_with_argon2_hashes(demo, client):
     officer = User.objects.get(username="tiepnhan.tinh")
     assert identify_hasher(officer.password).algorithm == "argon2"
