@@ -655,9 +655,18 @@ def _act(
     previous = current.status
     current.status = _check_transition(action, current)
     fields = ["status"]
+    previous_due = current.due_at
     for name, value in (changes or {}).items():
         setattr(current, name, value(current, moment) if callable(value) else value)
         fields.append(name)
+    if "due_at" in fields:
+        # The event keeps the appointment before and after (a pause ended, an apology): the
+        # national sync reports them as NgayHenTraTruoc / NgayHenTraMoi (spec 08 §3).
+        payload = {
+            "previous_due_at": previous_due.isoformat() if previous_due else None,
+            "new_due_at": current.due_at.isoformat() if current.due_at else None,
+            **(payload or {}),
+        }
     _save(current, version, fields)
     step = (
         _advance_step(current, at=moment, actor=actor, calendar=_calendar(current))
@@ -1169,3 +1178,34 @@ def resolve_on_the_spot(
         )
     dossier = issue_result(dossier=dossier, results=results, actor=None, at=moment)
     return return_result(dossier=dossier, actor=actor, at=moment)
+
+
+@transaction.atomic
+def record_deadline_flag(*, dossier: Dossier, action: str, at: dt.datetime) -> bool:
+    """Record once that ``dossier`` is due soon or overdue (by the sweeper, as the system).
+
+    A conditional update claims the flag: of two sweeps running at the same moment only
+    one finds it unset, so only one event is written. The status and ``lock_version`` do
+    not change, so an officer's action in flight is not disturbed. True if recorded."""
+    flags: dict[str, str] = {
+        Action.FLAG_DUE_SOON: "due_soon_flagged_at",
+        Action.FLAG_OVERDUE: "overdue_flagged_at",
+    }
+    flag = flags[action]
+    claimed = Dossier.objects.filter(pk=dossier.pk, **{f"{flag}__isnull": True}).update(
+        **{flag: at}
+    )
+    if not claimed:
+        return False
+    current = Dossier.objects.get(pk=dossier.pk)
+    _write_event(
+        current,
+        action=action,
+        at=at,
+        actor=None,
+        from_status=current.status,
+        payload={
+            "due_at": local(current.due_at).isoformat() if current.due_at else None
+        },
+    )
+    return True
