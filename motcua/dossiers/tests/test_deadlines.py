@@ -106,7 +106,7 @@ def test_a_paused_dossier_is_not_flagged(dossier):
     assert _flags(d) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_the_same_moment_record_once():
     if connection.vendor != "postgresql":
         pytest.skip(

@@ -563,7 +563,7 @@ def test_the_applicant_may_withdraw_their_own_online_dossier_but_not_another(wor
 # ------------------------------------------------------------------ concurrency on PostgreSQL
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sixteen_concurrent_intakes_get_unique_gapless_codes():
     if connection.vendor != "postgresql":
         pytest.skip(

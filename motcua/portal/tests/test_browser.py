@@ -27,6 +27,8 @@ if not HAVE_CHROMIUM and os.environ.get("CI") == "true":
 
 pytestmark = [
     pytest.mark.browser,
+    # the live server needs committed data; restore the migrations' seeded rows afterwards
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not HAVE_CHROMIUM, reason="Chromium is not installed"),
 ]
 
