@@ -130,3 +130,12 @@ def classify(
     if remaining <= dt.timedelta(hours=float(due_soon_hours)):
         return DeadlineState.DUE_SOON
     return DeadlineState.IN_TIME
+
+
+def response_due(
+    submitted_at: dt.datetime, hours: Decimal, calendar: WorkCalendar
+) -> dt.datetime:
+    """By when the one-stop counter must accept, return for completion or refuse an online
+    dossier: ``hours`` working hours after its submission (NĐ 45/2020 Điều 11; the window
+    is a row of ``OneStopRules``, UNCONFIRMED at 8 working hours; spec 02 §3)."""
+    return calendar.add_working_hours(submitted_at, hours)

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from motcua.agencies.models import Agency
+from motcua.dossiers.deadlines import response_due
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import RUNNING_STATUSES
+from motcua.dossiers.workflow import RUNNING_STATUSES, DossierStatus
 from motcua.workdays.clock import WorkCalendar
 from motcua.workdays.selectors import calendar_for
 
@@ -63,3 +64,27 @@ def dossiers_needing_apology(
         lead = dt.timedelta(hours=8 * rules.apology_lead_working_days)
         if lead <= left <= lead + dt.timedelta(hours=8):
             yield dossier
+
+
+def online_awaiting_response(
+    *, now: dt.datetime, agencies: QuerySet[Agency] | None = None
+) -> list[tuple[Dossier, dt.datetime, bool]]:
+    """Online dossiers nobody has accepted, returned or refused yet, oldest first, each
+    with its response deadline and whether that has passed (spec 02 §3; spec 03 §1)."""
+    submitted = (
+        Dossier.objects.filter(status=DossierStatus.SUBMITTED)
+        .select_related("rules", "handling_agency")
+        .order_by("submitted_at")
+    )
+    if agencies is not None:
+        submitted = submitted.filter(receiving_agency__in=agencies)
+    calendars = CalendarCache()
+    rows = []
+    for dossier in submitted:
+        due = response_due(
+            dossier.submitted_at,
+            dossier.rules.online_response_hours,
+            calendars(dossier.handling_agency),
+        )
+        rows.append((dossier, due, due < now))
+    return rows

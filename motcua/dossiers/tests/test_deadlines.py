@@ -151,3 +151,31 @@ def test_the_apology_list_shows_the_last_day_an_apology_is_possible(dossier):
         at=at(3, 9),
     )
     assert list(dossiers_needing_apology(now=at(3, 9))) == []
+
+
+def test_online_dossiers_awaiting_a_response_within_eight_working_hours():
+    from motcua.dossiers.choices import Channel
+    from motcua.dossiers.selectors import online_awaiting_response
+
+    world = build_world()
+    # submitted Fri 6/3 16:00: 1 h on Friday + 4,5 h + 2,5 h on Monday → respond by Mon 9/3 16:00
+    late = services.submit_online(
+        intake=world.intake(channel=Channel.ONLINE, account=world.citizen),
+        actor=world.citizen,
+        at=at(6, 16),
+    )
+    fresh = services.submit_online(
+        intake=world.intake(channel=Channel.ONLINE, account=world.citizen),
+        actor=world.citizen,
+        at=at(9, 15),
+    )
+    rows = online_awaiting_response(now=at(9, 16, 30))
+    assert [(d, due, overdue) for d, due, overdue in rows] == [
+        (late, at(9, 16), True),
+        # Mon 15:00 + 8 h = 2 h on Monday, 4,5 h + 1,5 h on Tuesday → Tue 10/3 15:00
+        (fresh, at(10, 15), False),
+    ]
+    services.receive_dossier(dossier=late, actor=world.counter, at=at(9, 16))
+    assert [d for d, _due, _overdue in online_awaiting_response(now=at(9, 16))] == [
+        fresh
+    ]
