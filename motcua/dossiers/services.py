@@ -23,7 +23,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts.choices import Role
 from motcua.accounts.models import User
+from motcua.accounts.selectors import has_role
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import ApplicantKind, Channel, ReturnMethod
 from motcua.dossiers.deadlines import (
@@ -716,7 +718,16 @@ def assign_dossier(
     at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """The head of the competent body assigns a specialist (NĐ 61/2018 Điều 17)."""
+    """The head of the competent body assigns one of its specialists (NĐ 61/2018 Điều 17)."""
+    if not has_role(
+        assignee, Role.SPECIALIST, dossier.handling_agency, on=local(_now(at)).date()
+    ):
+        raise InvalidInput(
+            "assignee_not_specialist",
+            _("%(user)s is not a specialist of %(agency)s.")
+            % {"user": assignee, "agency": dossier.handling_agency},
+            details={"field": "assignee"},
+        )
     return _act(
         dossier,
         Action.ASSIGN,

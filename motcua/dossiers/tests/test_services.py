@@ -590,3 +590,14 @@ def test_sixteen_concurrent_intakes_get_unique_gapless_codes():
         thread.join()
     assert errors == []
     assert sorted(codes) == [f"000.01.51.H15-260302-{n:04d}" for n in range(1, 17)]
+
+
+def test_only_a_specialist_of_the_handling_agency_can_be_assigned(world):
+    dossier = _in_appraisal(world)
+    before = _snapshot(dossier)
+    with pytest.raises(InvalidInput) as refused:
+        services.assign_dossier(
+            dossier=dossier, assignee=world.stranger, actor=world.leader, at=at(2, 11)
+        )
+    assert refused.value.code == "assignee_not_specialist"
+    assert _snapshot(dossier) == before
