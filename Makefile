@@ -5,10 +5,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # The PostgreSQL the suite runs on a second time (trust auth on this kind of machine).
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/motcua
+# The PostgreSQL database `make bench` creates and keeps (its name must contain "bench").
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua_benchmark
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages clean
+.PHONY: install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages clean bench
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +54,12 @@ pytest-postgres: install
 	else \
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: the PostgreSQL run is skipped"; \
 	fi
+
+## make bench: the benchmark of issue 3 (not a test; about five minutes): gunicorn, PostgreSQL
+## at BENCH_PG_URL when it answers (else SQLite), intake and lookup against bare endpoints.
+## BENCH_ARGS passes options: --fresh, --drop, --sqlite, --json FILE (see docs/benchmarks.md).
+bench: install
+	BENCH_PG_URL="$(BENCH_PG_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## make messages: re-extract and compile the translations (needs gettext)
 messages: install

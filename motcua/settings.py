@@ -42,12 +42,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_filters",
     "motcua.core",
     "motcua.agencies",
     "motcua.accounts",
     "motcua.workdays",
     "motcua.procedures",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.demo",
     "motcua.portal",
 ]
@@ -137,11 +139,42 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
 REST_FRAMEWORK = {
+    # HTTP Basic first so that an anonymous call gets 401 with a WWW-Authenticate header;
+    # the session serves the browser (with CSRF). Tokens come later.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "motcua.dossiers.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
+    "DESCRIPTION": (
+        "Dossiers of administrative procedures under the one-stop mechanism.\n\n"
+        "Authentication: HTTP Basic (basicAuth) or the site's session cookie (cookieAuth; "
+        "unsafe methods then need the CSRF token in X-CSRFToken).\n\n"
+        "Errors: every error body is {code, message, details}; code is stable and "
+        "machine-readable. A dossier you may not see is 404, never 403.\n\n"
+        "Changes: each transition is a POST on /api/dossiers/{code}/<action>/; no status "
+        "is ever written directly. Send the lock_version you read as expected_version (or "
+        "If-Match) to get 409 stale_dossier instead of acting on a dossier someone changed."
+    ),
     "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # one name per choice list, whichever field uses it
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "motcua.dossiers.workflow.DossierStatus",
+        "DossierActionEnum": "motcua.dossiers.workflow.Action",
+        "ChannelEnum": "motcua.dossiers.choices.Channel",
+        "IntakeChannelEnum": "motcua.dossiers.api.serializers.INTAKE_CHANNELS",
+        "ReturnMethodEnum": "motcua.dossiers.choices.ReturnMethod",
+        "ApplicantKindEnum": "motcua.dossiers.choices.ApplicantKind",
+        "DeadlineStateEnum": "motcua.dossiers.choices.DeadlineState",
+        "ComponentFormEnum": "motcua.procedures.choices.ComponentForm",
+    },
 }
 
 # MOTCUA_PROVINCE_CODE: the province letter code of QCVN 102:2016 (Đắk Lắk is H15); used to
@@ -159,9 +192,16 @@ WORKDAYS_UNCOUNTED_HOLIDAYS = env_list(
     "MOTCUA_UNCOUNTED_HOLIDAYS", ["Ngày Văn hóa Việt Nam"]
 )
 
+# MOTCUA_BENCH_ENDPOINTS: route the bare endpoints of the benchmark (/bench/probe/, one row
+# written or read without the application around it) that `make bench` compares the API
+# with. Off by default; never on in production.
+BENCH_ENDPOINTS = env_bool("MOTCUA_BENCH_ENDPOINTS", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each of its seven rendering steps at INFO for every slip.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -1,8 +1,10 @@
 """URL map of the whole site."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView
 
 admin.site.site_header = _("motcua · administration")
 admin.site.site_title = _("motcua administration")
@@ -11,6 +13,13 @@ admin.site.index_title = _("Administrative procedures information system")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("motcua.dossiers.api.urls")),
     path("thu-tuc/", include("motcua.portal.urls")),
+    path("ho-so/", include("motcua.documents.urls")),
     path("", include("motcua.core.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    # the benchmark's baseline (docs/benchmarks.md); absent unless asked for
+    urlpatterns.insert(0, path("bench/", include("motcua.core.bench")))

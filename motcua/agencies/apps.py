@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AgenciesConfig(AppConfig):
     name = "motcua.agencies"
     label = "agencies"
-    verbose_name = _("Organisation")
+    verbose_name = _("Agencies and reorganisation")

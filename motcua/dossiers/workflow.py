@@ -162,6 +162,23 @@ class Action(models.TextChoices):
     IMPORT = "import", _("Imported from the previous system")
 
 
+#: Actions inside the administration: their notes and details are working papers, not
+#: shown to the applicant (who still sees that they happened, when and by whom). Reasons
+#: the applicant must read — a supplement request, a refusal, a stop, an apology — are not
+#: among them (NĐ 61/2018 Điều 15, 17).
+INTERNAL_ACTIONS = frozenset(
+    {
+        Action.ASSIGN,
+        Action.HAND_OVER,
+        Action.RETURN_FROM_AGENCY,
+        Action.SUBMIT_FOR_APPROVAL,
+        Action.SEND_BACK,
+        Action.APPROVE,
+        Action.FLAG_DUE_SOON,
+        Action.FLAG_OVERDUE,
+    }
+)
+
 S = DossierStatus
 
 #: action → (states it may start from, state it leads to; ``None`` keeps the state).

@@ -1,0 +1,469 @@
+"""``python -m bench.seed PLAN.json --rows N --clients C``: get the benchmark's database
+ready and write what the clients need.
+
+Runs with the server's settings (``bench.run`` passes its environment), after ``migrate``
+and ``load_demo``. It
+
+1. removes what earlier runs' intakes left (their dossiers, the daily code counters, the
+   sessions), so that every run starts from the same state and the daily sequence of
+   dossier codes (at most 9999 a day per agency) never runs out;
+2. makes sure ``N`` generated dossiers exist, each received at one of the demo's one-stop
+   counters on a past day, with one ``receive`` event; they are generated with one
+   set-based ``INSERT … SELECT`` (PostgreSQL's ``generate_series``, SQLite's recursive CTE)
+   and kept for the next run when the count is right;
+3. logs the officers in: checks each password once (Argon2), then opens one session per
+   client with ``django.contrib.auth.login``, as a login page would;
+4. writes the plan (JSON): the sessions, the intake body, a sample of dossier codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import django
+
+#: applicant e-mail of the generated dossiers and of the benchmark's intakes: how the seed
+#: tells them apart from each other (and from anything else)
+GENERATED_MARKER = "generated@bench.example"
+INTAKE_MARKER = "intake@bench.example"
+#: generated dossiers per receiving agency and day: codes end -0001 … -2500
+PER_DAY = 2500
+COUNTER_OFFICER = "tiepnhan.bmt"
+SUPERVISOR = "giamsat.tinh"
+DEMO_PASSWORD = "motcua-demo-2025"  # noqa: S105 - the demo's published password
+PROCEDURE = "1.004873"
+RECEIVING = "000.01.51.H15"
+HANDLING = "000.00.51.H15"
+SAMPLE = 5000
+
+
+@dataclass(frozen=True)
+class Generated:
+    rows: int
+    created: bool
+    seconds: float
+
+
+def _write(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+# ------------------------------------------------------------------ clean-up
+
+
+def remove_leftovers() -> int:
+    """Delete the dossiers earlier runs received through the API, the code counters and
+    the sessions. Returns how many dossiers went."""
+    from django.contrib.sessions.models import Session
+
+    from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
+
+    leftovers = Dossier.objects.filter(applicant_email=INTAKE_MARKER)
+    count = leftovers.count()
+    # events PROTECT the dossier (the legal history); steps and papers cascade
+    DossierEvent.objects.filter(dossier__in=leftovers).delete()
+    leftovers.delete()
+    # only the intakes above used counters: the generated codes lie on past days
+    DossierCodeCounter.objects.all().delete()
+    Session.objects.all().delete()
+    return count
+
+
+# ------------------------------------------------------------------ generation
+
+
+#: a column's SQL expression and the parameters its placeholders take
+Expr = tuple[str, list[Any]]
+
+
+def _select_list(
+    model: Any, given: dict[str, Expr]
+) -> tuple[list[str], str, list[Any]]:
+    """The columns of ``model`` (its primary key aside), the SELECT list that fills them and
+    its parameters, in column order: the expression given, else NULL for a nullable column,
+    else the field's default as a parameter. A column added later with neither stops the
+    seed with its name."""
+    from django.db import connection
+
+    columns: list[str] = []
+    expressions: list[str] = []
+    params: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        column = field.column
+        if column in given:
+            expression, values = given[column]
+        elif field.null:
+            expression, values = "NULL", []
+        elif field.has_default():
+            default = field.get_db_prep_save(field.get_default(), connection)
+            expression, values = "%s", [default]
+        else:
+            raise SystemExit(
+                f"bench.seed: no value for {model._meta.db_table}.{column}; "
+                "teach bench/seed.py what a generated row holds there"
+            )
+        columns.append(column)
+        expressions.append(expression)
+        params += values
+    return columns, ", ".join(expressions), params
+
+
+def _const(sql: str) -> Expr:
+    return sql, []
+
+
+def _dossier_insert(rows: int, base: dt.date) -> tuple[str, list[Any]]:
+    """The one ``INSERT … SELECT`` that writes ``rows`` received dossiers.
+
+    Row ``i`` is received at agency ``i mod k`` (the demo's one-stop counters), on day
+    ``base - (i div k div PER_DAY + 1)``, as number ``(i div k mod PER_DAY) + 1`` of that
+    day, at 08:00 plus ten seconds a number (local time), appointment three days later."""
+    from django.db import connection
+
+    from motcua.accounts.choices import Role
+    from motcua.accounts.models import RoleAssignment
+    from motcua.agencies.models import Agency
+    from motcua.dossiers.models import Dossier, OneStopRules
+    from motcua.dossiers.workflow import DossierStatus
+    from motcua.procedures.models import Procedure
+
+    receiving = sorted(
+        set(
+            RoleAssignment.objects.filter(role=Role.COUNTER_OFFICER).values_list(
+                "agency_id", flat=True
+            )
+        )
+    )
+    agencies = list(Agency.objects.filter(pk__in=receiving).order_by("identifier"))
+    if not agencies:
+        raise SystemExit("bench.seed: the demo has no counter officer; load it first")
+    version = Procedure.objects.get(code=PROCEDURE).version_on(base)
+    if version is None:
+        raise SystemExit(f"bench.seed: procedure {PROCEDURE} has no version in force")
+    rules = list(OneStopRules.objects.order_by("-effective_from"))
+    if not rules:
+        raise SystemExit(
+            "bench.seed: no one-stop rules; migrate and load the demo first"
+        )
+    postgres = connection.vendor == "postgresql"
+    k = len(agencies)
+    params: list[Any] = []
+
+    values = ", ".join("(%s, %s, %s, %s)" for _ in agencies)
+    for index, agency in enumerate(agencies):
+        params += [index, agency.pk, agency.parent_id or agency.pk, agency.identifier]
+    if postgres:
+        series = (
+            "s AS (SELECT g AS i, g %% {k} AS a, (g / {k}) %% {per} AS n,"
+            " %s::date - (g / {k} / {per} + 1) AS day"
+            " FROM generate_series(0, {last}) AS g)"
+        )
+        params.append(base)
+        at = (
+            "((s.day::timestamp + interval '8 hours' + s.n * interval '10 seconds')"
+            " AT TIME ZONE 'Asia/Ho_Chi_Minh')"
+        )
+        due = f"({at} + interval '3 days')"
+        code = "ag.ident || '-' || to_char(s.day, 'YYMMDD') || '-' || lpad((s.n + 1)::text, 4, '0')"
+        name = "'Người nộp hồ sơ ' || s.i::text"
+        now = "now()"
+    else:
+        series = (
+            "g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i < {last}),"
+            " s AS (SELECT i, i %% {k} AS a, (i / {k}) %% {per} AS n,"
+            " date(%s, '-' || (i / {k} / {per} + 1) || ' days') AS day FROM g)"
+        )
+        params.append(base.isoformat())
+        # Django keeps aware datetimes in SQLite as UTC text; Việt Nam is UTC+7 all year
+        at = "datetime(s.day, '+1 hours', '+' || (s.n * 10) || ' seconds')"
+        due = f"datetime({at}, '+3 days')"
+        code = "ag.ident || '-' || substr(strftime('%%Y%%m%%d', s.day), 3) || '-' || printf('%%04d', s.n + 1)"
+        name = "'Người nộp hồ sơ ' || s.i"
+        now = "datetime('now')"
+    series = series.format(k=k, per=PER_DAY, last=rows - 1)
+
+    # the one-stop rules in force on each day (the newest that started by then)
+    rules_params: list[Any] = []
+    for rule in rules:
+        start = rule.effective_from
+        rules_params += [start if postgres else start.isoformat(), rule.pk]
+    whens = " ".join("WHEN s.day >= %s THEN %s" for _ in rules)
+    rules_expr: Expr = (f"CASE {whens} ELSE %s END", [*rules_params, rules[-1].pk])
+
+    given: dict[str, Expr] = {
+        "code": _const(code),
+        "procedure_version_id": _const(str(version.pk)),
+        "rules_id": rules_expr,
+        "receiving_agency_id": _const("ag.rid"),
+        "handling_agency_id": _const("ag.hid"),
+        "channel": _const("1"),
+        "status": _const(f"'{DossierStatus.RECEIVED.value}'"),
+        "applicant_kind": _const("1"),
+        "applicant_name": _const(name),
+        "applicant_id_number": _const("''"),
+        "applicant_phone": _const("''"),
+        "applicant_email": _const(f"'{GENERATED_MARKER}'"),
+        "applicant_address": _const("''"),
+        "return_method": _const("'counter'"),
+        "sets": _const("1"),
+        "submitted_at": _const(at),
+        "received_at": _const(at),
+        "legal_due_at": _const(due),
+        "due_at": _const(due),
+        "original_due_at": _const(due),
+        "supplement_rounds": _const("0"),
+        "reschedules": _const("0"),
+        "lock_version": _const("1"),
+        "created_at": _const(now),
+    }
+    columns, select, select_params = _select_list(Dossier, given)
+    sql = (
+        f"WITH RECURSIVE ag(a, rid, hid, ident) AS (VALUES {values}), {series} "  # noqa: S608 - built from the model's own column names
+        f"INSERT INTO {Dossier._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {select} FROM s JOIN ag ON ag.a = s.a"
+    )
+    return sql, [*params, *select_params]
+
+
+def _event_insert() -> tuple[str, list[Any]]:
+    """One ``receive`` event for each generated dossier: its legal history so far."""
+    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.dossiers.workflow import NATIONAL_STATUS, Action, DossierStatus
+
+    received = DossierStatus.RECEIVED
+    given: dict[str, Expr] = {
+        "dossier_id": _const("d.id"),
+        "sequence": _const("1"),
+        "action": _const(f"'{Action.RECEIVE.value}'"),
+        "at": _const("d.received_at"),
+        "actor_name": _const(f"'{COUNTER_OFFICER}'"),
+        "from_status": _const("''"),
+        "to_status": _const(f"'{received.value}'"),
+        "national_status": _const(str(int(NATIONAL_STATUS[received]))),
+        "agency_id": _const("d.receiving_agency_id"),
+        "note": _const("''"),
+        "payload": _const("'{}'"),
+    }
+    columns, select, params = _select_list(DossierEvent, given)
+    sql = (
+        f"INSERT INTO {DossierEvent._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - built from the model's own column names
+        f"SELECT {select} FROM {Dossier._meta.db_table} AS d WHERE d.applicant_email = %s"
+    )
+    return sql, [*params, GENERATED_MARKER]
+
+
+def _skip_foreign_key_triggers(cursor: Any) -> None:
+    """PostgreSQL checks each foreign key of each new row with a trigger: six million checks
+    of ids the INSERT took from the tables themselves. A superuser may switch them off for
+    this transaction (``session_replication_role``); anyone else just waits longer."""
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        _write("    (not a superuser: the foreign keys are checked row by row)")
+
+
+def _drop_secondary_indexes(cursor: Any, tables: list[str]) -> list[str]:
+    """Drop the indexes of ``tables`` that back no constraint, returning the statements
+    that build them again: building an index once over a million rows is several times
+    faster than updating it a million times. The primary keys and the unique code stay,
+    and the whole generation is one transaction, so a failure leaves them all in place."""
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index AS x"
+        " JOIN pg_class AS i ON i.oid = x.indexrelid"
+        " JOIN pg_class AS t ON t.oid = x.indrelid"
+        " WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = x.indexrelid)",
+        [tables],
+    )
+    found = cursor.fetchall()
+    for name, _definition in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in found]
+
+
+def ensure_generated(rows: int) -> Generated:
+    """``rows`` generated dossiers, reusing those of an earlier run when the count is
+    right, else generating them all again."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from motcua.dossiers.models import Dossier, DossierEvent
+
+    dossiers, events = Dossier._meta.db_table, DossierEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {dossiers} WHERE applicant_email = %s",  # noqa: S608 - the model's table
+            [GENERATED_MARKER],
+        )
+        present = int(cursor.fetchone()[0])
+    if present == rows:
+        return Generated(rows=rows, created=False, seconds=0.0)
+    started = time.monotonic()
+    _write(f"  generating {rows:,} dossiers (found {present:,}) …")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if present:
+            cursor.execute(
+                f"DELETE FROM {events} WHERE dossier_id IN "  # noqa: S608 - the models' tables
+                f"(SELECT id FROM {dossiers} WHERE applicant_email = %s)",
+                [GENERATED_MARKER],
+            )
+            cursor.execute(
+                f"DELETE FROM {dossiers} WHERE applicant_email = %s",  # noqa: S608 - the model's table
+                [GENERATED_MARKER],
+            )
+        if rows:
+            postgres = connection.vendor == "postgresql"
+            if postgres:
+                _skip_foreign_key_triggers(cursor)
+                indexes = _drop_secondary_indexes(cursor, [dossiers, events])
+            sql, params = _dossier_insert(rows, timezone.localdate())
+            cursor.execute(sql, params)
+            _write(f"    dossiers written in {time.monotonic() - started:.1f} s")
+            sql, params = _event_insert()
+            cursor.execute(sql, params)
+            _write(f"    events written in {time.monotonic() - started:.1f} s")
+            if postgres:
+                for definition in indexes:
+                    cursor.execute(definition)
+                _write(f"    indexes rebuilt in {time.monotonic() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {dossiers}")
+        cursor.execute(f"ANALYZE {events}")
+    return Generated(rows=rows, created=True, seconds=time.monotonic() - started)
+
+
+def sample_codes(count: int) -> list[str]:
+    """Codes of random generated dossiers (drawn by primary key, which the one INSERT
+    numbered contiguously; no full scan)."""
+    from motcua.dossiers.models import Dossier
+
+    generated = Dossier.objects.filter(applicant_email=GENERATED_MARKER)
+    first = generated.order_by("pk").values_list("pk", flat=True).first()
+    last = generated.order_by("-pk").values_list("pk", flat=True).first()
+    if first is None or last is None:
+        return []
+    draw = random.Random()  # noqa: S311 - picks test data, not a secret
+    ids = {draw.randint(first, last) for _ in range(count)}
+    return list(generated.filter(pk__in=ids).values_list("code", flat=True))
+
+
+# ------------------------------------------------------------------ sessions and body
+
+
+def open_sessions(username: str, count: int) -> list[str]:
+    """Log ``username`` in ``count`` times: one password check (Argon2), then the sessions
+    ``django.contrib.auth.login`` writes for a login page."""
+    from django.conf import settings
+    from django.contrib.auth import authenticate, login
+    from django.http import HttpRequest
+
+    user = authenticate(username=username, password=DEMO_PASSWORD)
+    if user is None:
+        raise SystemExit(f"bench.seed: {username} cannot log in with the demo password")
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys: list[str] = []
+    for _ in range(count):
+        request = HttpRequest()
+        request.session = store()
+        login(request, user)
+        request.session.save()
+        assert request.session.session_key is not None  # noqa: S101 - just saved
+        keys.append(request.session.session_key)
+    return keys
+
+
+def intake_body() -> dict[str, Any]:
+    """A complete dossier of procedure 1.004873 handed in at the ward's counter: every
+    mandatory component given, decision ``receive``."""
+    from django.utils import timezone
+
+    from motcua.procedures.models import Procedure
+
+    version = Procedure.objects.get(code=PROCEDURE).version_on(timezone.localdate())
+    if version is None:
+        raise SystemExit(f"bench.seed: procedure {PROCEDURE} is not in force today")
+    papers = [
+        {"component": c.position}
+        for c in version.components.filter(is_mandatory=True).order_by("position")
+    ]
+    return {
+        "procedure": PROCEDURE,
+        "receiving_agency": RECEIVING,
+        "handling_agency": HANDLING,
+        "channel": 1,
+        "applicant": {
+            "name": "Nguyễn Văn Thử",
+            "kind": 1,
+            "id_number": "066190000001",
+            "phone": "0905000000",
+            "email": INTAKE_MARKER,
+            "address": "1 Lê Duẩn, phường Buôn Ma Thuột, tỉnh Đắk Lắk",
+        },
+        "papers": papers,
+        "decision": "receive",
+    }
+
+
+def database_description() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]} ({connection.settings_dict['NAME']})"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]} ({connection.settings_dict['NAME']})"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.seed")
+    parser.add_argument("plan", type=Path)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    django.setup()
+    from motcua.dossiers.models import Dossier
+
+    removed = remove_leftovers()
+    if removed:
+        _write(f"  removed {removed:,} dossiers received by the previous run")
+    generated = ensure_generated(args.rows)
+    plan = {
+        "database": database_description(),
+        "dossiers": Dossier.objects.count(),
+        "generated": {
+            "rows": generated.rows,
+            "created": generated.created,
+            "seconds": round(generated.seconds, 1),
+        },
+        "sessions": {
+            "counter": open_sessions(COUNTER_OFFICER, args.clients),
+            "supervisor": open_sessions(SUPERVISOR, args.clients),
+        },
+        "credentials": {"counter": [COUNTER_OFFICER, DEMO_PASSWORD]},
+        "intake": intake_body(),
+        "codes": sample_codes(SAMPLE),
+    }
+    args.plan.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""Writing dossiers as the interchange JSON array (docs/interchange.md).
+
+The array is streamed: dossiers are read in chunks (``iterator(chunk_size=...)``) with
+their components, results, steps and events prefetched per chunk, so memory stays flat
+and the number of queries grows with the number of chunks, never with rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from motcua.dossiers.interchange.format import (
+    RETURN_METHOD_CODES,
+    TIME_UNIT_NAMES,
+    format_decimal,
+    format_timestamp,
+    number,
+    timestamp_of_iso,
+)
+from motcua.dossiers.models import (
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierResult,
+    DossierStep,
+)
+from motcua.dossiers.workflow import NATIONAL_STATUS, DossierStatus
+from motcua.workdays.clock import VN_TZ
+
+#: Dossiers read per round trip to the database.
+CHUNK_SIZE = 500
+
+
+def dossiers_for_export(
+    *,
+    agency: str | None = None,
+    submitted_from: dt.date | None = None,
+    submitted_to: dt.date | None = None,
+) -> QuerySet[Dossier]:
+    """The dossiers to export, in code order, with everything a record reads prefetched.
+
+    ``agency`` keeps the dossiers it received or handles; the dates bound the submission
+    day (``NgayNopHoSo``, the one moment every dossier has) in Asia/Ho_Chi_Minh, both
+    included.
+    """
+    dossiers = Dossier.objects.select_related(
+        "procedure_version__procedure",
+        "procedure_version__field",
+        "receiving_agency",
+        "handling_agency",
+        "applicant",
+        "assignee",
+    ).prefetch_related(
+        Prefetch(
+            "components",
+            queryset=DossierComponent.objects.select_related("required").order_by("pk"),
+        ),
+        Prefetch("results", queryset=DossierResult.objects.order_by("number")),
+        Prefetch(
+            "steps",
+            queryset=DossierStep.objects.select_related("agency", "actor").order_by(
+                "position"
+            ),
+        ),
+        Prefetch(
+            "events",
+            queryset=DossierEvent.objects.select_related(
+                "agency", "actor", "step"
+            ).order_by("sequence"),
+        ),
+    )
+    if agency:
+        dossiers = dossiers.filter(
+            Q(receiving_agency__identifier=agency)
+            | Q(handling_agency__identifier=agency)
+        )
+    if submitted_from is not None:
+        dossiers = dossiers.filter(
+            submitted_at__gte=dt.datetime.combine(submitted_from, dt.time(), VN_TZ)
+        )
+    if submitted_to is not None:
+        dossiers = dossiers.filter(
+            submitted_at__lt=dt.datetime.combine(
+                submitted_to + dt.timedelta(days=1), dt.time(), VN_TZ
+            )
+        )
+    return dossiers.order_by("code")
+
+
+def _username(user: Any) -> str | None:
+    return user.username if user is not None else None
+
+
+def _components(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "TenTepDinhKem": component.name,
+            "MaThanhPhanHoSo": (
+                str(component.required.position)
+                if component.required is not None
+                else None
+            ),
+            "HinhThucNop": component.form,
+            "SoLuong": component.quantity,
+        }
+        for component in dossier.components.all()
+    ]
+
+
+def _supplements(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str, Any]]:
+    """The supplement rounds of appraisal, read from the history: a round opens when the
+    dossier enters "supplement requested" and closes with the next event that takes it out
+    (spec 08 §3 ``DanhSachHoSoBoSung``). The appointments before and after are those the
+    closing event recorded; an open round's "before" is the current appointment."""
+    rounds: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    waiting = DossierStatus.SUPPLEMENT_REQUESTED
+    for event in events:
+        if current is None:
+            if event.to_status == waiting and event.from_status != waiting:
+                missing = event.payload.get("missing")
+                content = (
+                    "; ".join(str(item) for item in missing)
+                    if isinstance(missing, list) and missing
+                    else event.note
+                )
+                current = {
+                    "HoSoBoSungId": len(rounds) + 1,
+                    "NguoiYeuCauBoSung": event.actor_name,
+                    "NoiDungBoSung": content,
+                    "NgayBoSung": format_timestamp(event.at),
+                    "NguoiTiepNhanBoSung": None,
+                    "NgayTiepNhanBoSung": None,
+                    "NgayHenTraTruoc": format_timestamp(dossier.due_at),
+                    "NgayHenTraMoi": None,
+                }
+                rounds.append(current)
+        elif event.to_status != waiting:
+            current["NguoiTiepNhanBoSung"] = event.actor_name
+            current["NgayTiepNhanBoSung"] = format_timestamp(event.at)
+            current["NgayHenTraTruoc"] = timestamp_of_iso(
+                event.payload.get("previous_due_at")
+            )
+            current["NgayHenTraMoi"] = timestamp_of_iso(event.payload.get("new_due_at"))
+            current = None
+    return rounds
+
+
+def _results(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "TenGiayTo": result.name,
+            "MaKetQua": result.code,
+            "SoThuTu": result.number,
+            "NgayBanHanh": format_timestamp(result.issued_at),
+        }
+        for result in dossier.results.all()
+    ]
+
+
+def _steps(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "ThuTu": step.position,
+            "TenBuoc": step.name,
+            "VaiTro": step.role,
+            "DonVi": step.agency.identifier,
+            "LienThong": step.is_inter_agency,
+            "ThoiGianBuoc": format_decimal(step.budget),
+            "NgayBatDau": format_timestamp(step.started_at),
+            "NgayKetThucTheoQuyDinh": format_timestamp(step.due_at),
+            "NgayKetThuc": format_timestamp(step.finished_at),
+            "TaiKhoanXuLy": _username(step.actor),
+        }
+        for step in dossier.steps.all()
+    ]
+
+
+def _entries(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "MaHoSo": dossier.code,
+            "NguoiXuLy": event.actor_name,
+            "ThoiDiemXuLy": format_timestamp(event.at),
+            "NoiDungXuLy": event.note,
+            "TrangThai": event.national_status,
+            "NgayBatDau": format_timestamp(event.step.started_at)
+            if event.step
+            else None,
+            "NgayKetThucTheoQuyDinh": format_timestamp(event.step.due_at)
+            if event.step
+            else None,
+            "STT": event.sequence,
+            "HanhDong": event.action,
+            "TrangThaiTruoc": event.from_status,
+            "TrangThaiSau": event.to_status,
+            "DonVi": event.agency.identifier if event.agency else None,
+            "TaiKhoanXuLy": _username(event.actor),
+            "BuocXuLy": event.step.position if event.step else None,
+            "DuLieu": event.payload,
+        }
+        for event in events
+    ]
+
+
+def dossier_record(dossier: Dossier) -> dict[str, Any]:
+    """One dossier as an interchange record: the ``DongBoHoSoMC`` fields first, then the
+    motcua extensions (docs/interchange.md lists which is which)."""
+    version = dossier.procedure_version
+    events = list(dossier.events.all())
+    return {
+        "MaHoSo": dossier.code,
+        "MaTTHC": version.procedure.code,
+        "TenTTHC": version.name,
+        "MaLinhVuc": version.field.code,
+        "TenLinhVuc": version.field.name,
+        "DonViXuLy": dossier.handling_agency.identifier,
+        "ChuHoSo": dossier.applicant_name,
+        "LoaiDoiTuong": dossier.applicant_kind,
+        "SoDienThoai": dossier.applicant_phone,
+        "Email": dossier.applicant_email,
+        "NgayNopHoSo": format_timestamp(dossier.submitted_at),
+        "NgayTiepNhan": format_timestamp(dossier.received_at),
+        "NgayHenTra": format_timestamp(dossier.due_at),
+        "NgayKetThucXuLy": format_timestamp(dossier.finished_at),
+        "NgayTra": format_timestamp(dossier.returned_at),
+        "NgayTuChoi": (
+            format_timestamp(dossier.closed_at)
+            if dossier.status == DossierStatus.REFUSED
+            else None
+        ),
+        "TrangThaiHoSo": int(NATIONAL_STATUS[dossier.status]),
+        "KenhThucHien": dossier.channel,
+        "HinhThuc": RETURN_METHOD_CODES[dossier.return_method],
+        "ThoiGianGiaiQuyet": number(version.handling_time),
+        "DonViTinh": TIME_UNIT_NAMES[version.handling_time_unit],
+        "TaiLieuNop": _components(dossier),
+        "DanhSachHoSoBoSung": _supplements(dossier, events),
+        "DanhSachGiayToKetQua": _results(dossier),
+        # motcua extensions
+        "PhienBanTTHC": version.number,
+        "DonViTiepNhan": dossier.receiving_agency.identifier,
+        "SoGiayTo": dossier.applicant_id_number,
+        "DiaChi": dossier.applicant_address,
+        "TaiKhoanChuHoSo": _username(dossier.applicant),
+        "TrangThaiNoiBo": dossier.status,
+        "SoBo": dossier.sets,
+        "NgayHenTraTheoQuyDinh": format_timestamp(dossier.legal_due_at),
+        "NgayHenTraBanDau": format_timestamp(dossier.original_due_at),
+        "NgayTamDung": format_timestamp(dossier.paused_at),
+        "NgayDongHoSo": format_timestamp(dossier.closed_at),
+        "NgayCanhBaoSapDenHan": format_timestamp(dossier.due_soon_flagged_at),
+        "NgayCanhBaoQuaHan": format_timestamp(dossier.overdue_flagged_at),
+        "SoLanBoSung": dossier.supplement_rounds,
+        "SoLanHenLai": dossier.reschedules,
+        "ChuyenVienXuLy": _username(dossier.assignee),
+        "CacBuocXuLy": _steps(dossier),
+        "QuaTrinhXuLy": _entries(dossier, events),
+    }
+
+
+def iter_records(dossiers: QuerySet[Dossier]) -> Iterator[dict[str, Any]]:
+    """The records of ``dossiers``, read chunk by chunk."""
+    for dossier in dossiers.iterator(chunk_size=CHUNK_SIZE):
+        yield dossier_record(dossier)
+
+
+def write_records(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write ``records`` to ``out`` as one JSON array, a record at a time; the text is
+    exactly ``json.dumps(list(records), ensure_ascii=False, indent=2)`` and a newline.
+    Returns how many were written."""
+    count = 0
+    for record in records:
+        out.write("[\n" if count == 0 else ",\n")
+        text = json.dumps(record, ensure_ascii=False, indent=2)
+        out.write("\n".join("  " + line for line in text.split("\n")))
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
+
+
+def write_dossiers(dossiers: QuerySet[Dossier], out: TextIO) -> int:
+    """Stream ``dossiers`` to ``out`` as the interchange array."""
+    return write_records(iter_records(dossiers), out)
