@@ -285,9 +285,9 @@ def table(results: dict[str, dict[str, Any]], plan: dict[str, Any]) -> list[list
         c = intake["concurrency"]
         rows += [
             [
-                f"1. intake POST /api/dossiers/, {c} clients: dossiers/s",
+                f"intake POST /api/dossiers/, {c} clients: dossiers/s",
                 f"{intake['per_second']:.1f}/s",
-                f"{bare_post['per_second']:.1f}/s (bare POST)",
+                f"{bare_post['per_second']:.1f}/s (bare POST /bench/probe/)",
                 f"{ratio:.1%}",
                 f"≥ {INTAKE_GOAL:.0%}",
                 "yes" if ratio >= INTAKE_GOAL else "NO",
@@ -326,10 +326,10 @@ def table(results: dict[str, dict[str, Any]], plan: dict[str, Any]) -> list[list
         met = lookup["p99_ms"] <= LOOKUP_GOAL_MS
         rows += [
             [
-                f"3. lookup GET /api/dossiers/{{code}}/ among "
+                f"lookup GET /api/dossiers/{{code}}/ among "
                 f"{plan['dossiers']:,} dossiers, {lookup['concurrency']} clients: p99",
                 _ms(lookup["p99_ms"]),
-                f"{_ms(bare_get['p99_ms'])} (bare GET)",
+                f"{_ms(bare_get['p99_ms'])} (bare GET /bench/probe/{{id}}/)",
                 f"{lookup['p99_ms'] / bare_get['p99_ms']:.1f}×",
                 f"≤ {LOOKUP_GOAL_MS:.0f} ms",
                 "yes" if met else "NO",
@@ -355,7 +355,7 @@ def table(results: dict[str, dict[str, Any]], plan: dict[str, Any]) -> list[list
     if full and bare_get:
         rows.append(
             [
-                "   lookup of the dossiers received in 1 (papers, steps): p99",
+                "   lookup of the dossiers the intake received (papers, steps): p99",
                 _ms(full["p99_ms"]),
                 _ms(bare_get["p99_ms"]),
                 f"{full['p99_ms'] / bare_get['p99_ms']:.1f}×",
