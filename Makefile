@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 types: install
-	$(BIN)/mypy motcua
+	$(BIN)/mypy motcua bench
 
 migrations-check: install
 	MOTCUA_DATA_DIR=$$(mktemp -d) $(BIN)/motcua makemigrations --check --dry-run
