@@ -14,7 +14,7 @@ Legal sources per function are in their docstrings; the overall flow is spec 02 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -645,12 +645,15 @@ def _act(
     note: str = "",
     payload: dict[str, Any] | None = None,
     advance: bool = False,
-    changes: dict[str, Any] | None = None,
+    changes: dict[str, Any]
+    | Callable[[Dossier, dt.datetime], dict[str, Any]]
+    | None = None,
     agency: Agency | None = None,
 ) -> Dossier:
     """The common path of a processing action: re-read, check role and table, apply
-    ``changes``, move the process one step when the dossier changes hands, save
-    conditionally, write the event."""
+    ``changes`` (field values, each possibly a function of the dossier and the moment, or
+    one function returning them all), move the process one step when the dossier changes
+    hands, save conditionally, write the event."""
     moment = _now(at)
     current, version = _fresh(dossier, expected_version)
     _check_actor(actor, action, current)
@@ -658,6 +661,8 @@ def _act(
     current.status = _check_transition(action, current)
     fields = ["status"]
     previous_due = current.due_at
+    if callable(changes):
+        changes = changes(current, moment)
     for name, value in (changes or {}).items():
         setattr(current, name, value(current, moment) if callable(value) else value)
         fields.append(name)
@@ -665,8 +670,10 @@ def _act(
         # The event keeps the appointment before and after (a pause ended, an apology): the
         # national sync reports them as NgayHenTraTruoc / NgayHenTraMoi (spec 08 §3).
         payload = {
-            "previous_due_at": previous_due.isoformat() if previous_due else None,
-            "new_due_at": current.due_at.isoformat() if current.due_at else None,
+            "previous_due_at": local(previous_due).isoformat()
+            if previous_due
+            else None,
+            "new_due_at": local(current.due_at).isoformat() if current.due_at else None,
             **(payload or {}),
         }
     _save(current, version, fields)
@@ -821,17 +828,18 @@ def request_supplement(
     )
 
 
-def _resume(dossier: Dossier, moment: dt.datetime) -> dt.datetime | None:
-    """The appointment moved by the pause that ends at ``moment``."""
-    if dossier.paused_at is None or dossier.due_at is None:
-        return dossier.due_at
-    return extend_for_pause(
-        dossier.due_at,
-        dossier.paused_at,
-        moment,
-        dossier.procedure_version.handling_time_unit,
-        _calendar(dossier),
-    )
+def _resumed(dossier: Dossier, moment: dt.datetime) -> dict[str, Any]:
+    """The changes that end a pause at ``moment``: both the appointment and the legal due
+    moment move by the time the pause took, and the dossier is no longer paused."""
+    if dossier.paused_at is None:
+        return {"paused_at": None}
+    unit, calendar = dossier.procedure_version.handling_time_unit, _calendar(dossier)
+    moved = {
+        name: extend_for_pause(value, dossier.paused_at, moment, unit, calendar)
+        for name in ("due_at", "legal_due_at")
+        if (value := getattr(dossier, name)) is not None
+    }
+    return {**moved, "paused_at": None}
 
 
 @transaction.atomic
@@ -852,23 +860,7 @@ def receive_supplement(
         at=at,
         expected_version=expected_version,
         note=note,
-        changes={
-            "due_at": _resume,
-            "legal_due_at": lambda d, moment: _resume_legal(d, moment),
-            "paused_at": None,
-        },
-    )
-
-
-def _resume_legal(dossier: Dossier, moment: dt.datetime) -> dt.datetime | None:
-    if dossier.paused_at is None or dossier.legal_due_at is None:
-        return dossier.legal_due_at
-    return extend_for_pause(
-        dossier.legal_due_at,
-        dossier.paused_at,
-        moment,
-        dossier.procedure_version.handling_time_unit,
-        _calendar(dossier),
+        changes=_resumed,
     )
 
 
@@ -914,7 +906,7 @@ def confirm_financial_obligation(
         at=at,
         expected_version=expected_version,
         note=note,
-        changes={"due_at": _resume, "legal_due_at": _resume_legal, "paused_at": None},
+        changes=_resumed,
     )
 
 
