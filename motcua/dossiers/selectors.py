@@ -58,11 +58,11 @@ def dossiers_needing_apology(
         rules = dossier.rules
         if dossier.reschedules >= rules.max_reschedules:
             continue
-        left = calendars(dossier.handling_agency).working_time_between(
-            now, dossier.due_at
-        )
-        lead = dt.timedelta(hours=8 * rules.apology_lead_working_days)
-        if lead <= left <= lead + dt.timedelta(hours=8):
+        calendar = calendars(dossier.handling_agency)
+        left = calendar.working_time_between(now, dossier.due_at)
+        day = calendar.hours_on(dossier.due_at.date()).day_length
+        lead = day * rules.apology_lead_working_days
+        if lead <= left <= lead + day:
             yield dossier
 
 

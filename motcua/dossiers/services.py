@@ -1080,7 +1080,11 @@ def apologise(
             )
         calendar = _calendar(current)
         latest = calendar.working_time_between(moment, due)
-        needed = dt.timedelta(hours=8 * rules.apology_lead_working_days)
+        # "one working day" is a day of the agency's office sessions (8 h by default)
+        needed = (
+            calendar.hours_on(local(due).date()).day_length
+            * rules.apology_lead_working_days
+        )
         if moment >= due or latest < needed:
             raise Conflict(
                 "apology_too_late",
