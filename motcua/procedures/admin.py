@@ -126,7 +126,34 @@ class ProcessStepFormSet(
         )
 
 
-class ProcessStepInline(admin.TabularInline[ProcessStep, ProcedureVersion]):
+def _in_use(version: ProcedureVersion | None) -> bool:
+    """A version dossiers were received under is frozen: the law's change becomes the next
+    version (``create_next_version``), never an edit of this one (brief, rule 4)."""
+    return version is not None and version.pk is not None and version.dossiers.exists()
+
+
+class FrozenWhenInUse:
+    """Inlines of a version: read-only once dossiers use the version."""
+
+    def has_add_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
+        return not _in_use(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
+        return not _in_use(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
+        return not _in_use(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class ProcessStepInline(
+    FrozenWhenInUse, admin.TabularInline[ProcessStep, ProcedureVersion]
+):
     model = ProcessStep
     formset = ProcessStepFormSet
     fields = ["position", "name", "role", "agency", "is_inter_agency", "budget"]
@@ -135,21 +162,25 @@ class ProcessStepInline(admin.TabularInline[ProcessStep, ProcedureVersion]):
     extra = 0
 
 
-class RequiredComponentInline(admin.TabularInline[RequiredComponent, ProcedureVersion]):
+class RequiredComponentInline(
+    FrozenWhenInUse, admin.TabularInline[RequiredComponent, ProcedureVersion]
+):
     model = RequiredComponent
     fields = ["position", "name", "form", "quantity", "template", "is_mandatory"]
     ordering = ["position"]
     extra = 0
 
 
-class FeeLineInline(admin.TabularInline[FeeLine, ProcedureVersion]):
+class FeeLineInline(FrozenWhenInUse, admin.TabularInline[FeeLine, ProcedureVersion]):
     model = FeeLine
     fields = ["position", "description", "amount", "per", "channel", "note"]
     ordering = ["position"]
     extra = 0
 
 
-class ResultDocumentInline(admin.TabularInline[ResultDocument, ProcedureVersion]):
+class ResultDocumentInline(
+    FrozenWhenInUse, admin.TabularInline[ResultDocument, ProcedureVersion]
+):
     model = ResultDocument
     fields = ["position", "name", "code"]
     ordering = ["position"]
@@ -201,6 +232,17 @@ class NextVersionForm(forms.Form):
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
     form = ProcedureVersionForm
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
+        return not _in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
+        return not _in_use(obj) and super().has_delete_permission(request, obj)
+
     list_display = [
         "procedure",
         "number",

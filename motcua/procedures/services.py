@@ -28,6 +28,7 @@ from motcua.procedures.interchange import (
     parse_catalogue,
 )
 from motcua.procedures.interchange.columns import VERSION_COLUMNS
+from motcua.procedures.interchange.errors import CatalogueError, CatalogueProblem
 from motcua.procedures.interchange.parsing import (
     ParsedCatalogue,
     ParsedField,
@@ -130,6 +131,9 @@ def _write_catalogue(catalogue: ParsedCatalogue) -> ImportReport:
         Prefetch("versions", queryset=with_contents(ProcedureVersion.objects.all()))
     ).in_bulk([p.code for p in catalogue.procedures], field_name="code")
 
+    # A version is what dossiers received under it are judged against: it never changes
+    # once one exists (brief, rule 4); the law's change becomes the next version.
+    in_use: list[CatalogueProblem] = []
     for parsed in catalogue.procedures:
         procedure = stored_procedures.get(parsed.code)
         is_new_procedure = procedure is None
@@ -147,6 +151,19 @@ def _write_catalogue(catalogue: ParsedCatalogue) -> ImportReport:
             elif export_version(current) == parsed_version.document():
                 report.versions.unchanged += 1
                 continue
+            elif current.dossiers.exists():
+                in_use.append(
+                    CatalogueProblem(
+                        parsed_version.location,
+                        "number",
+                        _(
+                            "Version %(number)s of %(code)s has dossiers received under it and "
+                            "cannot change; add a new version instead."
+                        )
+                        % {"number": current.number, "code": parsed.code},
+                    )
+                )
+                continue
             else:
                 report.versions.updated += 1
             _write_version(
@@ -159,6 +176,9 @@ def _write_catalogue(catalogue: ParsedCatalogue) -> ImportReport:
             report.procedures.updated += 1
         else:
             report.procedures.unchanged += 1
+    if in_use:
+        # raised inside the import's transaction: nothing of the file is kept
+        raise CatalogueError(in_use)
     return report
 
 
