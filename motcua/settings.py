@@ -177,10 +177,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# MOTCUA_PROVINCE_CODE: the province letter code of QCVN 102:2016 (Đắk Lắk is H15); used to
-# pick the province agency for province-wide defaults.
-PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "H15")
-
 # MOTCUA_APPOINTMENT_TIME: when a time limit in working days falls due on its last day:
 # "reception_time" (same time of day as the reception, default) or "end_of_session"
 # (domain spec 06 §3 rule 5, UNCONFIRMED in law; docs/decisions/0002).

@@ -244,8 +244,3 @@ def target_status(action: str, current: str) -> str:
             ),
         )
     return current if target is None else target
-
-
-def can(action: str, current: str) -> bool:
-    """Whether ``action`` may start from ``current`` (the table only; services add guards)."""
-    return current in TRANSITIONS[action][0]
