@@ -17,3 +17,14 @@ def _fast_password_hashing(request, settings):
     Tests marked ``real_password_hashing`` keep the production hashers."""
     if request.node.get_closest_marker("real_password_hashing") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_reference_data():
+    """A test's rows are rolled back without a signal: caches built from them must not
+    outlive the test (motcua/core/cache.py)."""
+    from motcua.core.cache import clear_reference_caches
+
+    clear_reference_caches()
+    yield
+    clear_reference_caches()

@@ -13,7 +13,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.env import EnvError, env_bool, env_list, env_str
+from motcua.core.env import EnvError, env_bool, env_int, env_list, env_str
 
 # Lets generic Django classes be subscripted at run time (ModelAdmin[Agency]) for mypy.
 django_stubs_ext.monkeypatch()
@@ -187,6 +187,11 @@ WORKDAYS_APPOINTMENT_TIME = env_str("MOTCUA_APPOINTMENT_TIME", "reception_time")
 WORKDAYS_UNCOUNTED_HOLIDAYS = env_list(
     "MOTCUA_UNCOUNTED_HOLIDAYS", ["Ngày Văn hóa Việt Nam"]
 )
+
+# MOTCUA_REFERENCE_CACHE_SECONDS: how long a process keeps reference data it built from the
+# database (agencies' working-day calendars, the one-stop rules) before it reads them again;
+# a change saved in the same process clears them at once (motcua/core/cache.py). 0 = no cache.
+REFERENCE_CACHE_SECONDS = env_int("MOTCUA_REFERENCE_CACHE_SECONDS", 60)
 
 # MOTCUA_BENCH_ENDPOINTS: route the bare endpoints of the benchmark (/bench/probe/, one row
 # written or read without the application around it) that `make bench` compares the API

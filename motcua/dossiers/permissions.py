@@ -49,11 +49,13 @@ ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def _agency_ids(user: User, roles: frozenset[str] | None, day: dt.date) -> set[int]:
-    assignments = RoleAssignment.objects.active_on(day).filter(user=user)
-    if roles is not None:
-        assignments = assignments.filter(role__in=roles)
-    return set(assignments.values_list("agency_id", flat=True))
+def _held_roles(user: User, day: dt.date) -> list[tuple[int, str]]:
+    """(agency, role) of every role ``user`` holds on ``day``: one query."""
+    return list(
+        RoleAssignment.objects.active_on(day)
+        .filter(user=user)
+        .values_list("agency_id", "role")
+    )
 
 
 def may_act(
@@ -72,7 +74,10 @@ def may_act(
     if action == Action.RESUBMIT:
         return dossier.applicant_id == user.pk
     roles, where = ACTION_ROLES[action]
-    agencies = _agency_ids(user, roles, on or timezone.localdate())
+    held = _held_roles(user, on or timezone.localdate())
+    agencies = {agency for agency, role in held if role in roles}
+    if not agencies:
+        return False
     if where == RECEIVING:
         return dossier.receiving_agency_id in agencies
     if dossier.handling_agency_id in agencies:
@@ -94,17 +99,12 @@ def dossiers_visible_to(user: User, *, on: dt.date | None = None) -> QuerySet[Do
         return Dossier.objects.all()
     if user.kind != AccountKind.OFFICER:
         return Dossier.objects.filter(applicant=user)
-    day = on or timezone.localdate()
-    agencies = _agency_ids(user, None, day)
+    held = _held_roles(user, on or timezone.localdate())
+    if any(role == Role.PROVINCIAL_SUPERVISOR for _, role in held):
+        return Dossier.objects.all()
+    agencies = {agency for agency, _ in held}
     if not agencies:
         return Dossier.objects.none()
-    supervisor = (
-        RoleAssignment.objects.active_on(day)
-        .filter(user=user, role=Role.PROVINCIAL_SUPERVISOR)
-        .exists()
-    )
-    if supervisor:
-        return Dossier.objects.all()
     return Dossier.objects.filter(
         Q(receiving_agency__in=agencies)
         | Q(handling_agency__in=agencies)

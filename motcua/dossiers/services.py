@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,9 +42,9 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierResult,
     DossierStep,
-    OneStopRules,
 )
 from motcua.dossiers.permissions import may_act
+from motcua.dossiers.selectors import rules_on
 from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
     OPEN_STATUSES,
@@ -112,23 +112,6 @@ def _actor_name(actor: User | None) -> str:
     return (actor.full_name or actor.username) if actor is not None else _("System")
 
 
-def rules_on(day: dt.date) -> OneStopRules:
-    """The one-stop rules in force on ``day`` (NĐ 61/2018 until 30/6/2025, NĐ 118/2025
-    after; spec 02 §0)."""
-    rules = (
-        OneStopRules.objects.filter(effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
-    if rules is None:
-        raise InvalidInput(
-            "no_rules",
-            _("No one-stop rules are in force on %(day)s.")
-            % {"day": f"{day:%d/%m/%Y}"},
-        )
-    return rules
-
-
 def _check_actor(actor: User | None, action: str, dossier: Dossier) -> None:
     if not may_act(actor, action, dossier):
         raise NotAllowed("not_allowed", _("You may not do this to this dossier."))
@@ -143,23 +126,31 @@ def _check_transition(action: str, dossier: Dossier) -> str:
 
 def _next_code(agency: Agency, day: dt.date) -> str:
     """``V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX`` (TT 01/2018/TT-VPCP Điều 19): the receiving
-    agency's identifier, the reception date and its daily sequence. The counter row is
-    created if missing (``ignore_conflicts`` lets two first-of-the-day intakes race safely),
-    then incremented under a row lock, so two concurrent intakes never share or skip a
-    number; a rolled-back intake gives its number back."""
-    DossierCodeCounter.objects.bulk_create(
-        [DossierCodeCounter(agency=agency, day=day)], ignore_conflicts=True
-    )
-    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
-    counter.last = F("last") + 1
-    counter.save(update_fields=["last"])
-    counter.refresh_from_db(fields=["last"])
-    if counter.last > 9999:
+    agency's identifier, the reception date and its daily sequence.
+
+    One statement takes the number: it creates the day's counter row, or increments it if
+    it exists (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and SQLite alike).
+    The row stays locked until the intake's transaction ends, so two concurrent intakes
+    never share or skip a number, and a rolled-back intake gives its number back. Callers
+    take the code last, just before writing the dossier, to hold that lock briefly."""
+    quote = connection.ops.quote_name
+    table = quote(DossierCodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('agency_id')}, {quote('day')}, {quote('last')})"  # noqa: S608 - names, not values
+            f" VALUES (%s, %s, 1) ON CONFLICT ({quote('agency_id')}, {quote('day')})"
+            f" DO UPDATE SET {quote('last')} = {table}.{quote('last')} + 1"
+            f" RETURNING {quote('last')}",
+            [agency.pk, day],
+        )
+        row = cursor.fetchone()
+    number = int(row[0])
+    if number > 9999:
         raise Conflict(
             "daily_sequence_exhausted",
             _("The daily sequence of dossier codes is exhausted."),
         )
-    return f"{agency.identifier}-{day:%y%m%d}-{counter.last:04d}"
+    return f"{agency.identifier}-{day:%y%m%d}-{number:04d}"
 
 
 def _write_event(
@@ -173,9 +164,16 @@ def _write_event(
     payload: dict[str, Any] | None = None,
     step: DossierStep | None = None,
     agency: Agency | None = None,
+    first: bool = False,
 ) -> DossierEvent:
+    """The event of a change, numbered after the dossier's last one (``first``: the
+    dossier was created in this transaction, so there is none)."""
     last = (
-        DossierEvent.objects.filter(dossier=dossier).aggregate(n=Max("sequence"))["n"]
+        0
+        if first
+        else DossierEvent.objects.filter(dossier=dossier).aggregate(n=Max("sequence"))[
+            "n"
+        ]
         or 0
     )
     return DossierEvent.objects.create(
@@ -274,12 +272,12 @@ def _instantiate_steps(
     start: dt.datetime,
     received_at: dt.datetime,
     calendar: WorkCalendar,
-) -> None:
-    """The dossier's own copy of its version's process; the first step starts now. For a
-    paper dossier the first (reception) step ends by the transfer deadline of the cut-off
-    rule rather than by its budget."""
+) -> list[DossierStep]:
+    """The dossier's own copy of its version's process, not saved yet; the first step
+    starts now. For a paper dossier the first (reception) step ends by the transfer
+    deadline of the cut-off rule rather than by its budget."""
     unit = dossier.procedure_version.handling_time_unit
-    template = list(dossier.procedure_version.steps.order_by("position"))
+    template = sorted(dossier.procedure_version.steps.all(), key=lambda s: s.position)
     steps = [
         DossierStep(
             dossier=dossier,
@@ -299,17 +297,18 @@ def _instantiate_steps(
             first.due_at = paper_transfer_due(received_at, calendar)
         else:
             first.due_at = due_after(start, first.budget, unit, calendar)
-    DossierStep.objects.bulk_create(steps)
+    return steps
 
 
 def missing_components(version: ProcedureVersion, papers: Sequence[Paper]) -> list[str]:
     """The mandatory components of ``version`` that ``papers`` do not answer (checked against
-    the published list: a dossier may not be asked for papers outside it, NĐ 61/2018 Điều 5)."""
+    the published list: a dossier may not be asked for papers outside it, NĐ 61/2018 Điều 5).
+    Reads ``version.components`` as prefetched, if it was."""
     given = {paper.required_id for paper in papers if paper.required_id is not None}
     return [
         c.name
-        for c in version.components.filter(is_mandatory=True).order_by("position")
-        if c.pk not in given
+        for c in sorted(version.components.all(), key=lambda c: c.position)
+        if c.is_mandatory and c.pk not in given
     ]
 
 
@@ -342,7 +341,7 @@ def _validate_intake(intake: Intake, at: dt.datetime) -> None:
             _("The applicant's name is required."),
             details={"field": "applicant"},
         )
-    known = set(version.components.values_list("pk", flat=True))
+    known = {component.pk for component in version.components.all()}
     for index, paper in enumerate(intake.papers):
         if paper.required_id is not None and paper.required_id not in known:
             raise InvalidInput(
@@ -353,11 +352,21 @@ def _validate_intake(intake: Intake, at: dt.datetime) -> None:
             )
 
 
-def _create(intake: Intake, *, status: str, at: dt.datetime) -> Dossier:
+def _create(
+    intake: Intake,
+    *,
+    status: str,
+    at: dt.datetime,
+    action: str | None,
+    actor: User | None,
+) -> Dossier:
+    """Record a dossier handed in: check the intake and that ``actor`` may take ``action``
+    at the receiving counter, then write it with its code, its papers and, when it is
+    received (``status`` is RECEIVED: only if complete), its appointment and process. The
+    code is taken last (see ``_next_code``)."""
     _validate_intake(intake, at)
     day = local(at).date()
-    dossier = Dossier.objects.create(
-        code=_next_code(intake.receiving_agency, day),
+    dossier = Dossier(
         procedure_version=intake.procedure_version,
         rules=rules_on(day),
         receiving_agency=intake.receiving_agency,
@@ -375,6 +384,14 @@ def _create(intake: Intake, *, status: str, at: dt.datetime) -> Dossier:
         sets=intake.sets,
         submitted_at=at,
     )
+    if action is not None:
+        _check_actor(actor, action, dossier)
+    steps: list[DossierStep] = []
+    if status == DossierStatus.RECEIVED:
+        _check_complete(intake.procedure_version, intake.papers)
+        steps = _start_clock(dossier, at=at)
+    dossier.code = _next_code(intake.receiving_agency, day)
+    dossier.save(force_insert=True)
     DossierComponent.objects.bulk_create(
         DossierComponent(
             dossier=dossier,
@@ -385,13 +402,17 @@ def _create(intake: Intake, *, status: str, at: dt.datetime) -> Dossier:
         )
         for p in intake.papers
     )
+    for step in steps:
+        step.dossier = dossier
+    DossierStep.objects.bulk_create(steps)
     return dossier
 
 
-def _start_clock(dossier: Dossier, *, at: dt.datetime) -> None:
+def _start_clock(dossier: Dossier, *, at: dt.datetime) -> list[DossierStep]:
     """Reception: the legal clock starts (spec 02 §7); the appointment is the legal due
     moment of the procedure version under the handling agency's calendar. A reception
-    outside office hours counts from the next session (spec 06 §3 rule 3)."""
+    outside office hours counts from the next session (spec 06 §3 rule 3). Returns the
+    dossier's process steps, for the caller to save."""
     calendar = _calendar(dossier)
     version = dossier.procedure_version
     start = calendar.next_working_moment(at)
@@ -407,7 +428,7 @@ def _start_clock(dossier: Dossier, *, at: dt.datetime) -> None:
         )
     dossier.due_at = dossier.legal_due_at
     dossier.original_due_at = dossier.legal_due_at
-    _instantiate_steps(dossier, start=start, received_at=at, calendar=calendar)
+    return _instantiate_steps(dossier, start=start, received_at=at, calendar=calendar)
 
 
 # ------------------------------------------------------------------ intake
@@ -425,9 +446,16 @@ def submit_online(
         raise InvalidInput(
             "wrong_channel", _("An online submission must use the online channel.")
         )
-    dossier = _create(intake, status=DossierStatus.SUBMITTED, at=moment)
+    dossier = _create(
+        intake, status=DossierStatus.SUBMITTED, at=moment, action=None, actor=actor
+    )
     _write_event(
-        dossier, action=Action.SUBMIT_ONLINE, at=moment, actor=actor, from_status=""
+        dossier,
+        action=Action.SUBMIT_ONLINE,
+        at=moment,
+        actor=actor,
+        from_status="",
+        first=True,
     )
     return dossier
 
@@ -441,7 +469,9 @@ def _intake_target(
     at: dt.datetime,
     status: str,
 ) -> tuple[Dossier, str, int | None]:
-    """Either an online dossier already submitted, or a counter/postal intake to record now."""
+    """Either an online dossier already submitted (re-read, checked, to be saved by the
+    caller), or a counter/postal intake, recorded now in ``status``. Returns the dossier,
+    its status before, and the version to save it under (``None``: just created)."""
     if (dossier is None) == (intake is None):
         raise InvalidInput(
             "dossier_or_intake",
@@ -457,9 +487,18 @@ def _intake_target(
         raise InvalidInput(
             "wrong_channel", _("Online dossiers are submitted by the applicant.")
         )
-    created = _create(intake, status=status, at=at)
-    _check_actor(actor, action, created)
+    created = _create(intake, status=status, at=at, action=action, actor=actor)
     return created, "", None
+
+
+def _check_complete(version: ProcedureVersion, papers: Sequence[Paper]) -> None:
+    missing = missing_components(version, papers)
+    if missing:
+        raise InvalidInput(
+            "dossier_incomplete",
+            _("The dossier lacks: %(missing)s.") % {"missing": "; ".join(missing)},
+            details={"missing": missing},
+        )
 
 
 @transaction.atomic
@@ -482,26 +521,22 @@ def receive_dossier(
         at=moment,
         status=DossierStatus.RECEIVED,
     )
-    papers = [
-        Paper(name=c.name, form=c.form, quantity=c.quantity, required_id=c.required_id)
-        for c in target.components.all()
-    ]
-    missing = missing_components(target.procedure_version, papers)
-    if missing:
-        raise InvalidInput(
-            "dossier_incomplete",
-            _("The dossier lacks: %(missing)s.") % {"missing": "; ".join(missing)},
-            details={"missing": missing},
+    if version is not None:
+        papers = [
+            Paper(
+                name=c.name, form=c.form, quantity=c.quantity, required_id=c.required_id
+            )
+            for c in target.components.all()
+        ]
+        _check_complete(target.procedure_version, papers)
+        target.status = DossierStatus.RECEIVED
+        steps = _start_clock(target, at=moment)
+        _save(
+            target,
+            version,
+            ["status", "received_at", "legal_due_at", "due_at", "original_due_at"],
         )
-    target.status = DossierStatus.RECEIVED
-    _start_clock(target, at=moment)
-    fields = ["status", "received_at", "legal_due_at", "due_at", "original_due_at"]
-    if version is None:
-        Dossier.objects.filter(pk=target.pk).update(
-            **{name: getattr(target, name) for name in fields}
-        )
-    else:
-        _save(target, version, fields)
+        DossierStep.objects.bulk_create(steps)
     _write_event(
         target,
         action=Action.RECEIVE,
@@ -510,6 +545,7 @@ def receive_dossier(
         from_status=previous,
         agency=target.receiving_agency,
         payload={"due_at": local(target.due_at).isoformat() if target.due_at else None},
+        first=version is None,
     )
     return target
 
@@ -553,6 +589,7 @@ def request_intake_supplement(
         note=note,
         payload={"missing": list(missing)},
         agency=target.receiving_agency,
+        first=version is None,
     )
     return target
 
@@ -628,6 +665,7 @@ def refuse_dossier(
         from_status=previous,
         note=reasons,
         agency=target.receiving_agency,
+        first=version is None,
     )
     return target
 

@@ -8,14 +8,30 @@ from datetime import date
 from django.db.models import Q
 
 from motcua.agencies.models import Agency
+from motcua.core.cache import ReferenceCache
 from motcua.workdays import conf
 from motcua.workdays.clock import DayOverride, OfficeHours, WorkCalendar
 from motcua.workdays.models import CalendarOverride, OverrideKind
 from motcua.workdays.models import OfficeHours as OfficeHoursRow
 
+#: agency (or None) and the clock's settings → its calendar; cleared when an override, office
+#: hours or the agency tree change (``WorkdaysConfig.ready``)
+calendars: ReferenceCache[tuple[int | None, frozenset[str], str], WorkCalendar] = (
+    ReferenceCache("calendars")
+)
+
 
 def calendar_for(agency: Agency | None = None) -> WorkCalendar:
-    """The working-day calendar that applies to ``agency`` (the whole system if ``None``).
+    """The working-day calendar that applies to ``agency`` (the whole system if ``None``),
+    as this process last built it (:mod:`motcua.core.cache`)."""
+    policy = conf.appointment_time()
+    uncounted = conf.uncounted_holidays()
+    key = (agency.pk if agency is not None else None, uncounted, policy.value)
+    return calendars.get(key, lambda: build_calendar(agency))
+
+
+def build_calendar(agency: Agency | None = None) -> WorkCalendar:
+    """The working-day calendar that applies to ``agency``, read from the database.
 
     Overrides (spec 06 §2): rows without an agency apply to everyone; a row of an agency
     applies to it and to every agency below it in the tree; for one date the most specific

@@ -155,8 +155,11 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
 
 class DossierStepSerializer(serializers.ModelSerializer[DossierStep]):
     agency = AgencyBriefSerializer(read_only=True)
-    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    actor = serializers.CharField(
+        source="actor_username",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Username of the officer who finished the step."),
     )
     deadline = serializers.SerializerMethodField()
 
@@ -192,7 +195,7 @@ class DossierStepSerializer(serializers.ModelSerializer[DossierStep]):
 
 class DossierComponentSerializer(serializers.ModelSerializer[DossierComponent]):
     component = serializers.IntegerField(
-        source="required.position",
+        source="component_position",
         read_only=True,
         allow_null=True,
         help_text=_(
@@ -218,11 +221,14 @@ class DossierEventSerializer(serializers.ModelSerializer[DossierEvent]):
         read_only=True, help_text=_("Empty for the event that created the dossier.")
     )
     to_status = serializers.ChoiceField(choices=DossierStatus.choices, read_only=True)
-    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
-        slug_field="identifier", read_only=True
+    agency = serializers.CharField(
+        source="agency_identifier",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Identifier of the agency that acted, if any."),
     )
     step = serializers.IntegerField(
-        source="step.position", read_only=True, allow_null=True
+        source="step_position", read_only=True, allow_null=True
     )
     payload = serializers.DictField(read_only=True)
 
@@ -267,10 +273,15 @@ class DossierDetailSerializer(DossierSerializer):
 
     applicant = ApplicantDetailSerializer(source="*", read_only=True)
     deadline = serializers.SerializerMethodField()
-    components = DossierComponentSerializer(many=True, read_only=True)
-    steps = DossierStepSerializer(many=True, read_only=True)
-    results = DossierResultSerializer(many=True, read_only=True)
-    events = DossierEventSerializer(many=True, read_only=True)
+    # read by ``selectors.load_details``
+    components = DossierComponentSerializer(
+        source="details.components", many=True, read_only=True
+    )
+    steps = DossierStepSerializer(source="details.steps", many=True, read_only=True)
+    results = DossierResultSerializer(
+        source="details.results", many=True, read_only=True
+    )
+    events = DossierEventSerializer(source="details.events", many=True, read_only=True)
 
     class Meta(DossierSerializer.Meta):
         fields = [
@@ -433,31 +444,33 @@ class IntakeSerializer(serializers.Serializer[Intake]):
     sets = serializers.IntegerField(min_value=1, max_value=100, default=1)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        procedure = Procedure.objects.filter(code=attrs["procedure"].strip()).first()
-        if procedure is None:
-            raise serializers.ValidationError(
-                {"procedure": [_("No procedure has this code.")]},
-                code="unknown_procedure",
-            )
-        version: ProcedureVersion | None
+        code = attrs["procedure"].strip()
+        # The version with what intake reads of it (its papers and process), in one query
+        # each; the procedure is looked at alone only to explain why none was found.
+        versions = (
+            ProcedureVersion.objects.filter(procedure__code=code)
+            .select_related("procedure")
+            .prefetch_related("components", "steps")
+        )
         if "version" in attrs:
-            version = procedure.versions.filter(number=attrs["version"]).first()
-            if version is None:
+            version = versions.filter(number=attrs["version"]).first()
+        else:
+            version = versions.in_force_on(timezone.localdate()).first()
+        if version is None:
+            if not Procedure.objects.filter(code=code).exists():
+                raise serializers.ValidationError(
+                    {"procedure": [_("No procedure has this code.")]},
+                    code="unknown_procedure",
+                )
+            if "version" in attrs:
                 raise serializers.ValidationError(
                     {"version": [_("The procedure has no such version.")]},
                     code="unknown_version",
                 )
-        else:
-            version = procedure.version_on(timezone.localdate())
-            if version is None:
-                raise serializers.ValidationError(
-                    {
-                        "procedure": [
-                            _("No version of this procedure is in force today.")
-                        ]
-                    },
-                    code="not_in_force",
-                )
+            raise serializers.ValidationError(
+                {"procedure": [_("No version of this procedure is in force today.")]},
+                code="not_in_force",
+            )
         attrs["procedure_version"] = version
         attrs["paper_list"] = resolve_papers(version, attrs["papers"])
         return attrs

@@ -14,10 +14,10 @@ service then refuses with 409 ``stale_dossier`` if anyone changed the dossier si
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +39,7 @@ from rest_framework.response import Response
 
 from motcua.accounts.choices import AccountKind
 from motcua.accounts.models import User
+from motcua.core.serializers import represent
 from motcua.dossiers import services
 from motcua.dossiers.api.filtersets import DossierFilterSet
 from motcua.dossiers.api.serializers import (
@@ -65,14 +66,9 @@ from motcua.dossiers.api.serializers import (
 )
 from motcua.dossiers.choices import Channel, ReturnMethod
 from motcua.dossiers.errors import NotAllowed
-from motcua.dossiers.models import (
-    Dossier,
-    DossierComponent,
-    DossierEvent,
-    DossierQuerySet,
-    DossierStep,
-)
+from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import dossiers_visible_to
+from motcua.dossiers.selectors import attach_reference_rows, load_details
 from motcua.dossiers.workflow import Action
 from motcua.workdays.selectors import calendar_for
 
@@ -222,34 +218,27 @@ class DossierViewSet(
         return self._dossiers(detailed=self.action == "retrieve")
 
     def _dossiers(self, *, detailed: bool) -> DossierQuerySet:
-        """The dossiers the user may see, with what a row shows joined; ``detailed`` adds
-        what the detail shows, a fixed number of queries whatever its length."""
+        """The dossiers the user may see, in the list's order unless ``detailed`` (one is
+        looked up). Agencies, procedure versions and rules come from the process's caches
+        (``attach_reference_rows``), the detail's rows from ``load_details``, not from
+        joins or prefetches."""
         visible = dossiers_visible_to(request_user(self.request))
         assert isinstance(visible, DossierQuerySet)  # noqa: S101 - Dossier's manager
-        joined = visible.select_related(
-            "procedure_version__procedure",
-            "receiving_agency",
-            "handling_agency",
-            "assignee",
-            "rules",
-        ).order_by("-submitted_at", "-pk")
-        if not detailed:
-            return joined
-        return joined.prefetch_related(
-            Prefetch(
-                "components",
-                queryset=DossierComponent.objects.select_related("required"),
-            ),
-            Prefetch(
-                "steps",
-                queryset=DossierStep.objects.select_related("agency", "actor"),
-            ),
-            "results",
-            Prefetch(
-                "events",
-                queryset=DossierEvent.objects.select_related("agency", "step"),
-            ),
-        )
+        joined = visible.select_related("assignee")
+        return joined if detailed else joined.order_by("-submitted_at", "-pk")
+
+    def get_object(self) -> Dossier:
+        dossier = super().get_object()
+        attach_reference_rows([dossier])
+        return dossier
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Dossier, Row] | Sequence[Row]
+    ) -> list[Row] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_reference_rows(cast(Sequence[Dossier], page))
+        return page
 
     def get_serializer_context(self) -> dict[str, Any]:
         user = self.request.user
@@ -279,13 +268,15 @@ class DossierViewSet(
         """The dossier as ``DossierDetailSerializer`` shows it, judged under its handling
         agency's calendar; after a change, re-read with everything the detail shows."""
         if self.action != "retrieve":
-            reloaded = self._dossiers(detailed=True).filter(pk=dossier.pk).first()
-            dossier = reloaded or dossier
+            # The user has just acted on it: show it whether or not they still may see it.
+            dossier = Dossier.objects.select_related("assignee").get(pk=dossier.pk)
+            attach_reference_rows([dossier])
+        load_details(dossier)
         context = {
             **self.get_serializer_context(),
             "calendar": calendar_for(dossier.handling_agency),
         }
-        body = DossierDetailSerializer(dossier, context=context).data
+        body = represent(DossierDetailSerializer, dossier, context=context)
         return Response(
             body, status=status_code, headers={"ETag": f'"{dossier.lock_version}"'}
         )

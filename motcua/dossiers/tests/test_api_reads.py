@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from motcua.core.cache import clear_reference_caches
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests import api_support as s
@@ -141,15 +142,21 @@ def test_the_list_costs_the_same_queries_for_two_dossiers_as_for_six(world):
     services.assign_dossier(
         dossier=first, assignee=world.specialist, actor=world.leader
     )
+    clear_reference_caches()
     with CaptureQueriesContext(connection) as two:
         assert len(_codes(client.get("/api/dossiers/"))) == 2
     for hour in (10, 13, 14, 15):
         _in_appraisal(world, at(3, hour))
+    clear_reference_caches()
     with CaptureQueriesContext(connection) as six:
         assert len(_codes(client.get("/api/dossiers/"))) == 6
     assert len(six) == len(two)
-    # the user's agencies, the supervisor check, the count, the page
-    assert len(six) == 4, [q["sql"] for q in six.captured_queries]
+    # the user's roles, the count, the page; then, once per process, the agencies, the
+    # procedure versions and the one-stop rules the page names
+    assert len(six) == 6, [q["sql"] for q in six.captured_queries]
+    with CaptureQueriesContext(connection) as again:
+        assert len(_codes(client.get("/api/dossiers/"))) == 6
+    assert len(again) == 3, [q["sql"] for q in again.captured_queries]
 
 
 # ------------------------------------------------------------------ detail
@@ -172,7 +179,16 @@ def test_the_detail_has_the_timeline_steps_and_deadline(world, three):
         (1, "receive", "", "received"),
         (2, "transfer", "received", "processing"),
     ]
+    # the counter (the ward's centre) received it; the transfer started step 2, held by
+    # the handling commune (the template's steps name no agency of their own)
+    assert [(e["agency"], e["step"]) for e in body["events"]] == [
+        ("000.01.51.H15", None),
+        ("000.00.51.H15", 2),
+    ]
     steps = body["steps"]
+    assert steps[0]["actor"] == "tiepnhan"  # the counter officer finished reception
+    assert steps[1]["actor"] is None
+    assert steps[1]["agency"]["identifier"] == "000.00.51.H15"
     assert [step["position"] for step in steps] == [1, 2, 3, 4]
     # step 1, reception: a paper dossier received before 15:00 is handed over the same
     # day (due 17:00); handed over at 10:00, on that day
@@ -230,11 +246,18 @@ def test_the_detail_costs_the_same_queries_however_long_its_history(world):
             dossier=long, note="Sửa", actor=world.leader, at=moment
         )
     client = s.client_for(world.leader)
+    clear_reference_caches()
     with CaptureQueriesContext(connection) as few:
         assert len(client.get(s.url(short)).json()["events"]) == 2
+    clear_reference_caches()
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(s.url(long)).json()["events"]) == 6
     assert len(many) == len(few)
+    # Once the process keeps the calendar, agencies, versions and rules: the user's
+    # roles, the dossier, its papers, steps, results and events.
+    with CaptureQueriesContext(connection) as again:
+        assert len(client.get(s.url(long)).json()["events"]) == 6
+    assert len(again) == 6, [q["sql"] for q in again.captured_queries]
 
 
 def test_a_dossier_code_with_dots_and_dashes_is_its_url(world):

@@ -200,3 +200,24 @@ def test_office_hours_rows_are_validated_like_the_clock(fields, error_field):
     with pytest.raises(ValidationError) as caught:
         row.full_clean()
     assert error_field in caught.value.message_dict
+
+
+def test_the_process_keeps_a_calendar_until_an_override_changes(
+    settings, tree, django_assert_num_queries
+):
+    """An agency's calendar is built once (motcua/core/cache.py); a new override of an
+    ancestor clears it, and the next calendar has the day off."""
+    settings.REFERENCE_CACHE_SECONDS = 60
+    province, department, unit, sibling = tree
+    first = calendar_for(unit)
+    with django_assert_num_queries(0):
+        assert calendar_for(unit) is first
+    assert first.is_working_day(WED_6_MARCH_2024)
+
+    CalendarOverrideFactory(
+        date=WED_6_MARCH_2024, agency=province, kind=OverrideKind.DAY_OFF
+    )
+
+    with django_assert_num_queries(4):
+        rebuilt = calendar_for(unit)
+    assert not rebuilt.is_working_day(WED_6_MARCH_2024)
