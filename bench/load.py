@@ -231,7 +231,22 @@ def main(argv: list[str] | None = None) -> None:
         help="multiply every measure's time cap (the harness's total budget)",
     )
     parser.add_argument("--warmup", type=int, default=5, help="requests per client")
+    parser.add_argument(
+        "--phase",
+        choices=["writes", "reads", "all"],
+        default="all",
+        help="the write measures, the read measures, or both (bench.run lets the "
+        "database settle between the two)",
+    )
+    parser.add_argument(
+        "--kept",
+        type=Path,
+        help="where the write measures leave the probes' ids and the intakes' codes "
+        "for the read measures",
+    )
     args = parser.parse_args(argv)
+    if args.phase != "all" and args.kept is None:
+        parser.error("--phase writes or reads needs --kept")
     plan = json.loads(args.plan.read_text(encoding="utf-8"))
     c, lc, scale = args.concurrency, args.lookup_concurrency, args.time_scale
     intake = json.dumps(plan["intake"]).encode()
@@ -251,6 +266,12 @@ def main(argv: list[str] | None = None) -> None:
             print(f"    first error: {result.error_sample}", flush=True)  # noqa: T201 - as above
 
     results: list[Result] = []
+    # the reads add their results to those of the writes
+    earlier: list[dict[str, Any]] = (
+        json.loads(args.results.read_text())
+        if args.phase == "reads" and args.results.exists()
+        else []
+    )
 
     def measure(m: Measure, next_request: Next) -> Result:
         m.seconds *= scale
@@ -259,19 +280,30 @@ def main(argv: list[str] | None = None) -> None:
         results.append(result)
         return result
 
-    # 1 and 2: writes, at the same concurrency
-    probes = measure(
-        Measure("bare_post", c, 20_000, 20, 201, "counter", keep="id"),
-        lambda draw: ("POST", "/bench/probe/", None),
-    ).kept
-    received = measure(
-        Measure("intake", c, 20_000, 40, 201, "counter", keep="code"),
-        lambda draw: ("POST", "/api/dossiers/", intake),
-    ).kept
-    measure(
-        Measure("intake_basic", c, 300, 10, 201, "basic", warmup=1),
-        lambda draw: ("POST", "/api/dossiers/", intake),
-    )
+    if args.phase in ("writes", "all"):
+        # 1 and 2: writes, at the same concurrency
+        probes = measure(
+            Measure("bare_post", c, 20_000, 20, 201, "counter", keep="id"),
+            lambda draw: ("POST", "/bench/probe/", None),
+        ).kept
+        received = measure(
+            Measure("intake", c, 20_000, 40, 201, "counter", keep="code"),
+            lambda draw: ("POST", "/api/dossiers/", intake),
+        ).kept
+        measure(
+            Measure("intake_basic", c, 300, 10, 201, "basic", warmup=1),
+            lambda draw: ("POST", "/api/dossiers/", intake),
+        )
+        if args.phase == "writes":
+            args.kept.write_text(json.dumps({"probes": probes, "received": received}))
+    else:
+        kept = json.loads(args.kept.read_text())
+        probes, received = kept["probes"], kept["received"]
+    if args.phase == "writes":
+        for result in results:
+            result.kept = []
+        args.results.write_text(json.dumps([asdict(r) for r in results], indent=1))
+        return
     # 3: reads of one row by key, then of one dossier by code among the million
     probes = probes or [1]
     measure(
@@ -289,7 +321,9 @@ def main(argv: list[str] | None = None) -> None:
         )
     for result in results:
         result.kept = []
-    args.results.write_text(json.dumps([asdict(r) for r in results], indent=1))
+    args.results.write_text(
+        json.dumps([*earlier, *(asdict(r) for r in results)], indent=1)
+    )
 
 
 if __name__ == "__main__":

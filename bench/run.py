@@ -472,20 +472,27 @@ def main(argv: list[str] | None = None) -> None:
         load_before = load_average()
         say(f"Measuring (load average before: {load_before}) …")
         with serving(server, env, work / "gunicorn.log"):
-            call(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.load",
-                    str(plan_file),
-                    str(results_file),
-                    f"--port={server.port}",
-                    f"--concurrency={args.concurrency}",
-                    f"--lookup-concurrency={args.lookup_concurrency}",
-                    f"--time-scale={scale:.3f}",
-                ],
-                env,
-            )
+            for phase in ("writes", "reads"):
+                if phase == "reads":
+                    # the reads are measured once PostgreSQL has caught up with the
+                    # writes (bench.seed.settle), not while it vacuums them
+                    call([sys.executable, "-m", "bench.seed", "--settle"], env)
+                call(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.load",
+                        str(plan_file),
+                        str(results_file),
+                        f"--port={server.port}",
+                        f"--concurrency={args.concurrency}",
+                        f"--lookup-concurrency={args.lookup_concurrency}",
+                        f"--time-scale={scale:.3f}",
+                        f"--phase={phase}",
+                        f"--kept={work / 'kept.json'}",
+                    ],
+                    env,
+                )
         log = (work / "gunicorn.log").read_text(errors="replace").strip()
         if log:
             say("gunicorn's log:\n" + log[-2000:])

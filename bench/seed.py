@@ -11,9 +11,13 @@ and ``load_demo``. It
    counters on a past day, with one ``receive`` event; they are generated with one
    set-based ``INSERT … SELECT`` (PostgreSQL's ``generate_series``, SQLite's recursive CTE)
    and kept for the next run when the count is right;
-3. logs the officers in: checks each password once (Argon2), then opens one session per
+3. lets the database settle (``settle``);
+4. logs the officers in: checks each password once (Argon2), then opens one session per
    client with ``django.contrib.auth.login``, as a login page would;
-4. writes the plan (JSON): the sessions, the intake body, a sample of dossier codes.
+5. writes the plan (JSON): the sessions, the intake body, a sample of dossier codes.
+
+``python -m bench.seed --settle`` only lets the database settle: ``bench.run`` calls it
+between the write measures and the read measures.
 """
 
 from __future__ import annotations
@@ -363,6 +367,46 @@ def sample_codes(count: int) -> list[str]:
     return list(generated.filter(pk__in=ids).values_list("code", flat=True))
 
 
+# ------------------------------------------------------------------ settling
+
+#: the tables the generation and the measures write to
+WRITTEN_TABLES = (
+    "dossiers_dossier",
+    "dossiers_dossierevent",
+    "dossiers_dossierstep",
+    "dossiers_dossiercomponent",
+    "dossiers_dossiercodecounter",
+    "django_session",
+    "bench_probe",
+)
+
+
+def settle() -> float:
+    """What a database administrator does after a bulk load, so that a measure is not
+    taken while PostgreSQL is still catching up with the one before: ``VACUUM (ANALYZE)``
+    the written tables (sets the visibility map and the hint bits, gathers statistics,
+    removes the rows deleted) and ``CHECKPOINT`` (writes the dirty pages out now rather
+    than during the next measure). Nothing to do on SQLite. Returns the seconds taken."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'"
+            " AND relnamespace = current_schema()::regnamespace",
+            [list(WRITTEN_TABLES)],
+        )
+        present = [row[0] for row in cursor.fetchall()]
+        if present:
+            cursor.execute(
+                "VACUUM (ANALYZE) " + ", ".join(f'"{name}"' for name in present)
+            )
+        cursor.execute("CHECKPOINT")
+    return time.monotonic() - started
+
+
 # ------------------------------------------------------------------ sessions and body
 
 
@@ -433,19 +477,28 @@ def database_description() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.seed")
-    parser.add_argument("plan", type=Path)
+    parser.add_argument("plan", type=Path, nargs="?")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--settle", action="store_true", help="only let the database settle"
+    )
     args = parser.parse_args(argv)
+    if args.plan is None and not args.settle:
+        parser.error("the plan file is required (unless --settle)")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     django.setup()
     from motcua.dossiers.models import Dossier
 
+    if args.settle:
+        _write(f"  database settled in {settle():.1f} s")
+        return
     removed = remove_leftovers()
     if removed:
         _write(f"  removed {removed:,} dossiers received by the previous run")
     generated = ensure_generated(args.rows)
+    _write(f"  database settled in {settle():.1f} s")
     plan = {
         "database": database_description(),
         "dossiers": Dossier.objects.count(),

@@ -109,6 +109,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend and database sessions, each read with a query compiled once per
+# process (motcua/core/precompiled.py): every request of a logged-in user makes both reads.
+AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.ModelBackend"]
+SESSION_ENGINE = "motcua.core.sessions"
 # Argon2 first: new and re-saved passwords are hashed with it (brief, non-negotiable 8).
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -10,12 +10,14 @@ step).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.accounts.choices import AccountKind, Role
 from motcua.accounts.models import RoleAssignment, User
+from motcua.core.precompiled import Precompiled
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.workflow import Action
 
@@ -49,13 +51,24 @@ ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+#: every role a user was ever given, with its dates, compiled once (``Precompiled``;
+#: ``-7919`` stands for the user while compiling)
+_roles_given = Precompiled(
+    lambda user: RoleAssignment.objects.filter(user_id=user).values_list(
+        "agency_id", "role", "valid_from", "valid_to"
+    ),
+    user=-7919,
+)
+
+
 def _held_roles(user: User, day: dt.date) -> list[tuple[int, str]]:
-    """(agency, role) of every role ``user`` holds on ``day``: one query."""
-    return list(
-        RoleAssignment.objects.active_on(day)
-        .filter(user=user)
-        .values_list("agency_id", "role")
-    )
+    """(agency, role) of every role ``user`` holds on ``day``
+    (``RoleAssignmentQuerySet.active_on``): one query."""
+    return [
+        (int(agency), str(role))
+        for agency, role, valid_from, valid_to in _roles_given.rows(user=user.pk)
+        if valid_from <= day and (valid_to is None or day <= valid_to)
+    ]
 
 
 def may_act(
@@ -88,25 +101,64 @@ def may_act(
     return any(agency in agencies for agency in current)
 
 
-def dossiers_visible_to(user: User, *, on: dt.date | None = None) -> QuerySet[Dossier]:
-    """Every page and API view starts here. A citizen or business sees their own dossiers;
-    an officer those their agencies received, handle, or hold a step of; the provincial
-    supervisor and superusers see all. Anyone else sees none: "not yours" and "not found"
-    must look the same (404)."""
+class Scope(enum.Enum):
+    NONE = "none"
+    ALL = "all"
+    OWN = "own"  # the applicant's own dossiers
+    AGENCIES = "agencies"  # received, handled, or with a step, in these agencies
+
+
+def _scope(user: User, on: dt.date | None) -> tuple[Scope, frozenset[int]]:
+    """Which dossiers ``user`` may see: the one rule that ``dossiers_visible_to`` (a
+    queryset, for lists) and ``may_see`` (one dossier already read) both apply. A citizen
+    or business sees their own dossiers; an officer those their agencies received, handle,
+    or hold a step of; the provincial supervisor and superusers see all; anyone else
+    none."""
     if not user.is_authenticated or not user.is_active:
-        return Dossier.objects.none()
+        return Scope.NONE, frozenset()
     if user.is_superuser:
-        return Dossier.objects.all()
+        return Scope.ALL, frozenset()
     if user.kind != AccountKind.OFFICER:
-        return Dossier.objects.filter(applicant=user)
+        return Scope.OWN, frozenset()
     held = _held_roles(user, on or timezone.localdate())
     if any(role == Role.PROVINCIAL_SUPERVISOR for _, role in held):
+        return Scope.ALL, frozenset()
+    agencies = frozenset(agency for agency, _ in held)
+    return (Scope.AGENCIES, agencies) if agencies else (Scope.NONE, agencies)
+
+
+def dossiers_visible_to(user: User, *, on: dt.date | None = None) -> QuerySet[Dossier]:
+    """Every page and API list starts here (``_scope`` says who sees what). "Not yours"
+    and "not found" must look the same (404)."""
+    scope, agencies = _scope(user, on)
+    if scope is Scope.ALL:
         return Dossier.objects.all()
-    agencies = {agency for agency, _ in held}
-    if not agencies:
+    if scope is Scope.OWN:
+        return Dossier.objects.filter(applicant=user)
+    if scope is Scope.NONE:
         return Dossier.objects.none()
     return Dossier.objects.filter(
         Q(receiving_agency__in=agencies)
         | Q(handling_agency__in=agencies)
         | Q(pk__in=DossierStep.objects.filter(agency__in=agencies).values("dossier"))
     )
+
+
+def may_see(user: User, dossier: Dossier, *, on: dt.date | None = None) -> bool:
+    """Whether ``dossier``, already read, is among ``dossiers_visible_to(user)``: the
+    lookup of one dossier by its code reads it first and asks here, so that its query is
+    the same for everyone (and compiled once). The steps are read only for an officer
+    whose agencies neither received nor handle it."""
+    scope, agencies = _scope(user, on)
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.OWN:
+        return user.pk is not None and dossier.applicant_id == user.pk
+    if scope is Scope.NONE:
+        return False
+    if (
+        dossier.receiving_agency_id in agencies
+        or dossier.handling_agency_id in agencies
+    ):
+        return True
+    return DossierStep.objects.filter(dossier=dossier, agency__in=agencies).exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Model, QuerySet
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 from motcua.core.cache import ReferenceCache, ReferenceRows
+from motcua.core.precompiled import Precompiled
 from motcua.dossiers.deadlines import response_due
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import (
@@ -70,6 +71,47 @@ version_rows: ReferenceRows[ProcedureVersion] = ReferenceRows(
 )
 
 
+#: every agency by its identifier, for the agencies an intake or a hand-over names; cleared
+#: when one changes (``DossiersConfig.ready``)
+agency_identifiers: ReferenceCache[None, dict[str, Agency]] = ReferenceCache(
+    "agency_identifiers"
+)
+
+
+def agency_by_identifier(identifier: str) -> Agency | None:
+    """The agency with this identifier (QCVN 102:2016/BTTTT), kept by the process."""
+    agencies = agency_identifiers.get(
+        None, lambda: {a.identifier: a for a in Agency.objects.all()}
+    )
+    return agencies.get(identifier)
+
+
+#: every procedure version with what intake reads of it (its papers and its process), by
+#: procedure code, lowest number first; cleared when one of them changes
+intake_catalogue: ReferenceCache[None, dict[str, tuple[ProcedureVersion, ...]]] = (
+    ReferenceCache("intake_catalogue")
+)
+
+
+def _build_intake_catalogue() -> dict[str, tuple[ProcedureVersion, ...]]:
+    catalogue: dict[str, list[ProcedureVersion]] = {}
+    for version in (
+        ProcedureVersion.objects.select_related("procedure")
+        .prefetch_related("components", "steps")
+        .order_by("procedure__code", "number")
+    ):
+        catalogue.setdefault(version.procedure.code, []).append(version)
+    return {code: tuple(versions) for code, versions in catalogue.items()}
+
+
+def versions_for_intake(code: str) -> tuple[ProcedureVersion, ...]:
+    """The versions of the procedure with this code, lowest number first, each with its
+    papers and process read (``components``, ``steps``); none if no procedure has it.
+    The whole catalogue is kept by the process (three queries to rebuild it), so that an
+    intake reads none of it."""
+    return intake_catalogue.get(None, _build_intake_catalogue).get(code, ())
+
+
 def attach_reference_rows(dossiers: Sequence[Dossier]) -> None:
     """Give each dossier its procedure version, agencies and rules from the process's
     caches: at most one query per kind of row not kept yet, none once they are."""
@@ -88,52 +130,49 @@ def attach_reference_rows(dossiers: Sequence[Dossier]) -> None:
         dossier.rules = rules[dossier.rules_id]
 
 
-class _ChildRows(Generic[M]):
+#: stands for a dossier's key, or its code, while a query is compiled (``Precompiled``)
+_KEY = -7919
+_CODE = "\x00dossier-code"
+
+
+def _child_rows(model: type[M], **names: str) -> Precompiled[M]:
     """The rows of one of a dossier's child tables, in the model's order, with a few
     columns of the rows they point to (``names``: attribute → path, as for ``F()``).
 
-    The query is compiled once per process and database, then run with the dossier's key
-    through ``Model.objects.raw``, which turns rows into instances as the ORM does, with
-    the named columns as plain attributes. Compiling a queryset is Django's work on every
-    evaluation; on the lookup of one dossier it was half the time (docs/benchmarks.md;
-    docs/decisions/0005)."""
-
-    _KEY = -7919  # stands for the dossier's key while compiling
-
-    def __init__(self, model: type[M], **names: str) -> None:
-        self.model = model
-        self.names = names
-        self._compiled: dict[str, tuple[str, list[Any], int]] = {}
-
-    def _query(self, using: str) -> tuple[str, list[Any], int]:
-        compiled = self._compiled.get(using)
-        if compiled is None:
-            queryset = self.model._default_manager.filter(dossier_id=self._KEY)
-            if self.names:
-                queryset = queryset.annotate(
-                    **{name: F(path) for name, path in self.names.items()}
-                )
-            sql, params = queryset.query.get_compiler(using).as_sql()
-            compiled = self._compiled[using] = (
-                sql,
-                list(params),
-                params.index(self._KEY),
-            )
-        return compiled
-
-    def of(self, dossier: Dossier) -> list[M]:
-        using = dossier._state.db or DEFAULT_DB_ALIAS
-        sql, params, at = self._query(using)
-        params = [*params[:at], dossier.pk, *params[at + 1 :]]
-        return list(self.model._default_manager.db_manager(using).raw(sql, params))
+    Compiled once per process (:mod:`motcua.core.precompiled`): compiling a queryset is
+    Django's work on every evaluation, and on the lookup of one dossier it was half the
+    time (docs/benchmarks.md; docs/decisions/0005)."""
+    return Precompiled(
+        lambda key: model._default_manager.filter(dossier_id=key).annotate(
+            **{name: F(path) for name, path in names.items()}
+        ),
+        key=_KEY,
+    )
 
 
-_components = _ChildRows(DossierComponent, component_position="required__position")
-_steps = _ChildRows(DossierStep, actor_username="actor__username")
-_results = _ChildRows(DossierResult)
-_events = _ChildRows(
+_components = _child_rows(DossierComponent, component_position="required__position")
+_steps = _child_rows(DossierStep, actor_username="actor__username")
+_results = _child_rows(DossierResult)
+_events = _child_rows(
     DossierEvent, agency_identifier="agency__identifier", step_position="step__position"
 )
+_by_code = Precompiled(
+    lambda code: Dossier.objects.filter(code=code).annotate(
+        assignee_username=F("assignee__username")
+    ),
+    code=_CODE,
+)
+
+
+def dossier_by_code(code: str) -> Dossier | None:
+    """The dossier with this code, whoever may see it (the caller asks
+    ``permissions.may_see``), with its assignee's username (``assignee_username``) and
+    its reference rows (``attach_reference_rows``): one query, compiled once."""
+    found = _by_code.instances(code=code)
+    if not found:
+        return None
+    attach_reference_rows(found)
+    return found[0]
 
 
 @dataclass(frozen=True)
@@ -149,22 +188,61 @@ class DossierDetails:
 def load_details(dossier: Dossier) -> Dossier:
     """Read the dossier's papers, process steps, results and events into
     ``dossier.details``: four queries, whatever their length."""
-    steps = _steps.of(dossier)
+    using = dossier._state.db or DEFAULT_DB_ALIAS
+    steps = _steps.instances(using=using, key=dossier.pk)
     agencies = agency_rows.in_bulk(step.agency_id for step in steps)
     for step in steps:
         step.dossier = dossier  # its deadline is judged with the dossier's pause
         step.agency = agencies[step.agency_id]
     dossier.details = DossierDetails(
-        components=_components.of(dossier),
+        components=_components.instances(using=using, key=dossier.pk),
         steps=steps,
-        results=_results.of(dossier),
-        events=_events.of(dossier),
+        results=_results.instances(using=using, key=dossier.pk),
+        events=_events.instances(using=using, key=dossier.pk),
     )
     return dossier
 
 
+def show_written(dossier: Dossier) -> Dossier:
+    """Complete ``dossier.details`` as the service that created the dossier left it (the
+    rows it wrote: papers, steps, first event) with the columns ``load_details`` would have
+    joined, so that the answer to an intake need not read back what it has just written.
+    The agencies and the procedure version's components come from the process's caches
+    or the intake's own read; no query once they are kept."""
+    details = dossier.details
+    if details is None:
+        raise ValueError("show_written: the dossier carries no rows written")
+    dossier.assignee_username = (  # type: ignore[attr-defined]
+        None if dossier.assignee is None else dossier.assignee.username
+    )
+    positions = {c.pk: c.position for c in dossier.procedure_version.components.all()}
+    for component in details.components:
+        component.component_position = (  # type: ignore[attr-defined]
+            None if component.required_id is None else positions[component.required_id]
+        )
+    agencies = agency_rows.in_bulk(step.agency_id for step in details.steps)
+    for step in details.steps:
+        step.dossier = dossier
+        step.agency = agencies[step.agency_id]
+        step.actor_username = (  # type: ignore[attr-defined]
+            None if step.actor is None else step.actor.username
+        )
+    for event in details.events:
+        event.agency_identifier = (  # type: ignore[attr-defined]
+            None if event.agency is None else event.agency.identifier
+        )
+        event.step_position = (  # type: ignore[attr-defined]
+            None if event.step is None else event.step.position
+        )
+    return dossier
+
+
 class CalendarCache:
-    """One ``WorkCalendar`` per handling agency for the length of a sweep or a page."""
+    """One ``WorkCalendar`` per handling agency for the length of a sweep or a page.
+
+    ``calendar_for`` keeps calendars for the process already, but not when the caches are
+    turned off (``MOTCUA_REFERENCE_CACHE_SECONDS=0``); this keeps a sweep at one calendar
+    read per agency either way."""
 
     def __init__(self) -> None:
         self._calendars: dict[int, WorkCalendar] = {}

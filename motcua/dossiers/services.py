@@ -44,8 +44,9 @@ from motcua.dossiers.models import (
     DossierStep,
 )
 from motcua.dossiers.permissions import may_act
-from motcua.dossiers.selectors import rules_on
+from motcua.dossiers.selectors import DossierDetails, rules_on
 from motcua.dossiers.workflow import (
+    CLOSED_STATUSES,
     NATIONAL_STATUS,
     OPEN_STATUSES,
     Action,
@@ -167,7 +168,8 @@ def _write_event(
     first: bool = False,
 ) -> DossierEvent:
     """The event of a change, numbered after the dossier's last one (``first``: the
-    dossier was created in this transaction, so there is none)."""
+    dossier was created in this transaction, so there is none; the event joins the rows
+    ``_create`` wrote, in ``dossier.details``)."""
     last = (
         0
         if first
@@ -176,7 +178,7 @@ def _write_event(
         ]
         or 0
     )
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         sequence=last + 1,
         action=action,
@@ -191,6 +193,9 @@ def _write_event(
         note=note,
         payload=payload or {},
     )
+    if first and dossier.details is not None:
+        dossier.details.events.append(event)
+    return event
 
 
 def _save(dossier: Dossier, expected_version: int, fields: Sequence[str]) -> None:
@@ -383,6 +388,7 @@ def _create(
         return_method=intake.return_method,
         sets=intake.sets,
         submitted_at=at,
+        closed_at=at if status in CLOSED_STATUSES else None,
     )
     if action is not None:
         _check_actor(actor, action, dossier)
@@ -392,7 +398,7 @@ def _create(
         steps = _start_clock(dossier, at=at)
     dossier.code = _next_code(intake.receiving_agency, day)
     dossier.save(force_insert=True)
-    DossierComponent.objects.bulk_create(
+    components = DossierComponent.objects.bulk_create(
         DossierComponent(
             dossier=dossier,
             required_id=p.required_id,
@@ -405,6 +411,11 @@ def _create(
     for step in steps:
         step.dossier = dossier
     DossierStep.objects.bulk_create(steps)
+    # What was written, for the answer (``selectors.show_written``); the first event is
+    # added by ``_write_event``.
+    dossier.details = DossierDetails(
+        components=components, steps=steps, results=[], events=[]
+    )
     return dossier
 
 
@@ -651,11 +662,9 @@ def refuse_dossier(
         at=moment,
         status=DossierStatus.REFUSED,
     )
-    target.status = DossierStatus.REFUSED
-    target.closed_at = moment
-    if version is None:
-        Dossier.objects.filter(pk=target.pk).update(closed_at=moment)
-    else:
+    if version is not None:  # else created refused, and closed (``_create``)
+        target.status = DossierStatus.REFUSED
+        target.closed_at = moment
         _save(target, version, ["status", "closed_at"])
     _write_event(
         target,

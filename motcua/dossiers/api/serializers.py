@@ -31,6 +31,7 @@ from motcua.dossiers.models import (
     DossierResult,
     DossierStep,
 )
+from motcua.dossiers.selectors import agency_by_identifier, versions_for_intake
 from motcua.dossiers.services import Applicant, Intake, Paper
 from motcua.dossiers.workflow import INTERNAL_ACTIONS, RUNNING_STATUSES, DossierStatus
 from motcua.procedures.choices import ComponentForm
@@ -108,8 +109,11 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     )
     receiving_agency = AgencyBriefSerializer(read_only=True)
     handling_agency = AgencyBriefSerializer(read_only=True)
-    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    assignee = serializers.CharField(
+        source="assignee_username",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Username of the officer the dossier is assigned to."),
     )
     national_status = serializers.IntegerField(
         read_only=True,
@@ -414,6 +418,25 @@ def resolve_papers(
     return resolved
 
 
+class AgencyField(serializers.SlugRelatedField[Agency]):
+    """An agency named by its identifier, found among the agencies the process keeps
+    (``selectors.agency_by_identifier``) rather than by a query; the same answers and
+    errors as a ``SlugRelatedField`` over every agency."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            slug_field="identifier", queryset=Agency.objects.all(), **kwargs
+        )
+
+    def to_internal_value(self, data: Any) -> Agency:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        agency = agency_by_identifier(data)
+        if agency is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return agency
+
+
 class IntakeSerializer(serializers.Serializer[Intake]):
     """What every way in has in common: the procedure, the agencies, the applicant and
     the papers. ``validate`` resolves them into ``procedure_version`` and ``paper_list``."""
@@ -426,16 +449,10 @@ class IntakeSerializer(serializers.Serializer[Intake]):
         required=False,
         help_text=_("Version number; by default the version in force today."),
     )
-    receiving_agency = serializers.SlugRelatedField(
-        slug_field="identifier",
-        queryset=Agency.objects.all(),
+    receiving_agency = AgencyField(
         help_text=_("Identifier of the one-stop unit that receives the dossier."),
     )
-    handling_agency = serializers.SlugRelatedField(
-        slug_field="identifier",
-        queryset=Agency.objects.all(),
-        help_text=_("Identifier of the competent body."),
-    )
+    handling_agency = AgencyField(help_text=_("Identifier of the competent body."))
     applicant = ApplicantSerializer()
     papers = PaperSerializer(many=True, required=False, default=list)
     return_method = serializers.ChoiceField(
@@ -445,17 +462,22 @@ class IntakeSerializer(serializers.Serializer[Intake]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         code = attrs["procedure"].strip()
-        # The version with what intake reads of it (its papers and process), in one query
-        # each; the procedure is looked at alone only to explain why none was found.
-        versions = (
-            ProcedureVersion.objects.filter(procedure__code=code)
-            .select_related("procedure")
-            .prefetch_related("components", "steps")
+        # The versions with what intake reads of them (papers, process), as the process
+        # keeps them; the procedure is looked at alone only to explain why none was found.
+        versions = versions_for_intake(code)
+        today = timezone.localdate()
+        version = next(
+            (
+                v
+                for v in versions
+                if (
+                    v.number == attrs["version"]
+                    if "version" in attrs
+                    else v.is_in_force_on(today)
+                )
+            ),
+            None,
         )
-        if "version" in attrs:
-            version = versions.filter(number=attrs["version"]).first()
-        else:
-            version = versions.in_force_on(timezone.localdate()).first()
         if version is None:
             if not Procedure.objects.filter(code=code).exists():
                 raise serializers.ValidationError(
@@ -627,11 +649,7 @@ class AssignSerializer(TransitionSerializer):
 
 
 class HandOverSerializer(NoteSerializer):
-    to_agency = serializers.SlugRelatedField(
-        slug_field="identifier",
-        queryset=Agency.objects.all(),
-        help_text=_("Identifier of the co-ordinating agency."),
-    )
+    to_agency = AgencyField(help_text=_("Identifier of the co-ordinating agency."))
 
 
 class FinancialObligationSerializer(NoteSerializer):

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -67,8 +67,13 @@ from motcua.dossiers.api.serializers import (
 from motcua.dossiers.choices import Channel, ReturnMethod
 from motcua.dossiers.errors import NotAllowed
 from motcua.dossiers.models import Dossier, DossierQuerySet
-from motcua.dossiers.permissions import dossiers_visible_to
-from motcua.dossiers.selectors import attach_reference_rows, load_details
+from motcua.dossiers.permissions import dossiers_visible_to, may_see
+from motcua.dossiers.selectors import (
+    attach_reference_rows,
+    dossier_by_code,
+    load_details,
+    show_written,
+)
 from motcua.dossiers.workflow import Action
 from motcua.workdays.selectors import calendar_for
 
@@ -76,7 +81,7 @@ from motcua.workdays.selectors import calendar_for
 #: dots, dashes and brackets.
 CODE_PATTERN = r"[0-9A-Z.\-()]+"
 
-F = TypeVar("F", bound=Callable[..., Any])
+Method = TypeVar("Method", bound=Callable[..., Any])
 Row = TypeVar("Row")
 
 
@@ -129,10 +134,10 @@ IF_MATCH = OpenApiParameter(
 
 def transition(
     url_path: str, serializer: type[TransitionSerializer], act: str
-) -> Callable[[F], Any]:
+) -> Callable[[Method], Any]:
     """A POST action on one dossier: ``/dossiers/{code}/<url_path>/``."""
 
-    def decorate(method: F) -> Any:
+    def decorate(method: Method) -> Any:
         # extend_schema must wrap action(): action() resets the kwargs it annotates
         routed = action(
             detail=True,
@@ -224,12 +229,17 @@ class DossierViewSet(
         joins or prefetches."""
         visible = dossiers_visible_to(request_user(self.request))
         assert isinstance(visible, DossierQuerySet)  # noqa: S101 - Dossier's manager
-        joined = visible.select_related("assignee")
+        joined = visible.annotate(assignee_username=F("assignee__username"))
         return joined if detailed else joined.order_by("-submitted_at", "-pk")
 
     def get_object(self) -> Dossier:
-        dossier = super().get_object()
-        attach_reference_rows([dossier])
+        """The dossier named by the code in the URL, if the user may see it, else 404
+        (``permissions.may_see``, the test of ``dossiers_visible_to`` on one dossier).
+        Read by ``selectors.dossier_by_code``: one query, the same for every user."""
+        dossier = dossier_by_code(self.kwargs[self.lookup_field])
+        if dossier is None or not may_see(request_user(self.request), dossier):
+            raise NotFound()
+        self.check_object_permissions(self.request, dossier)
         return dossier
 
     def paginate_queryset(
@@ -266,12 +276,20 @@ class DossierViewSet(
 
     def _detail(self, dossier: Dossier, *, status_code: int = 200) -> Response:
         """The dossier as ``DossierDetailSerializer`` shows it, judged under its handling
-        agency's calendar; after a change, re-read with everything the detail shows."""
-        if self.action != "retrieve":
-            # The user has just acted on it: show it whether or not they still may see it.
-            dossier = Dossier.objects.select_related("assignee").get(pk=dossier.pk)
+        agency's calendar. A dossier this request created is shown from the rows it wrote
+        (``show_written``); after another change it is read again with everything the
+        detail shows, whether or not the user still may see it (they have just acted on
+        it)."""
+        if self.action == "retrieve":
+            load_details(dossier)
+        elif dossier.details is not None:
+            show_written(dossier)
+        else:
+            dossier = Dossier.objects.annotate(
+                assignee_username=F("assignee__username")
+            ).get(pk=dossier.pk)
             attach_reference_rows([dossier])
-        load_details(dossier)
+            load_details(dossier)
         context = {
             **self.get_serializer_context(),
             "calendar": calendar_for(dossier.handling_agency),

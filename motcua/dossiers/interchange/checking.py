@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.choices import Role
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import ApplicantKind, Channel
+from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.interchange.format import (
     RETURN_METHODS_BY_CODE,
     iso_of_timestamp,
@@ -33,8 +34,8 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierResult,
     DossierStep,
-    OneStopRules,
 )
+from motcua.dossiers.selectors import rules_on
 from motcua.dossiers.workflow import (
     CLOSED_STATUSES,
     FINISHED_STATUSES,
@@ -120,7 +121,8 @@ class VersionInfo:
 
 class Catalogue:
     """What checking a record needs from the database, read once per import: agencies by
-    identifier, procedure versions by code, their components, the one-stop rules."""
+    identifier, procedure versions by code, their components. The one-stop rules come from
+    the process's cache (``selectors.rules_on``)."""
 
     def __init__(self) -> None:
         self.agencies: dict[str, int] = dict(
@@ -152,18 +154,14 @@ class Catalogue:
                     components=components.get(row["pk"], {}),
                 )
             )
-        self.rules: list[tuple[dt.date, int]] = list(
-            OneStopRules.objects.order_by("effective_from").values_list(
-                "effective_from", "pk"
-            )
-        )
 
     def rules_on(self, day: dt.date) -> int | None:
-        found = None
-        for start, pk in self.rules:
-            if start <= day:
-                found = pk
-        return found
+        """The one-stop rules in force on ``day`` (``selectors.rules_on``), ``None`` if none
+        is: the record is then reported, not imported."""
+        try:
+            return rules_on(day).pk
+        except InvalidInput:
+            return None
 
 
 @dataclass

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from motcua.agencies.tests.factories import AgencyFactory
 from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
@@ -232,6 +233,41 @@ def test_a_procedure_with_no_version_in_force_is_400(world):
     _nothing_created()
 
 
+def test_intake_sees_the_catalogue_and_the_agencies_as_they_change(world):
+    """Intake reads agencies and procedure versions from the process's caches
+    (``selectors.agency_by_identifier``, ``versions_for_intake``); a change clears them."""
+    counter = s.client_for(world.counter)
+    assert (
+        counter.post("/api/dossiers/", _intake(world), format="json").status_code == 201
+    )
+
+    # an agency created since is found
+    new_commune = AgencyFactory.create(identifier="000.00.52.H15")
+    answer = counter.post(
+        "/api/dossiers/",
+        _intake(world, handling_agency=new_commune.identifier),
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["handling_agency"]["identifier"] == "000.00.52.H15"
+
+    # a component made optional since is no longer required
+    component = world.version.components.get(position=2)
+    component.is_mandatory = False
+    component.save()
+    answer = counter.post(
+        "/api/dossiers/", _intake(world, papers=[{"component": 1}]), format="json"
+    )
+    assert answer.status_code == 201, answer.json()
+
+    # a version ended since (yesterday; it began on 1/7/2025) is no longer in force
+    world.version.effective_to = timezone.localdate() - dt.timedelta(days=1)
+    world.version.save()
+    answer = counter.post("/api/dossiers/", _intake(world), format="json")
+    assert answer.status_code == 400
+    assert set(answer.json()["details"]) == {"procedure"}
+
+
 @pytest.mark.parametrize("persona", ["citizen", "stranger", "specialist"])
 def test_only_a_counter_officer_of_the_receiving_agency_records_intake(world, persona):
     answer = s.client_for(getattr(world, persona)).post(
@@ -293,6 +329,58 @@ def test_a_bad_online_submission_creates_nothing(world):
     assert answer.status_code == 400
     assert "procedure" in answer.json()["details"]
     _nothing_created()
+
+
+# ------------------------------------------------------------------ the answer
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "changes"),
+    [
+        ("counter", "/api/dossiers/", {}),
+        (
+            "counter",
+            "/api/dossiers/",
+            {
+                "channel": 3,
+                "papers": [{"component": 1}],
+                "decision": "request_supplement",
+                "missing": ["Giấy tờ chứng minh"],
+                "note": "Bổ sung trong 5 ngày",
+            },
+        ),
+        (
+            "counter",
+            "/api/dossiers/",
+            {"decision": "refuse", "reasons": "Không thuộc thẩm quyền"},
+        ),
+        ("citizen", "/api/dossiers/online/", {"decision": None, "channel": None}),
+        (
+            "counter",
+            "/api/dossiers/on-the-spot/",
+            {"decision": None, "results": ["Giấy xác nhận"]},
+        ),
+    ],
+    ids=["received", "supplement", "refused", "online", "on_the_spot"],
+)
+def test_the_answer_to_an_intake_is_what_reading_the_dossier_shows(
+    world, who, path, changes
+):
+    """The intake answers from the rows it has just written instead of reading them back
+    (``selectors.show_written``): the answer must be the stored dossier, field for field,
+    papers, steps and events included."""
+    body = _intake(world, **{k: v for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        del body[key]
+    client = s.client_for(getattr(world, who))
+
+    answer = client.post(path, body, format="json")
+
+    assert answer.status_code == 201, answer.json()
+    read = client.get(s.url(answer.json()["code"]))
+    assert read.status_code == 200
+    assert answer.json() == read.json()
+    assert answer["ETag"] == read["ETag"]
 
 
 # ------------------------------------------------------------------ on the spot

@@ -1,0 +1,125 @@
+"""Querysets compiled to SQL once per process, then run with new values.
+
+Django compiles a queryset to SQL each time it is evaluated: it resolves the filters, the
+joins and the selected columns again, then works out again how each row becomes a model
+instance. On the reads that nearly every request makes (a dossier by its code, its papers
+and history, the roles of the user) that took as long as running the query
+(docs/benchmarks.md; docs/decisions/0005). A ``Precompiled`` query is built from a queryset
+whose parameters are stand-ins, compiled the first time it runs on a database, and then
+run with the stand-ins replaced by the real values; its rows become instances the way the
+ORM's own ``ModelIterable`` makes them (``Model.from_db``, the fields' converters,
+annotations as attributes), from what the compiler worked out once.
+
+Only for querysets whose SQL does not depend on the values (no ``__in`` with a list whose
+length varies, no filter added or left out by a value), without ``select_related`` (joined
+columns are annotations instead), and whose stand-ins the backend passes to the database
+as they are: integers and strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: list[Any]
+    #: (position in ``params``, name of the value that goes there)
+    slots: list[tuple[int, str]]
+    model: type[models.Model]
+    #: attribute names of the model's columns, which come first in each row
+    attnames: list[str]
+    #: annotation → its column in the row
+    annotations: dict[str, int]
+    #: column → (converters, expression): what ``SQLCompiler.apply_converters`` applies
+    converters: dict[int, tuple[list[Any], Any]]
+
+
+class Precompiled(Generic[M]):
+    """``build(**stand_ins)``, compiled once per database alias.
+
+    Each stand-in must be a value that nothing else in the query can be equal to (a
+    negative key, a string no code can take): every parameter equal to it is replaced by
+    the value given under its name when the query runs."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[M, Any]], **stand_ins: Any):
+        self._build = build
+        self._stand_ins = stand_ins
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _query(self, using: str) -> _Compiled:
+        compiled = self._compiled.get(using)
+        if compiled is not None:
+            return compiled
+        queryset = self._build(**self._stand_ins)
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()  # also fills compiler.select and klass_info
+        slots = [
+            (index, name)
+            for index, param in enumerate(params)
+            for name, stand_in in self._stand_ins.items()
+            if type(param) is type(stand_in) and param == stand_in
+        ]
+        missing = set(self._stand_ins) - {name for _, name in slots}
+        if missing:
+            raise ValueError(
+                f"Precompiled: the query has no parameter for {sorted(missing)}"
+            )
+        select = compiler.select[: compiler.col_count]
+        klass_info = compiler.klass_info or {}
+        columns = klass_info.get("select_fields", [])
+        if columns != list(range(len(columns))):
+            raise ValueError("Precompiled: the model's columns must come first")
+        compiled = self._compiled[using] = _Compiled(
+            sql=sql,
+            params=list(params),
+            slots=slots,
+            model=queryset.model,
+            attnames=[select[i][0].target.attname for i in columns],
+            annotations=dict(compiler.annotation_col_map or {}),
+            converters=compiler.get_converters([column for column, *_ in select]),
+        )
+        return compiled
+
+    def _rows(self, using: str, values: dict[str, Any]) -> list[list[Any]]:
+        compiled = self._query(using)
+        params = list(compiled.params)
+        for index, name in compiled.slots:
+            params[index] = values[name]
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = [list(row) for row in cursor.fetchall()]
+        for row in rows:
+            for position, (functions, expression) in compiled.converters.items():
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
+        return rows
+
+    def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
+        """The rows as model instances, as the ORM would make them (``from_db``), with
+        the annotations as plain attributes."""
+        compiled = self._query(using)
+        width = len(compiled.attnames)
+        found = []
+        for row in self._rows(using, values):
+            instance = compiled.model.from_db(using, compiled.attnames, row[:width])
+            for name, position in compiled.annotations.items():
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found  # type: ignore[return-value]  # rows of the queryset's model, M
+
+    def rows(
+        self, *, using: str = DEFAULT_DB_ALIAS, **values: Any
+    ) -> Sequence[tuple[Any, ...]]:
+        """The rows as tuples, for a ``values_list`` query."""
+        return [tuple(row) for row in self._rows(using, values)]

@@ -1,0 +1,56 @@
+"""``Precompiled``: built and compiled once, then run with each call's values."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from motcua.agencies.models import Agency
+from motcua.agencies.tests.factories import AgencyFactory
+from motcua.core.precompiled import Precompiled
+
+pytestmark = pytest.mark.django_db
+
+
+def test_built_once_then_run_with_each_value():
+    parent = AgencyFactory.create(identifier="000.00.00.H15", name="Tỉnh")
+    first = AgencyFactory.create(identifier="000.00.01.H15", parent=parent)
+    second = AgencyFactory.create(identifier="000.00.02.H15", parent=parent)
+    built = []
+
+    def build(identifier: str):
+        built.append(identifier)
+        return Agency.objects.filter(identifier=identifier).annotate(
+            parent_identifier=F("parent__identifier")
+        )
+
+    query = Precompiled(build, identifier="\x00stand-in")
+
+    with CaptureQueriesContext(connection) as queries:
+        found = query.instances(identifier=first.identifier)
+        again = query.instances(identifier=second.identifier)
+        none = query.instances(identifier="000.00.99.H15")
+
+    assert built == ["\x00stand-in"]
+    assert len(queries) == 3
+    assert [(a.pk, a.parent_identifier) for a in found] == [(first.pk, "000.00.00.H15")]
+    assert [a.pk for a in again] == [second.pk]
+    assert none == []
+
+
+def test_rows_as_tuples():
+    agency = AgencyFactory.create(identifier="000.00.01.H15", name="Sở Tư pháp")
+    query = Precompiled(
+        lambda key: Agency.objects.filter(pk=key).values_list("identifier", "name"),
+        key=-7919,
+    )
+    assert list(query.rows(key=agency.pk)) == [("000.00.01.H15", "Sở Tư pháp")]
+    assert list(query.rows(key=agency.pk + 1000)) == []
+
+
+def test_a_stand_in_the_query_does_not_use_is_an_error():
+    query = Precompiled(lambda key: Agency.objects.filter(pk=7), key=-7919)
+    with pytest.raises(ValueError, match="key"):
+        query.rows(key=1)
