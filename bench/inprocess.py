@@ -1,0 +1,123 @@
+"""``python -m bench.inprocess WHAT``: one kind of request, timed inside one process.
+
+Where ``make bench`` measures the server from outside, this runs the same requests through
+Django's test client against the benchmark's database (``make bench`` must have seeded it),
+so that a request's own cost can be read without the network, gunicorn and the clients:
+milliseconds per request, the queries it makes, and with ``--profile`` where the time
+goes (cProfile, sorted by cumulative time).
+
+WHAT is ``lookup`` (a generated dossier by code, as the provincial supervisor), ``full``
+(a dossier the last run's intake measure received, with papers, steps and event),
+``intake`` (the counter intake of the benchmark, as ``tiepnhan.bmt``) or ``bare`` (the
+bare write, ``POST /bench/probe/``). Intakes write dossiers; the next ``make bench``
+removes them. Not a test, and not part of ``make bench``: run it by hand, e.g.
+
+    .venv/bin/python -m bench.inprocess lookup --requests 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import time
+from collections.abc import Callable
+
+from bench.run import DEFAULT_PG_URL
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.inprocess")
+    parser.add_argument("what", choices=["lookup", "full", "intake", "bare"])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
+        help="the benchmark's database (seeded by make bench)",
+    )
+    args = parser.parse_args(argv)
+    if args.requests < 1:
+        parser.error("--requests must be at least 1")
+
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "motcua.settings",
+            "MOTCUA_DATABASE_URL": args.database,
+            "MOTCUA_DEBUG": "false",
+            "MOTCUA_BENCH_ENDPOINTS": "true",
+            "MOTCUA_ALLOWED_HOSTS": "testserver",
+        }
+    )
+    os.environ.setdefault("MOTCUA_SECRET_KEY", "in-process-" + "x" * 40)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import seed
+    from motcua.dossiers.models import Dossier
+
+    client = Client()
+    one: Callable[[int], None]
+    if args.what in ("intake", "bare"):
+        client.cookies["sessionid"] = seed.open_sessions(seed.COUNTER_OFFICER, 1)[0]
+        body = json.dumps(seed.intake_body())
+        path = "/api/dossiers/" if args.what == "intake" else "/bench/probe/"
+
+        def one(_: int) -> None:
+            answer = client.post(path, body, content_type="application/json")
+            if answer.status_code != 201:
+                raise SystemExit(f"{path} answered {answer.status_code}")
+
+    else:
+        client.cookies["sessionid"] = seed.open_sessions(seed.SUPERVISOR, 1)[0]
+        if args.what == "lookup":
+            codes = seed.sample_codes(500)
+        else:
+            codes = list(
+                Dossier.objects.filter(applicant_email=seed.INTAKE_MARKER).values_list(
+                    "code", flat=True
+                )[:500]
+            )
+        if not codes:
+            raise SystemExit(
+                "no dossiers to look up: run make bench first (its intakes give `full`)"
+            )
+
+        def one(index: int) -> None:
+            answer = client.get(f"/api/dossiers/{codes[index % len(codes)]}/")
+            if answer.status_code != 200:
+                raise SystemExit(f"lookup answered {answer.status_code}")
+
+    for index in range(args.warmup):
+        one(index)
+    with CaptureQueriesContext(connection) as captured:
+        one(0)
+    # counted now: the next request clears the connection's log
+    queries = len(captured.captured_queries)
+    profile = cProfile.Profile() if args.profile else None
+    started = time.perf_counter()
+    if profile:
+        profile.enable()
+    for index in range(args.requests):
+        one(index)
+    if profile:
+        profile.disable()
+    elapsed = time.perf_counter() - started
+    if profile:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+    print(  # noqa: T201 - the command's output
+        f"{args.what}: {elapsed / args.requests * 1000:.2f} ms per request"
+        f"{' (profiled)' if profile else ''}, {queries} queries"
+        f" ({args.requests} requests after {args.warmup} of warm-up)"
+    )
+
+
+if __name__ == "__main__":
+    main()
