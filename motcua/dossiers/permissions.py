@@ -102,6 +102,8 @@ def may_act(
 
 
 class Scope(enum.Enum):
+    """What part of the dossiers a user may see (``_scope``)."""
+
     NONE = "none"
     ALL = "all"
     OWN = "own"  # the applicant's own dossiers

@@ -23,7 +23,7 @@ from rest_framework.views import set_rollback
 from motcua.accounts.models import User
 from motcua.dossiers.errors import DossierError, NotAllowed
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.permissions import dossiers_visible_to
+from motcua.dossiers.permissions import may_see
 
 
 def error_body(
@@ -48,7 +48,7 @@ def _hidden_from_user(context: dict[str, Any]) -> bool:
     user = getattr(request, "user", None)
     if not isinstance(user, User):
         return True
-    return not dossiers_visible_to(user).filter(pk=dossier.pk).exists()
+    return not may_see(user, dossier)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
