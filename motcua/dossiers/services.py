@@ -244,11 +244,19 @@ def _current_step(dossier: Dossier) -> DossierStep | None:
 
 
 def _advance_step(
-    dossier: Dossier, *, at: dt.datetime, actor: User | None, calendar: WorkCalendar
+    dossier: Dossier,
+    *,
+    at: dt.datetime,
+    actor: User | None,
+    calendar: WorkCalendar,
+    hand_to: Agency | None = None,
 ) -> DossierStep | None:
     """Finish the step holding the dossier and start the next, with its own due moment from
     its budget. Each hand-over of the dossier moves it one step along its process (the
-    control slip, Mẫu 05, has one row per hand-over)."""
+    control slip, Mẫu 05, has one row per hand-over). ``hand_to``: the agency the dossier
+    is handed to holds the step that starts, whatever agency the process template named
+    (spec 02 §8: each step has its ``to_agency``), so that its officers see the dossier and
+    may act on it (``permissions``)."""
     current = _current_step(dossier)
     if current is not None:
         current.finished_at = at
@@ -267,7 +275,11 @@ def _advance_step(
     following.due_at = due_after(
         at, following.budget, dossier.procedure_version.handling_time_unit, calendar
     )
-    following.save(update_fields=["started_at", "due_at"])
+    fields = ["started_at", "due_at"]
+    if hand_to is not None and following.agency_id != hand_to.pk:
+        following.agency = hand_to
+        fields.append("agency")
+    following.save(update_fields=fields)
     return following
 
 
@@ -696,11 +708,12 @@ def _act(
     | Callable[[Dossier, dt.datetime], dict[str, Any]]
     | None = None,
     agency: Agency | None = None,
+    hand_to: Agency | None = None,
 ) -> Dossier:
     """The common path of a processing action: re-read, check role and table, apply
     ``changes`` (field values, each possibly a function of the dossier and the moment, or
     one function returning them all), move the process one step when the dossier changes
-    hands, save conditionally, write the event."""
+    hands (to ``hand_to``'s step, if given), save conditionally, write the event."""
     moment = _now(at)
     current, version = _fresh(dossier, expected_version)
     _check_actor(actor, action, current)
@@ -725,7 +738,13 @@ def _act(
         }
     _save(current, version, fields)
     step = (
-        _advance_step(current, at=moment, actor=actor, calendar=_calendar(current))
+        _advance_step(
+            current,
+            at=moment,
+            actor=actor,
+            calendar=_calendar(current),
+            hand_to=hand_to,
+        )
         if advance
         else None
     )
@@ -815,6 +834,7 @@ def hand_over_dossier(
         note=note,
         advance=True,
         agency=to_agency,
+        hand_to=to_agency,
         payload={"to_agency": to_agency.identifier},
     )
 

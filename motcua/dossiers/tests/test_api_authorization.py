@@ -157,6 +157,42 @@ def test_an_officer_of_another_agency_gets_404_on_read_and_action(world):
     assert s.snapshot(dossier) == before
 
 
+def test_the_agency_a_dossier_is_handed_to_sees_it_and_hands_it_back(world):
+    """Inter-agency processing (spec 02 §8): the co-ordinating body holds the step the
+    hand-over starts, so its officers see the dossier and may return it; before, it was
+    none of theirs."""
+    dossier = s.processing(world)
+    department = s.client_for(world.stranger)  # a specialist of the department
+    assert department.get(s.url(dossier)).status_code == 404
+
+    handed = s.post(
+        world.specialist,
+        dossier,
+        "hand-over",
+        {"to_agency": world.department.identifier},
+    )
+    assert handed.status_code == 200, handed.json()
+    holding = [
+        step
+        for step in handed.json()["steps"]
+        if step["started_at"] and not step["finished_at"]
+    ]
+    assert [step["agency"]["identifier"] for step in holding] == [
+        world.department.identifier
+    ]
+
+    assert department.get(s.url(dossier)).status_code == 200
+    listed = department.get("/api/dossiers/").json()
+    assert [row["code"] for row in listed["results"]] == [dossier.code]
+    answer = s.post(world.stranger, dossier, "return-from-agency", {"note": "Đã xong"})
+    assert answer.status_code == 200, answer.json()
+    last = answer.json()["events"][-1]
+    assert (last["action"], last["actor_name"]) == (
+        "return_from_agency",
+        world.stranger.full_name or world.stranger.username,
+    )
+
+
 def test_a_malformed_request_from_an_outsider_is_still_404(world):
     """The dossier is looked up among the visible ones before the body is read, so an
     outsider cannot learn from a 400 that the code exists."""

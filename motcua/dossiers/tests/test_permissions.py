@@ -29,10 +29,7 @@ def test_the_list_and_the_lookup_agree_on_who_sees_what():
     own = services.receive_dossier(
         intake=world.intake(account=world.citizen), actor=world.counter
     )
-    # the third step of its process is the department's, as an inter-agency template
-    # names the co-ordinating body of a step
-    handed = s.received(world)
-    handed.steps.filter(position=3).update(agency=world.department)
+    handed = s.inter_agency(world)  # handed over to the department, which holds a step
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     supervisor = RoleAssignmentFactory.create(
         agency=world.department, role=Role.PROVINCIAL_SUPERVISOR

@@ -303,6 +303,9 @@ def test_the_whole_way_from_counter_to_result(world):
         dossier=dossier, to_agency=world.tax_office, actor=world.specialist, at=at(3, 9)
     )
     assert (dossier.status, dossier.national_status) == (DossierStatus.INTER_AGENCY, 4)
+    # the co-ordinating body holds the step the hand-over started (spec 02 §8)
+    holding = dossier.steps.get(started_at__isnull=False, finished_at__isnull=True)
+    assert holding.agency == world.tax_office
     dossier = services.return_from_agency(
         dossier=dossier, actor=world.specialist, at=at(3, 15)
     )
