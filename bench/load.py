@@ -299,26 +299,22 @@ def main(argv: list[str] | None = None) -> None:
     else:
         kept = json.loads(args.kept.read_text())
         probes, received = kept["probes"], kept["received"]
-    if args.phase == "writes":
-        for result in results:
-            result.kept = []
-        args.results.write_text(json.dumps([asdict(r) for r in results], indent=1))
-        return
-    # 3: reads of one row by key, then of one dossier by code among the million
-    probes = probes or [1]
-    measure(
-        Measure("bare_get", lc, 20_000, 20, 200, "supervisor"),
-        lambda draw: ("GET", f"/bench/probe/{draw.choice(probes)}/", None),
-    )
-    measure(
-        Measure("lookup", lc, 20_000, 40, 200, "supervisor"),
-        lambda draw: ("GET", f"/api/dossiers/{draw.choice(codes)}/", None),
-    )
-    if received:
+    if args.phase in ("reads", "all"):
+        # 3: reads of one row by key, then of one dossier by code among the million
+        probes = probes or [1]
         measure(
-            Measure("lookup_full", lc, 5_000, 15, 200, "supervisor"),
-            lambda draw: ("GET", f"/api/dossiers/{draw.choice(received)}/", None),
+            Measure("bare_get", lc, 20_000, 20, 200, "supervisor"),
+            lambda draw: ("GET", f"/bench/probe/{draw.choice(probes)}/", None),
         )
+        measure(
+            Measure("lookup", lc, 20_000, 40, 200, "supervisor"),
+            lambda draw: ("GET", f"/api/dossiers/{draw.choice(codes)}/", None),
+        )
+        if received:
+            measure(
+                Measure("lookup_full", lc, 5_000, 15, 200, "supervisor"),
+                lambda draw: ("GET", f"/api/dossiers/{draw.choice(received)}/", None),
+            )
     for result in results:
         result.kept = []
     args.results.write_text(

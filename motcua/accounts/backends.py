@@ -10,9 +10,9 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import ValidationError
 
 from motcua.accounts.models import User
-from motcua.core.precompiled import Precompiled
+from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 
-_by_key = Precompiled(lambda key: User.objects.filter(pk=key), key=-7919)
+_by_key = Precompiled(lambda key: User.objects.filter(pk=key), key=STAND_IN_KEY)
 
 
 class ModelBackend(DjangoModelBackend):

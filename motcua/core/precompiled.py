@@ -26,6 +26,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 
 M = TypeVar("M", bound=models.Model)
 
+#: a stand-in for a primary or foreign key: no row has a negative one
+STAND_IN_KEY = -7919
+
 
 @dataclass(frozen=True)
 class _Compiled:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from motcua.accounts.choices import AccountKind, Role
 from motcua.accounts.models import RoleAssignment, User
-from motcua.core.precompiled import Precompiled
+from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.workflow import Action
 
@@ -51,13 +51,12 @@ ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-#: every role a user was ever given, with its dates, compiled once (``Precompiled``;
-#: ``-7919`` stands for the user while compiling)
+#: every role a user was ever given, with its dates, compiled once (``Precompiled``)
 _roles_given = Precompiled(
     lambda user: RoleAssignment.objects.filter(user_id=user).values_list(
         "agency_id", "role", "valid_from", "valid_to"
     ),
-    user=-7919,
+    user=STAND_IN_KEY,
 )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 from motcua.core.cache import ReferenceCache, ReferenceRows
-from motcua.core.precompiled import Precompiled
+from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 from motcua.dossiers.deadlines import response_due
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import (
@@ -130,8 +130,7 @@ def attach_reference_rows(dossiers: Sequence[Dossier]) -> None:
         dossier.rules = rules[dossier.rules_id]
 
 
-#: stands for a dossier's key, or its code, while a query is compiled (``Precompiled``)
-_KEY = -7919
+#: stands for a dossier's code while a query is compiled (``Precompiled``)
 _CODE = "\x00dossier-code"
 
 
@@ -146,7 +145,7 @@ def _child_rows(model: type[M], **names: str) -> Precompiled[M]:
         lambda key: model._default_manager.filter(dossier_id=key).annotate(
             **{name: F(path) for name, path in names.items()}
         ),
-        key=_KEY,
+        key=STAND_IN_KEY,
     )
 
 

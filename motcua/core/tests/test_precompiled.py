@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.agencies.models import Agency
 from motcua.agencies.tests.factories import AgencyFactory
-from motcua.core.precompiled import Precompiled
+from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +44,13 @@ def test_rows_as_tuples():
     agency = AgencyFactory.create(identifier="000.00.01.H15", name="Sở Tư pháp")
     query = Precompiled(
         lambda key: Agency.objects.filter(pk=key).values_list("identifier", "name"),
-        key=-7919,
+        key=STAND_IN_KEY,
     )
     assert list(query.rows(key=agency.pk)) == [("000.00.01.H15", "Sở Tư pháp")]
     assert list(query.rows(key=agency.pk + 1000)) == []
 
 
 def test_a_stand_in_the_query_does_not_use_is_an_error():
-    query = Precompiled(lambda key: Agency.objects.filter(pk=7), key=-7919)
+    query = Precompiled(lambda key: Agency.objects.filter(pk=7), key=STAND_IN_KEY)
     with pytest.raises(ValueError, match="key"):
         query.rows(key=1)

@@ -465,19 +465,12 @@ class IntakeSerializer(serializers.Serializer[Intake]):
         # The versions with what intake reads of them (papers, process), as the process
         # keeps them; the procedure is looked at alone only to explain why none was found.
         versions = versions_for_intake(code)
-        today = timezone.localdate()
-        version = next(
-            (
-                v
-                for v in versions
-                if (
-                    v.number == attrs["version"]
-                    if "version" in attrs
-                    else v.is_in_force_on(today)
-                )
-            ),
-            None,
-        )
+        if "version" in attrs:
+            chosen = [v for v in versions if v.number == attrs["version"]]
+        else:
+            today = timezone.localdate()
+            chosen = [v for v in versions if v.is_in_force_on(today)]
+        version = chosen[0] if chosen else None
         if version is None:
             if not Procedure.objects.filter(code=code).exists():
                 raise serializers.ValidationError(

@@ -220,17 +220,14 @@ class DossierViewSet(
     dossier_acted_on: Dossier | None = None
 
     def get_queryset(self) -> DossierQuerySet:
-        return self._dossiers(detailed=self.action == "retrieve")
-
-    def _dossiers(self, *, detailed: bool) -> DossierQuerySet:
-        """The dossiers the user may see, in the list's order unless ``detailed`` (one is
-        looked up). Agencies, procedure versions and rules come from the process's caches
-        (``attach_reference_rows``), the detail's rows from ``load_details``, not from
-        joins or prefetches."""
+        """The list: the dossiers the user may see, newest first. Agencies, procedure
+        versions and rules come from the process's caches (``attach_reference_rows``), not
+        from joins. One dossier is looked up by ``get_object`` instead."""
         visible = dossiers_visible_to(request_user(self.request))
         assert isinstance(visible, DossierQuerySet)  # noqa: S101 - Dossier's manager
-        joined = visible.annotate(assignee_username=F("assignee__username"))
-        return joined if detailed else joined.order_by("-submitted_at", "-pk")
+        return visible.annotate(assignee_username=F("assignee__username")).order_by(
+            "-submitted_at", "-pk"
+        )
 
     def get_object(self) -> Dossier:
         """The dossier named by the code in the URL, if the user may see it, else 404
@@ -262,12 +259,6 @@ class DossierViewSet(
             "now": timezone.now(),
             "applicant_view": applicant_view,
         }
-
-    def filter_queryset(
-        self, queryset: QuerySet[Dossier, Row]
-    ) -> QuerySet[Dossier, Row]:
-        # the list's filters; one dossier is found by its code alone
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detail(self.get_object())
