@@ -39,23 +39,36 @@ M = TypeVar("M", bound=Model)
 rule_sets: ReferenceCache[None, tuple[OneStopRules, ...]] = ReferenceCache("rules")
 
 
-def _rule_sets() -> tuple[OneStopRules, ...]:
+def all_rule_sets() -> tuple[OneStopRules, ...]:
+    """Every set of one-stop rules, latest first, as the process keeps them."""
     return rule_sets.get(
         None, lambda: tuple(OneStopRules.objects.order_by("-effective_from"))
     )
 
 
-def rules_on(day: dt.date) -> OneStopRules:
-    """The one-stop rules in force on ``day`` (NĐ 61/2018 until 30/6/2025, NĐ 118/2025
-    after; spec 02 §0). The rows are few and read by every intake, so the process keeps
-    them (:mod:`motcua.core.cache`)."""
-    for rules in _rule_sets():
+def rules_in_force(
+    candidates: Sequence[OneStopRules], day: dt.date
+) -> OneStopRules | None:
+    """The rules in force on ``day`` among ``candidates`` (latest first): the latest that
+    took effect on or before it (NĐ 61/2018 until 30/6/2025, NĐ 118/2025 after; spec 02
+    §0)."""
+    for rules in candidates:
         if rules.effective_from <= day:
             return rules
-    raise InvalidInput(
-        "no_rules",
-        _("No one-stop rules are in force on %(day)s.") % {"day": f"{day:%d/%m/%Y}"},
-    )
+    return None
+
+
+def rules_on(day: dt.date) -> OneStopRules:
+    """The one-stop rules in force on ``day``. The rows are few and read by every intake,
+    so the process keeps them (:mod:`motcua.core.cache`)."""
+    rules = rules_in_force(all_rule_sets(), day)
+    if rules is None:
+        raise InvalidInput(
+            "no_rules",
+            _("No one-stop rules are in force on %(day)s.")
+            % {"day": f"{day:%d/%m/%Y}"},
+        )
+    return rules
 
 
 #: Agencies and the procedure versions that dossiers are received under change rarely (a
@@ -122,7 +135,7 @@ def attach_reference_rows(dossiers: Sequence[Dossier]) -> None:
         ]
     )
     versions = version_rows.in_bulk(d.procedure_version_id for d in dossiers)
-    rules = {r.pk: r for r in _rule_sets()}
+    rules = {r.pk: r for r in all_rule_sets()}
     for dossier in dossiers:
         dossier.procedure_version = versions[dossier.procedure_version_id]
         dossier.receiving_agency = agencies[dossier.receiving_agency_id]

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from motcua.accounts.choices import Role
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import ApplicantKind, Channel
-from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.interchange.format import (
     RETURN_METHODS_BY_CODE,
     iso_of_timestamp,
@@ -35,7 +34,7 @@ from motcua.dossiers.models import (
     DossierResult,
     DossierStep,
 )
-from motcua.dossiers.selectors import rules_on
+from motcua.dossiers.selectors import all_rule_sets, rules_in_force
 from motcua.dossiers.workflow import (
     CLOSED_STATUSES,
     FINISHED_STATUSES,
@@ -121,8 +120,7 @@ class VersionInfo:
 
 class Catalogue:
     """What checking a record needs from the database, read once per import: agencies by
-    identifier, procedure versions by code, their components. The one-stop rules come from
-    the process's cache (``selectors.rules_on``)."""
+    identifier, procedure versions by code, their components, the one-stop rules."""
 
     def __init__(self) -> None:
         self.agencies: dict[str, int] = dict(
@@ -154,14 +152,13 @@ class Catalogue:
                     components=components.get(row["pk"], {}),
                 )
             )
+        self.rules = all_rule_sets()
 
     def rules_on(self, day: dt.date) -> int | None:
-        """The one-stop rules in force on ``day`` (``selectors.rules_on``), ``None`` if none
-        is: the record is then reported, not imported."""
-        try:
-            return rules_on(day).pk
-        except InvalidInput:
-            return None
+        """The one-stop rules in force on ``day`` (``selectors.rules_in_force``), ``None``
+        if none is: the record is then reported, not imported."""
+        rules = rules_in_force(self.rules, day)
+        return None if rules is None else rules.pk
 
 
 @dataclass
