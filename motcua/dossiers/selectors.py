@@ -84,45 +84,47 @@ version_rows: ReferenceRows[ProcedureVersion] = ReferenceRows(
 )
 
 
-#: every agency by its identifier, for the agencies an intake or a hand-over names; cleared
-#: when one changes (``DossiersConfig.ready``)
-agency_identifiers: ReferenceCache[None, dict[str, Agency]] = ReferenceCache(
-    "agency_identifiers"
-)
+#: agencies by identifier, for those an intake or a hand-over names; cleared when one
+#: changes (``DossiersConfig.ready``). Only identifiers found are kept, so that made-up
+#: ones cannot grow it.
+agency_identifiers: ReferenceCache[str, Agency] = ReferenceCache("agency_identifiers")
 
 
 def agency_by_identifier(identifier: str) -> Agency | None:
     """The agency with this identifier (QCVN 102:2016/BTTTT), kept by the process."""
-    agencies = agency_identifiers.get(
-        None, lambda: {a.identifier: a for a in Agency.objects.all()}
-    )
-    return agencies.get(identifier)
+    return agency_identifiers.get_many(
+        [identifier],
+        lambda missing: {
+            a.identifier: a for a in Agency.objects.filter(identifier__in=missing)
+        },
+    ).get(identifier)
 
 
-#: every procedure version with what intake reads of it (its papers and its process), by
-#: procedure code, lowest number first; cleared when one of them changes
-intake_catalogue: ReferenceCache[None, dict[str, tuple[ProcedureVersion, ...]]] = (
-    ReferenceCache("intake_catalogue")
+#: a procedure's versions with what intake reads of them (papers, process), by procedure
+#: code; cleared when a procedure, version, component or step changes. Only codes found
+#: are kept.
+intake_catalogue: ReferenceCache[str, tuple[ProcedureVersion, ...]] = ReferenceCache(
+    "intake_catalogue"
 )
 
 
-def _build_intake_catalogue() -> dict[str, tuple[ProcedureVersion, ...]]:
-    catalogue: dict[str, list[ProcedureVersion]] = {}
+def _versions_of(codes: list[str]) -> dict[str, tuple[ProcedureVersion, ...]]:
+    found: dict[str, list[ProcedureVersion]] = {}
     for version in (
-        ProcedureVersion.objects.select_related("procedure")
+        ProcedureVersion.objects.filter(procedure__code__in=codes)
+        .select_related("procedure")
         .prefetch_related("components", "steps")
         .order_by("procedure__code", "number")
     ):
-        catalogue.setdefault(version.procedure.code, []).append(version)
-    return {code: tuple(versions) for code, versions in catalogue.items()}
+        found.setdefault(version.procedure.code, []).append(version)
+    return {code: tuple(versions) for code, versions in found.items()}
 
 
 def versions_for_intake(code: str) -> tuple[ProcedureVersion, ...]:
     """The versions of the procedure with this code, lowest number first, each with its
     papers and process read (``components``, ``steps``); none if no procedure has it.
-    The whole catalogue is kept by the process (three queries to rebuild it), so that an
-    intake reads none of it."""
-    return intake_catalogue.get(None, _build_intake_catalogue).get(code, ())
+    Kept by the process (three queries the first time), so that an intake reads none."""
+    return intake_catalogue.get_many([code], _versions_of).get(code, ())
 
 
 def attach_reference_rows(dossiers: Sequence[Dossier]) -> None:

@@ -251,6 +251,17 @@ def test_intake_sees_the_catalogue_and_the_agencies_as_they_change(world):
     assert answer.status_code == 201, answer.json()
     assert answer.json()["handling_agency"]["identifier"] == "000.00.52.H15"
 
+    # and once it has ended (yesterday), intake refuses it
+    new_commune.valid_to = timezone.localdate() - dt.timedelta(days=1)
+    new_commune.save()
+    answer = counter.post(
+        "/api/dossiers/",
+        _intake(world, handling_agency=new_commune.identifier),
+        format="json",
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "agency_not_active"
+
     # a component made optional since is no longer required
     component = world.version.components.get(position=2)
     component.is_mandatory = False
