@@ -104,6 +104,11 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
     def awaiting_supplement(self) -> DossierQuerySet:
         return self.filter(status=DossierStatus.SUPPLEMENT_REQUESTED)
 
+    def with_assignee_username(self) -> DossierQuerySet:
+        """With the assignee's username as ``assignee_username`` (what the API shows),
+        joined rather than loading the whole user."""
+        return self.annotate(assignee_username=models.F("assignee__username"))
+
 
 class Dossier(models.Model):
     """A hồ sơ thủ tục hành chính: one applicant's request under one procedure version.

@@ -171,9 +171,7 @@ _events = _child_rows(
     DossierEvent, agency_identifier="agency__identifier", step_position="step__position"
 )
 _by_code = Precompiled(
-    lambda code: Dossier.objects.filter(code=code).annotate(
-        assignee_username=F("assignee__username")
-    ),
+    lambda code: Dossier.objects.filter(code=code).with_assignee_username(),
     code=_CODE,
 )
 

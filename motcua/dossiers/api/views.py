@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -225,9 +225,7 @@ class DossierViewSet(
         from joins. One dossier is looked up by ``get_object`` instead."""
         visible = dossiers_visible_to(request_user(self.request))
         assert isinstance(visible, DossierQuerySet)  # noqa: S101 - Dossier's manager
-        return visible.annotate(assignee_username=F("assignee__username")).order_by(
-            "-submitted_at", "-pk"
-        )
+        return visible.with_assignee_username().order_by("-submitted_at", "-pk")
 
     def get_object(self) -> Dossier:
         """The dossier named by the code in the URL, if the user may see it, else 404
@@ -276,11 +274,9 @@ class DossierViewSet(
         elif dossier.details is not None:
             show_written(dossier)
         else:
-            dossier = Dossier.objects.annotate(
-                assignee_username=F("assignee__username")
-            ).get(pk=dossier.pk)
-            attach_reference_rows([dossier])
-            load_details(dossier)
+            changed = dossier_by_code(dossier.code)
+            assert changed is not None  # noqa: S101 - a change never deletes a dossier
+            dossier = load_details(changed)
         context = {
             **self.get_serializer_context(),
             "calendar": calendar_for(dossier.handling_agency),
