@@ -68,6 +68,7 @@ class User(AbstractUser):
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active_on(self, day: dt.date) -> RoleAssignmentQuerySet:
+        """The assignments held on ``day``: ``RoleAssignment.period_holds_on`` as SQL."""
         return self.filter(
             Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
@@ -113,3 +114,15 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.agency.identifier}"
+
+    @staticmethod
+    def period_holds_on(
+        valid_from: dt.date, valid_to: dt.date | None, day: dt.date
+    ) -> bool:
+        """Whether a role given from ``valid_from`` to ``valid_to`` (both days included;
+        open-ended without an end) is held on ``day``: the one rule, which
+        ``RoleAssignmentQuerySet.active_on`` renders as SQL."""
+        return valid_from <= day and (valid_to is None or day <= valid_to)
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.period_holds_on(self.valid_from, self.valid_to, day)

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from motcua.agencies.models import Agency
+from motcua.dossiers import events as history
 from motcua.dossiers.choices import DeadlineState
 from motcua.dossiers.deadlines import classify
 from motcua.dossiers.models import Dossier, DossierEvent
@@ -151,13 +152,12 @@ def _notes(dossier: Dossier, events: list[DossierEvent], calendar: WorkCalendar)
     for event in events:
         if event.action != Action.APOLOGISE:
             continue
-        previous = event.payload.get("previous_due_at")
-        new = event.payload.get("new_due_at")
-        if previous and new:
+        change = history.due_change(event)
+        if change is not None and change.previous and change.new:
             notes.append(
                 "Xin lỗi, hẹn lại ngày trả kết quả từ "
-                f"{local(dt.datetime.fromisoformat(previous)):%H:%M %d/%m/%Y} sang "
-                f"{local(dt.datetime.fromisoformat(new)):%H:%M %d/%m/%Y}"
+                f"{local(change.previous):%H:%M %d/%m/%Y} sang "
+                f"{local(change.new):%H:%M %d/%m/%Y}"
             )
     if dossier.status in _CLOSED_WITHOUT_RESULT:
         notes.append(_CLOSED_WITHOUT_RESULT[DossierStatus(dossier.status)])
@@ -194,7 +194,7 @@ def _row(number: int, dossier: Dossier, calendar: WorkCalendar) -> list[Any]:
         _excel(transfer.at if transfer else None),
         _excel(dossier.finished_at),
         _excel(dossier.returned_at),
-        (returned.payload.get("receiver", "") if returned else "") or "",
+        history.result_receiver(returned) if returned else "",
         _notes(dossier, events, calendar),
     ]
 

@@ -32,6 +32,7 @@ from motcua.agencies.choices import AgencyKind
 from motcua.agencies.models import Agency
 from motcua.documents.qr import qr_png_data_uri, slip_payload
 from motcua.documents.register import register_position
+from motcua.dossiers import events as history
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.deadlines import classify
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
@@ -124,10 +125,6 @@ def _officer_name(event: DossierEvent) -> str:
     return event.actor_name
 
 
-def _moment(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
-
 def _render(template: str, context: dict[str, Any]) -> bytes:
     """HTML to PDF. Rendered in Vietnamese and the province's time zone whatever the request
     that asked for it."""
@@ -212,7 +209,7 @@ def render_supplement_request(
     context = _context(
         dossier, document=SUPPLEMENT_REQUEST, issuer=issuer, issued_at=event.at
     )
-    missing = [str(item) for item in event.payload.get("missing", []) if str(item)]
+    missing = [item for item in history.missing_papers(event) if item]
     context.update(
         {
             "event": event,
@@ -242,7 +239,8 @@ def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> by
     the handling body (NĐ 61/2018 Điều 17)."""
     dossier = _load(dossier)
     event = event or _latest_event(dossier, (Action.APOLOGISE,))
-    new_appointment = _moment(event.payload.get("new_due_at"))
+    change = history.due_change(event)
+    new_appointment = change.new if change else None
     context = _context(
         dossier,
         document=APOLOGY,
@@ -253,7 +251,7 @@ def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> by
     context.update(
         {
             "event": event,
-            "previous_appointment": _moment(event.payload.get("previous_due_at")),
+            "previous_appointment": change.previous if change else None,
             "new_appointment": new_appointment,
             "officer": _officer_name(event),
         }
@@ -293,6 +291,8 @@ def render_control_slip(dossier: Dossier, *, at: dt.datetime | None = None) -> b
                 now=now,
                 calendar=calendar,
                 due_soon_hours=dossier.rules.due_soon_working_hours,
+                paused_at=dossier.paused_at,
+                closed_at=dossier.closed_at,
             )
             state = str(judged) if judged is not None else None
         notes = [

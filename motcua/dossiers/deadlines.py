@@ -1,18 +1,27 @@
 """Deadline arithmetic of dossiers and steps: pure functions over a ``WorkCalendar``.
 
 Every page, the API, the sweeper and later the Decision 766 index judge deadlines with
-``classify``; every due moment comes from ``due_after`` and ``extend_for_pause``. Nothing here
-touches the database (STYLE: "deadlines are data"; Healthchecks' ``alert_after``).
+``classify`` and ``is_due_soon``; every due moment comes from ``due_after`` and
+``extend_for_pause``; the apology rule is ``apology_window``. Nothing here touches the
+database (STYLE: "deadlines are data"; Healthchecks' ``alert_after``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
 
 from motcua.dossiers.choices import DeadlineState
+from motcua.dossiers.errors import ErrorCode, InvalidInput
 from motcua.procedures.choices import TimeUnit
 from motcua.workdays.clock import VN_TZ, WorkCalendar, local
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import OneStopRules
 
 
 def _end_of_day(day: dt.date, calendar: WorkCalendar) -> dt.datetime:
@@ -94,6 +103,38 @@ def extend_for_pause(
     return due + (pause_end - pause_start)
 
 
+#: Counting working time is bounded by this much calendar time: beyond it, any window the
+#: rules may set (a few working hours) is already exceeded.
+_COUNTING_SPAN = dt.timedelta(days=366)
+
+
+def working_time_left(
+    at: dt.datetime, due_at: dt.datetime, calendar: WorkCalendar
+) -> dt.timedelta:
+    """The working time from ``at`` to ``due_at``, counted over at most ``_COUNTING_SPAN``
+    of calendar time (so a due moment in a far year costs no more than one a year away)."""
+    end = min(due_at, at + _COUNTING_SPAN)
+    if end <= at:
+        return dt.timedelta(0)
+    return calendar.working_time_between(at, end)
+
+
+def is_due_soon(
+    *,
+    at: dt.datetime,
+    due_at: dt.datetime,
+    calendar: WorkCalendar,
+    due_soon_hours: Decimal,
+) -> bool:
+    """Not past the due moment, and no more than ``due_soon_hours`` working hours left
+    (the rules' warning window, ``OneStopRules.due_soon_working_hours``; spec 02 §7): the
+    one test the sweeper, the pages and the API all apply."""
+    if at > due_at:
+        return False
+    left = working_time_left(at, due_at, calendar)
+    return left <= dt.timedelta(hours=float(due_soon_hours))
+
+
 def classify(
     *,
     due_at: dt.datetime | None,
@@ -102,14 +143,17 @@ def classify(
     calendar: WorkCalendar,
     due_soon_hours: Decimal,
     paused_at: dt.datetime | None = None,
+    closed_at: dt.datetime | None = None,
 ) -> DeadlineState | None:
     """How a dossier or a step stands against its due moment (spec 02 §7).
 
     Finished: **early** when finished on a day before the due day, **on time** when finished
-    on the due day no later than the due moment, **late** after it. Open: **overdue** past
-    the due moment, **due soon** when no more than ``due_soon_hours`` working hours remain,
-    otherwise **in time**. A paused dossier is judged at the moment it was paused: its clock
-    is not running. ``None`` when there is no due moment yet (not received).
+    on the due day no later than the due moment, **late** after it. Not finished:
+    **overdue** past the due moment, **due soon** when no more than ``due_soon_hours``
+    working hours remain, otherwise **in time**, judged now, or at the moment the clock
+    stopped: a paused dossier at the moment it was paused, a dossier closed without a
+    result (withdrawn, stopped) at the moment it closed. ``None`` when there is no due
+    moment yet (not received).
     """
     if due_at is None:
         return None
@@ -123,13 +167,78 @@ def classify(
             if finished.date() == due.date()
             else DeadlineState.EARLY
         )
-    at = local(paused_at) if paused_at is not None else local(now)
+    stopped = paused_at if paused_at is not None else closed_at
+    at = local(stopped) if stopped is not None else local(now)
     if at > due:
         return DeadlineState.OVERDUE
-    remaining = calendar.working_time_between(at, due)
-    if remaining <= dt.timedelta(hours=float(due_soon_hours)):
+    if is_due_soon(at=at, due_at=due, calendar=calendar, due_soon_hours=due_soon_hours):
         return DeadlineState.DUE_SOON
     return DeadlineState.IN_TIME
+
+
+@dataclass(frozen=True)
+class ApologyWindow:
+    """Where a dossier stands against the apology rule (NĐ 61/2018 Điều 17: the apology,
+    Mẫu 04, is sent no later than the rules' lead, one working day, before the
+    appointment). "One working day" is a day of the agency's office sessions on the
+    appointment's local date (8 hours by default)."""
+
+    #: working time from now to the appointment (0 once it has passed)
+    left: dt.timedelta
+    #: the rules' lead, as working time
+    lead: dt.timedelta
+    #: one working day of the appointment's date
+    day: dt.timedelta
+    passed: bool
+
+    @property
+    def allows_now(self) -> bool:
+        """An apology may still be made."""
+        return not self.passed and self.left >= self.lead
+
+    @property
+    def is_last_day(self) -> bool:
+        """The last working day on which it may still be made: the apology work list."""
+        return not self.passed and self.lead <= self.left <= self.lead + self.day
+
+
+def apology_window(
+    *,
+    now: dt.datetime,
+    due_at: dt.datetime,
+    rules: OneStopRules,
+    calendar: WorkCalendar,
+) -> ApologyWindow:
+    """The apology rule for a dossier due at ``due_at``, seen at ``now``: the one rule the
+    service that records an apology and the work list of dossiers needing one apply."""
+    day = calendar.hours_on(local(due_at).date()).day_length
+    return ApologyWindow(
+        left=working_time_left(now, due_at, calendar),
+        lead=day * rules.apology_lead_working_days,
+        day=day,
+        passed=now >= due_at,
+    )
+
+
+def check_due_within_limit(
+    due_at: dt.datetime,
+    *,
+    since: dt.datetime,
+    rules: OneStopRules,
+    calendar: WorkCalendar,
+    field: str,
+) -> None:
+    """Refuse a due moment further than the rules allow an appointment to be re-set
+    (``OneStopRules.max_reschedule_days`` calendar days after ``since``; UNCONFIRMED,
+    so it is a row, not a constant), and one outside the calendar's years."""
+    limit = since + dt.timedelta(days=rules.max_reschedule_days)
+    if due_at > limit:
+        raise InvalidInput(
+            ErrorCode.DUE_BEYOND_LIMIT,
+            _("The new appointment may be at most %(days)s days after %(since)s.")
+            % {"days": rules.max_reschedule_days, "since": f"{local(since):%d/%m/%Y}"},
+            details={"field": field, "latest": local(limit).isoformat()},
+        )
 
 
 def response_due(

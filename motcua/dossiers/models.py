@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -20,9 +19,6 @@ from motcua.dossiers.workflow import (
     DossierStatus,
 )
 from motcua.procedures.choices import ComponentForm
-
-if TYPE_CHECKING:
-    from motcua.dossiers.selectors import DossierDetails
 
 #: Dossier code of TT 01/2018/TT-VPCP Điều 19: ``V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX``.
 DOSSIER_CODE_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
@@ -54,6 +50,14 @@ class OneStopRules(models.Model):
     )
     due_soon_working_hours = models.DecimalField(
         _("due soon within (working hours)"), max_digits=5, decimal_places=2, default=8
+    )
+    max_reschedule_days = models.PositiveIntegerField(
+        _("a re-set appointment at most (calendar days later)"),
+        default=365,
+        help_text=_(
+            "How far an apology may move the appointment; the law sets no figure, so "
+            "this bounds it (UNCONFIRMED)."
+        ),
     )
     paper_cutoff_applies = models.BooleanField(
         _("paper dossiers after the cut-off move the next working day"), default=True
@@ -119,9 +123,6 @@ class Dossier(models.Model):
     apology; ``legal_due_at`` is what the law alone gives. ``lock_version`` guards against
     two officers acting on the same dossier at once (optimistic concurrency).
     """
-
-    #: what ``selectors.load_details`` read for the detail: papers, steps, results, events
-    details: DossierDetails | None = None
 
     code = models.CharField(_("dossier code"), max_length=40, unique=True)
     procedure_version = models.ForeignKey(

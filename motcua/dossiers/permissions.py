@@ -1,10 +1,11 @@
 """Who may act on a dossier, and who may see it: the one chokepoint (STYLE; NetBox's
 ``restrict()``, Zulip's ``access_stream_by_id``).
 
-Roles are held in one agency (``accounts.RoleAssignment``). An action names the roles that
-may take it and the agency they must hold it in: the receiving one-stop counter, or the
-handling body (or, during an inter-agency hand-over, the co-ordinating agency of the current
-step).
+Roles are held in one agency (``accounts.RoleAssignment``). Each action's row in
+``workflow.RULES`` names the roles that may take it and where they must hold them: the
+receiving one-stop counter, the handling body, or the co-ordinating agency holding the
+current step of an inter-agency hand-over; some actions are the applicant's own, and some
+the system's alone (``SYSTEM``).
 """
 
 from __future__ import annotations
@@ -19,36 +20,32 @@ from motcua.accounts.choices import AccountKind, Role
 from motcua.accounts.models import RoleAssignment, User
 from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.workflow import Action
+from motcua.dossiers.workflow import RULES, Place
+from motcua.workdays.clock import local
 
-R = Role
-RECEIVING, HANDLING = "receiving", "handling"
 
-#: action → (roles that may take it, where they must hold it)
-ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
-    Action.RECEIVE: (frozenset({R.COUNTER_OFFICER}), RECEIVING),
-    Action.REFUSE: (frozenset({R.COUNTER_OFFICER}), RECEIVING),
-    Action.REQUEST_INTAKE_SUPPLEMENT: (frozenset({R.COUNTER_OFFICER}), RECEIVING),
-    Action.TRANSFER: (frozenset({R.COUNTER_OFFICER}), RECEIVING),
-    Action.RETURN_RESULT: (frozenset({R.COUNTER_OFFICER}), RECEIVING),
-    Action.ASSIGN: (frozenset({R.LEADER}), HANDLING),
-    Action.HAND_OVER: (frozenset({R.SPECIALIST, R.LEADER}), HANDLING),
-    Action.RETURN_FROM_AGENCY: (frozenset({R.SPECIALIST, R.LEADER}), HANDLING),
-    Action.REQUEST_SUPPLEMENT: (frozenset({R.SPECIALIST}), HANDLING),
-    Action.RECEIVE_SUPPLEMENT: (frozenset({R.SPECIALIST, R.COUNTER_OFFICER}), HANDLING),
-    Action.REQUEST_FINANCIAL_OBLIGATION: (frozenset({R.SPECIALIST}), HANDLING),
-    Action.CONFIRM_FINANCIAL_OBLIGATION: (
-        frozenset({R.SPECIALIST, R.COUNTER_OFFICER}),
-        HANDLING,
-    ),
-    Action.SUBMIT_FOR_APPROVAL: (frozenset({R.SPECIALIST}), HANDLING),
-    Action.SEND_BACK: (frozenset({R.LEADER}), HANDLING),
-    Action.APPROVE: (frozenset({R.LEADER}), HANDLING),
-    Action.ISSUE_RESULT: (frozenset({R.LEADER, R.SPECIALIST}), HANDLING),
-    Action.APOLOGISE: (frozenset({R.LEADER}), HANDLING),
-    Action.STOP: (frozenset({R.LEADER}), HANDLING),
-    Action.WITHDRAW: (frozenset({R.COUNTER_OFFICER}), RECEIVING),
-}
+class SystemActor:
+    """The system itself, acting on its own account: the deadline sweeper, an import. It
+    may take only the actions whose row names ``Place.SYSTEM``; it is written into the
+    legal history by that name, and never stands in for a person."""
+
+    _instance: SystemActor | None = None
+
+    def __new__(cls) -> SystemActor:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    pk = None
+    is_authenticated = True
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+#: who acts on a dossier: a person with an account, or the system itself
+Actor = User | SystemActor
 
 
 #: every role a user was ever given, with its dates, compiled once (``Precompiled``)
@@ -61,43 +58,62 @@ _roles_given = Precompiled(
 
 
 def _held_roles(user: User, day: dt.date) -> list[tuple[int, str]]:
-    """(agency, role) of every role ``user`` holds on ``day``
-    (``RoleAssignmentQuerySet.active_on``): one query."""
+    """(agency, role) of every role ``user`` holds on ``day``: the rule of
+    ``RoleAssignment.period_holds_on``, on the rows of one query."""
     return [
         (int(agency), str(role))
         for agency, role, valid_from, valid_to in _roles_given.rows(user=user.pk)
-        if valid_from <= day and (valid_to is None or day <= valid_to)
+        if RoleAssignment.period_holds_on(valid_from, valid_to, day)
     ]
 
 
+def _current_step_agencies(dossier: Dossier) -> list[int]:
+    return list(
+        dossier.steps.filter(
+            started_at__isnull=False, finished_at__isnull=True
+        ).values_list("agency_id", flat=True)
+    )
+
+
 def may_act(
-    user: User | None, action: str, dossier: Dossier, *, on: dt.date | None = None
+    actor: Actor,
+    action: str,
+    dossier: Dossier,
+    *,
+    at: dt.datetime | None = None,
 ) -> bool:
-    """Whether ``user`` may take ``action`` on ``dossier``. ``None`` is the system itself
-    (imports, the sweeper). The applicant may withdraw their own dossier."""
-    if user is None:
-        return True
-    if not user.is_authenticated or not user.is_active:
+    """Whether ``actor`` may take ``action`` on ``dossier`` at the moment ``at`` (now by
+    default): the action's row (``workflow.RULES``) names the roles and the places they
+    must be held in, on the day of the act. The system may take only the actions whose
+    row names it; the applicant only those whose row names the applicant."""
+    rule = RULES[action]
+    if isinstance(actor, SystemActor):
+        return Place.SYSTEM in rule.places
+    if not actor.is_authenticated or not actor.is_active:
         return False
-    if user.is_superuser:
+    if Place.APPLICANT in rule.places and (
+        dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+    ):
         return True
-    if action == Action.WITHDRAW and dossier.applicant_id == user.pk:
-        return True
-    if action == Action.RESUBMIT:
-        return dossier.applicant_id == user.pk
-    roles, where = ACTION_ROLES[action]
-    held = _held_roles(user, on or timezone.localdate())
-    agencies = {agency for agency, role in held if role in roles}
+    if Place.SYSTEM in rule.places:
+        return False
+    if actor.is_superuser:
+        return bool(rule.roles)
+    if not rule.roles:
+        return False
+    day = local(at).date() if at is not None else timezone.localdate()
+    agencies = {
+        agency for agency, role in _held_roles(actor, day) if role in rule.roles
+    }
     if not agencies:
         return False
-    if where == RECEIVING:
-        return dossier.receiving_agency_id in agencies
-    if dossier.handling_agency_id in agencies:
+    if Place.RECEIVING in rule.places and dossier.receiving_agency_id in agencies:
         return True
-    current = dossier.steps.filter(
-        started_at__isnull=False, finished_at__isnull=True
-    ).values_list("agency_id", flat=True)
-    return any(agency in agencies for agency in current)
+    if Place.HANDLING in rule.places and dossier.handling_agency_id in agencies:
+        return True
+    if Place.CURRENT_STEP in rule.places:
+        return any(agency in agencies for agency in _current_step_agencies(dossier))
+    return False
 
 
 class Scope(enum.Enum):

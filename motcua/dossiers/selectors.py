@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Model, QuerySet
@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.core.cache import ReferenceCache, ReferenceRows
 from motcua.core.precompiled import STAND_IN_KEY, Precompiled
-from motcua.dossiers.deadlines import response_due
-from motcua.dossiers.errors import InvalidInput
+from motcua.dossiers.choices import DeadlineState
+from motcua.dossiers.deadlines import apology_window, classify, response_due
+from motcua.dossiers.errors import ErrorCode, InvalidInput
 from motcua.dossiers.models import (
     Dossier,
     DossierComponent,
@@ -24,9 +25,8 @@ from motcua.dossiers.models import (
     DossierStep,
     OneStopRules,
 )
-from motcua.dossiers.workflow import RUNNING_STATUSES, DossierStatus
+from motcua.dossiers.workflow import INTERNAL_ACTIONS, RUNNING_STATUSES, DossierStatus
 from motcua.procedures.models import Procedure, ProcedureVersion
-from motcua.workdays.clock import WorkCalendar
 from motcua.workdays.selectors import calendar_for
 
 #: A due-soon window is a few working hours; no such window spans more calendar time than
@@ -64,7 +64,7 @@ def rules_on(day: dt.date) -> OneStopRules:
     rules = rules_in_force(all_rule_sets(), day)
     if rules is None:
         raise InvalidInput(
-            "no_rules",
+            ErrorCode.NO_RULES,
             _("No one-stop rules are in force on %(day)s.")
             % {"day": f"{day:%d/%m/%Y}"},
         )
@@ -187,83 +187,178 @@ def dossier_by_code(code: str) -> Dossier | None:
     return found[0]
 
 
+# ------------------------------------------------------------------ the read model
+
+
+def _assignee_of(dossier: Dossier) -> str | None:
+    """The assignee's username: from the user the dossier holds (a change just set it),
+    from the column the reading query joined (``with_assignee_username``), or read."""
+    if dossier.assignee_id is None:
+        return None
+    if Dossier.assignee.is_cached(dossier):
+        return str(dossier.assignee.username)  # type: ignore[union-attr]
+    joined = dossier.__dict__.get("assignee_username")
+    if joined is not None:
+        return str(joined)
+    return str(dossier.assignee.username)  # type: ignore[union-attr]
+
+
 @dataclass(frozen=True)
-class DossierDetails:
-    """What a dossier's detail shows beyond its row (``Dossier.details``)."""
+class DossierRow:
+    """One dossier of a list, as ``dossier_rows`` reads it: the row, its reference rows
+    from the caches, and the assignee's username."""
 
-    components: list[DossierComponent]
-    steps: list[DossierStep]
-    results: list[DossierResult]
-    events: list[DossierEvent]
+    dossier: Dossier
+    assignee: str | None
+    is_overdue: bool
 
 
-def load_details(dossier: Dossier) -> Dossier:
-    """Read the dossier's papers, process steps, results and events into
-    ``dossier.details``: four queries, whatever their length."""
+@dataclass(frozen=True)
+class ComponentView:
+    """A paper handed in, with the position of the catalogue component it answers."""
+
+    component: int | None
+    name: str
+    form: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A process step of the dossier with its deadline state."""
+
+    step: DossierStep
+    agency: Agency
+    actor: str | None
+    deadline: DeadlineState | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An entry of the legal history as the reader may see it: an applicant sees that an
+    internal action happened, when and by whom, but not its notes or details
+    (``ActionRule.internal``)."""
+
+    event: DossierEvent
+    agency: str | None
+    step: int | None
+    note: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    """Everything a dossier's page and the API's detail show: built only by
+    ``dossier_detail``, which reads the dossier's children in four queries whatever their
+    length and judges every deadline under the handling agency's calendar. Serializers
+    accept nothing else, so a dossier read some other way cannot be shown half-empty."""
+
+    dossier: Dossier
+    assignee: str | None
+    is_overdue: bool
+    deadline: DeadlineState | None
+    components: tuple[ComponentView, ...]
+    steps: tuple[StepView, ...]
+    results: tuple[DossierResult, ...]
+    events: tuple[EventView, ...]
+
+
+def _is_overdue(dossier: Dossier, now: dt.datetime) -> bool:
+    """The test of ``DossierQuerySet.overdue()``, on a row already read."""
+    return (
+        dossier.status in RUNNING_STATUSES
+        and dossier.due_at is not None
+        and dossier.due_at < now
+    )
+
+
+def dossier_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[DossierRow]:
+    """The rows of a list page (read with ``with_assignee_username``), with their
+    reference rows from the caches: no query per row."""
+    attach_reference_rows(dossiers)
+    return [
+        DossierRow(
+            dossier=dossier,
+            assignee=_assignee_of(dossier),
+            is_overdue=_is_overdue(dossier, now),
+        )
+        for dossier in dossiers
+    ]
+
+
+def dossier_detail(
+    dossier: Dossier, *, now: dt.datetime, hide_internal: bool
+) -> DossierDetail:
+    """The detail of ``dossier`` as it is now in memory (read by ``dossier_by_code``, or
+    just changed by a service): its papers, steps, results and events read with four
+    precompiled queries, deadlines judged at ``now``. ``hide_internal``: the reader is
+    the applicant, who does not see the administration's working notes."""
     using = dossier._state.db or DEFAULT_DB_ALIAS
+    calendar = calendar_for(dossier.handling_agency)
+    rules = dossier.rules
     steps = _steps.instances(using=using, key=dossier.pk)
     agencies = agency_rows.in_bulk(step.agency_id for step in steps)
-    for step in steps:
-        step.dossier = dossier  # its deadline is judged with the dossier's pause
-        step.agency = agencies[step.agency_id]
-    dossier.details = DossierDetails(
-        components=_components.instances(using=using, key=dossier.pk),
-        steps=steps,
-        results=_results.instances(using=using, key=dossier.pk),
-        events=_events.instances(using=using, key=dossier.pk),
+    events = _events.instances(using=using, key=dossier.pk)
+
+    def judge(step: DossierStep) -> DeadlineState | None:
+        return classify(
+            due_at=step.due_at,
+            finished_at=step.finished_at,
+            now=now,
+            calendar=calendar,
+            due_soon_hours=rules.due_soon_working_hours,
+            # an open step is paused, or closed, with its dossier
+            paused_at=dossier.paused_at if step.finished_at is None else None,
+            closed_at=dossier.closed_at if step.finished_at is None else None,
+        )
+
+    return DossierDetail(
+        dossier=dossier,
+        assignee=_assignee_of(dossier),
+        is_overdue=_is_overdue(dossier, now),
+        deadline=classify(
+            due_at=dossier.due_at,
+            finished_at=dossier.finished_at,
+            now=now,
+            calendar=calendar,
+            due_soon_hours=rules.due_soon_working_hours,
+            paused_at=dossier.paused_at,
+            closed_at=dossier.closed_at,
+        ),
+        components=tuple(
+            ComponentView(
+                component=c.__dict__["component_position"],
+                name=c.name,
+                form=c.form,
+                quantity=c.quantity,
+            )
+            for c in _components.instances(using=using, key=dossier.pk)
+        ),
+        steps=tuple(
+            StepView(
+                step=step,
+                agency=agencies[step.agency_id],
+                actor=step.__dict__["actor_username"],
+                deadline=judge(step),
+            )
+            for step in steps
+        ),
+        results=tuple(_results.instances(using=using, key=dossier.pk)),
+        events=tuple(
+            EventView(
+                event=event,
+                agency=event.__dict__["agency_identifier"],
+                step=event.__dict__["step_position"],
+                note=""
+                if hide_internal and event.action in INTERNAL_ACTIONS
+                else event.note,
+                payload={}
+                if hide_internal and event.action in INTERNAL_ACTIONS
+                else dict(event.payload or {}),
+            )
+            for event in events
+        ),
     )
-    return dossier
-
-
-def show_written(dossier: Dossier) -> Dossier:
-    """Complete ``dossier.details`` as the service that created the dossier left it (the
-    rows it wrote: papers, steps, first event) with the columns ``load_details`` would have
-    joined, so that the answer to an intake need not read back what it has just written.
-    The agencies and the procedure version's components come from the process's caches
-    or the intake's own read; no query once they are kept."""
-    details = dossier.details
-    if details is None:
-        raise ValueError("show_written: the dossier carries no rows written")
-    dossier.assignee_username = (  # type: ignore[attr-defined]
-        None if dossier.assignee is None else dossier.assignee.username
-    )
-    positions = {c.pk: c.position for c in dossier.procedure_version.components.all()}
-    for component in details.components:
-        component.component_position = (  # type: ignore[attr-defined]
-            None if component.required_id is None else positions[component.required_id]
-        )
-    agencies = agency_rows.in_bulk(step.agency_id for step in details.steps)
-    for step in details.steps:
-        step.dossier = dossier
-        step.agency = agencies[step.agency_id]
-        step.actor_username = (  # type: ignore[attr-defined]
-            None if step.actor is None else step.actor.username
-        )
-    for event in details.events:
-        event.agency_identifier = (  # type: ignore[attr-defined]
-            None if event.agency is None else event.agency.identifier
-        )
-        event.step_position = (  # type: ignore[attr-defined]
-            None if event.step is None else event.step.position
-        )
-    return dossier
-
-
-class CalendarCache:
-    """One ``WorkCalendar`` per handling agency for the length of a sweep or a page.
-
-    ``calendar_for`` keeps calendars for the process already, but not when the caches are
-    turned off (``MOTCUA_REFERENCE_CACHE_SECONDS=0``); this keeps a sweep at one calendar
-    read per agency either way."""
-
-    def __init__(self) -> None:
-        self._calendars: dict[int, WorkCalendar] = {}
-
-    def __call__(self, agency: Agency) -> WorkCalendar:
-        calendar = self._calendars.get(agency.pk)
-        if calendar is None:
-            calendar = self._calendars[agency.pk] = calendar_for(agency)
-        return calendar
 
 
 def running_due_before(moment: dt.datetime) -> QuerySet[Dossier]:
@@ -286,17 +381,18 @@ def dossiers_needing_apology(
     candidates = running_due_before(now + _LOOKAHEAD).filter(due_at__gt=now)
     if agencies is not None:
         candidates = candidates.filter(handling_agency__in=agencies)
-    calendars = CalendarCache()
     for dossier in candidates:
         assert dossier.due_at is not None  # noqa: S101 - filtered above
         rules = dossier.rules
         if dossier.reschedules >= rules.max_reschedules:
             continue
-        calendar = calendars(dossier.handling_agency)
-        left = calendar.working_time_between(now, dossier.due_at)
-        day = calendar.hours_on(dossier.due_at.date()).day_length
-        lead = day * rules.apology_lead_working_days
-        if lead <= left <= lead + day:
+        window = apology_window(
+            now=now,
+            due_at=dossier.due_at,
+            rules=rules,
+            calendar=calendar_for(dossier.handling_agency),
+        )
+        if window.is_last_day:
             yield dossier
 
 
@@ -312,13 +408,12 @@ def online_awaiting_response(
     )
     if agencies is not None:
         submitted = submitted.filter(receiving_agency__in=agencies)
-    calendars = CalendarCache()
     rows = []
     for dossier in submitted:
         due = response_due(
             dossier.submitted_at,
             dossier.rules.online_response_hours,
-            calendars(dossier.handling_agency),
+            calendar_for(dossier.handling_agency),
         )
         rows.append((dossier, due, due < now))
     return rows

@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from motcua.dossiers.selectors import CalendarCache, running_due_before
+from motcua.dossiers.deadlines import is_due_soon
+from motcua.dossiers.selectors import running_due_before
 from motcua.dossiers.services import record_deadline_flag
 from motcua.dossiers.workflow import Action
+from motcua.workdays.selectors import calendar_for
 
 
 @dataclass
@@ -26,7 +28,6 @@ def sweep_deadlines_task(*, now: dt.datetime | None = None) -> SweepReport:
     counting down and are left alone."""
     moment = now or timezone.now()
     report = SweepReport()
-    calendars = CalendarCache()
     for dossier in running_due_before(moment + dt.timedelta(days=21)).filter(
         overdue_flagged_at__isnull=True
     ):
@@ -39,13 +40,13 @@ def sweep_deadlines_task(*, now: dt.datetime | None = None) -> SweepReport:
             continue
         if dossier.due_soon_flagged_at is not None:
             continue
-        window = dt.timedelta(
-            hours=float(Decimal(dossier.rules.due_soon_working_hours))
+        due_soon = is_due_soon(
+            at=moment,
+            due_at=dossier.due_at,
+            calendar=calendar_for(dossier.handling_agency),
+            due_soon_hours=Decimal(dossier.rules.due_soon_working_hours),
         )
-        left = calendars(dossier.handling_agency).working_time_between(
-            moment, dossier.due_at
-        )
-        if left <= window and record_deadline_flag(
+        if due_soon and record_deadline_flag(
             dossier=dossier, action=Action.FLAG_DUE_SOON, at=moment
         ):
             report.due_soon += 1

@@ -17,7 +17,10 @@ import enum
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.choices import Role
 
 
 class NationalStatus(enum.IntEnum):
@@ -162,60 +165,337 @@ class Action(models.TextChoices):
     IMPORT = "import", _("Imported from the previous system")
 
 
-#: Actions inside the administration: their notes and details are working papers, not
-#: shown to the applicant (who still sees that they happened, when and by whom). Reasons
-#: the applicant must read — a supplement request, a refusal, a stop, an apology — are not
-#: among them (NĐ 61/2018 Điều 15, 17).
-INTERNAL_ACTIONS = frozenset(
-    {
-        Action.ASSIGN,
-        Action.HAND_OVER,
-        Action.RETURN_FROM_AGENCY,
-        Action.SUBMIT_FOR_APPROVAL,
-        Action.SEND_BACK,
-        Action.APPROVE,
-        Action.FLAG_DUE_SOON,
-        Action.FLAG_OVERDUE,
-    }
-)
+class Clock(enum.Enum):
+    """What an action does to the legal clock (spec 02 §7)."""
+
+    NONE = "none"
+    #: reception: the appointment is set and the clock starts
+    START = "start"
+    #: the applicant must act: the clock stands still from this moment
+    PAUSE = "pause"
+    #: paused only where the procedure version says its sector law excludes this time
+    PAUSE_IF_VERSION_SAYS = "pause_if_version_says"
+    #: the pause ends: the appointment moves later by the working time it took
+    RESUME = "resume"
+    #: the appointment is re-set once, with an apology (Mẫu 04)
+    RESCHEDULE = "reschedule"
+    #: processing is over: the moment QĐ 766 judges against the appointment
+    FINISH = "finish"
+    #: nothing more happens: the dossier is closed (and no longer paused)
+    CLOSE = "close"
+
+
+class Steps(enum.Enum):
+    """What an action does to the dossier's process steps (spec 02 §5, §8)."""
+
+    NONE = "none"
+    #: the version's process is copied to the dossier and its first step starts
+    START = "start"
+    #: the dossier changes hands: the step holding it ends and the next one starts
+    ADVANCE = "advance"
+    #: as ADVANCE, the next step held by the co-ordinating agency named in the action
+    HAND_OVER = "hand_over"
+    #: every step still open ends with the action
+    FINISH_ALL = "finish_all"
+
+
+class Place(enum.Enum):
+    """Where an actor must hold one of the action's roles, or who they must be."""
+
+    #: the one-stop counter that received the dossier
+    RECEIVING = "receiving"
+    #: the competent body handling the dossier
+    HANDLING = "handling"
+    #: the agency holding the dossier's current step (a co-ordinating agency, liên thông)
+    CURRENT_STEP = "current_step"
+    #: the applicant's own account, whatever its roles
+    APPLICANT = "applicant"
+    #: the system itself (the deadline sweeper, an import); no person may
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """One row of the workflow: everything the law says about one action.
+
+    ``may_act``, the shared path of the services, the API's descriptions, the tests and
+    docs/workflow.md all read these rows; nothing else restates them."""
+
+    action: Action
+    #: the states it may start from
+    sources: frozenset[str]
+    #: the state it leads to; ``None`` keeps the state
+    target: str | None
+    #: the roles that may take it, held in one of ``places``' agencies
+    roles: frozenset[str]
+    places: frozenset[Place]
+    #: inside the administration: its notes and details are working papers, not shown to
+    #: the applicant (who still sees that it happened, when and by whom)
+    internal: bool
+    clock: Clock
+    steps: Steps
+    #: document and article
+    basis: str
+
 
 S = DossierStatus
+R = Role
+_COUNTER = frozenset({Place.RECEIVING})
+_HANDLER = frozenset({Place.HANDLING, Place.CURRENT_STEP})
+_ANY_OPEN = frozenset(OPEN_STATUSES)
 
-#: action → (states it may start from, state it leads to; ``None`` keeps the state).
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    Action.REQUEST_INTAKE_SUPPLEMENT: (frozenset({S.SUBMITTED}), S.INTAKE_SUPPLEMENT),
-    Action.RESUBMIT: (frozenset({S.INTAKE_SUPPLEMENT}), S.SUBMITTED),
-    Action.REFUSE: (frozenset({S.SUBMITTED}), S.REFUSED),
-    Action.RECEIVE: (frozenset({S.SUBMITTED}), S.RECEIVED),
-    Action.TRANSFER: (frozenset({S.RECEIVED}), S.PROCESSING),
-    Action.ASSIGN: (frozenset({S.PROCESSING}), None),
-    Action.HAND_OVER: (frozenset({S.PROCESSING, S.INTER_AGENCY}), S.INTER_AGENCY),
-    Action.RETURN_FROM_AGENCY: (frozenset({S.INTER_AGENCY}), S.PROCESSING),
-    Action.REQUEST_SUPPLEMENT: (
-        frozenset({S.PROCESSING, S.INTER_AGENCY}),
-        S.SUPPLEMENT_REQUESTED,
-    ),
-    Action.RECEIVE_SUPPLEMENT: (frozenset({S.SUPPLEMENT_REQUESTED}), S.PROCESSING),
-    Action.REQUEST_FINANCIAL_OBLIGATION: (
-        frozenset({S.PROCESSING, S.INTER_AGENCY, S.APPROVED}),
-        S.FINANCIAL_OBLIGATION,
-    ),
-    Action.CONFIRM_FINANCIAL_OBLIGATION: (
-        frozenset({S.FINANCIAL_OBLIGATION}),
-        S.PROCESSING,
-    ),
-    Action.SUBMIT_FOR_APPROVAL: (frozenset({S.PROCESSING}), S.AWAITING_APPROVAL),
-    Action.SEND_BACK: (frozenset({S.AWAITING_APPROVAL}), S.PROCESSING),
-    Action.APPROVE: (frozenset({S.AWAITING_APPROVAL}), S.APPROVED),
-    Action.ISSUE_RESULT: (frozenset({S.APPROVED}), S.RESOLVED),
-    Action.RETURN_RESULT: (frozenset({S.RESOLVED}), S.RETURNED),
-    Action.APOLOGISE: (frozenset(OPEN_STATUSES), None),
-    Action.WITHDRAW: (
-        frozenset({S.SUBMITTED, S.INTAKE_SUPPLEMENT} | OPEN_STATUSES),
-        S.WITHDRAWN,
-    ),
-    Action.STOP: (frozenset(OPEN_STATUSES), S.STOPPED),
+
+def _rule(
+    action: Action,
+    sources: frozenset[str] | set[str],
+    target: str | None,
+    roles: set[str],
+    places: frozenset[Place],
+    *,
+    basis: str,
+    internal: bool = False,
+    clock: Clock = Clock.NONE,
+    steps: Steps = Steps.NONE,
+) -> ActionRule:
+    return ActionRule(
+        action=action,
+        sources=frozenset(sources),
+        target=target,
+        roles=frozenset(roles),
+        places=places,
+        internal=internal,
+        clock=clock,
+        steps=steps,
+        basis=basis,
+    )
+
+
+#: The workflow, one row per action, in the order a dossier meets them. Reasons the
+#: applicant must read (a supplement request, a refusal, a stop, an apology) are never
+#: internal (NĐ 61/2018 Điều 15, 17).
+RULES: dict[str, ActionRule] = {
+    rule.action: rule
+    for rule in (
+        _rule(
+            Action.SUBMIT_ONLINE,
+            set(),
+            S.SUBMITTED,
+            set(),
+            frozenset({Place.APPLICANT}),
+            basis="NĐ 45/2020/NĐ-CP Điều 11",
+        ),
+        _rule(
+            Action.REQUEST_INTAKE_SUPPLEMENT,
+            {S.SUBMITTED},
+            S.INTAKE_SUPPLEMENT,
+            {R.COUNTER_OFFICER},
+            _COUNTER,
+            basis="NĐ 61/2018/NĐ-CP Điều 15 khoản 2 (Mẫu 02)",
+        ),
+        _rule(
+            Action.RESUBMIT,
+            {S.INTAKE_SUPPLEMENT},
+            S.SUBMITTED,
+            set(),
+            frozenset({Place.APPLICANT}),
+            basis="NĐ 45/2020/NĐ-CP Điều 11",
+        ),
+        _rule(
+            Action.REFUSE,
+            {S.SUBMITTED},
+            S.REFUSED,
+            {R.COUNTER_OFFICER},
+            _COUNTER,
+            clock=Clock.CLOSE,
+            basis="NĐ 61/2018/NĐ-CP Điều 15 khoản 2 (Mẫu 03)",
+        ),
+        _rule(
+            Action.RECEIVE,
+            {S.SUBMITTED},
+            S.RECEIVED,
+            {R.COUNTER_OFFICER},
+            _COUNTER,
+            clock=Clock.START,
+            steps=Steps.START,
+            basis="NĐ 61/2018/NĐ-CP Điều 15 khoản 2 (Mẫu 01)",
+        ),
+        _rule(
+            Action.TRANSFER,
+            {S.RECEIVED},
+            S.PROCESSING,
+            {R.COUNTER_OFFICER},
+            _COUNTER,
+            steps=Steps.ADVANCE,
+            basis="NĐ 61/2018/NĐ-CP Điều 16",
+        ),
+        _rule(
+            Action.ASSIGN,
+            {S.PROCESSING},
+            None,
+            {R.LEADER},
+            frozenset({Place.HANDLING}),
+            internal=True,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 1",
+        ),
+        _rule(
+            Action.HAND_OVER,
+            {S.PROCESSING, S.INTER_AGENCY},
+            S.INTER_AGENCY,
+            {R.SPECIALIST, R.LEADER},
+            _HANDLER,
+            internal=True,
+            steps=Steps.HAND_OVER,
+            basis="NĐ 61/2018/NĐ-CP Điều 20, 21",
+        ),
+        _rule(
+            Action.RETURN_FROM_AGENCY,
+            {S.INTER_AGENCY},
+            S.PROCESSING,
+            {R.SPECIALIST, R.LEADER},
+            _HANDLER,
+            internal=True,
+            steps=Steps.ADVANCE,
+            basis="NĐ 61/2018/NĐ-CP Điều 20, 21",
+        ),
+        _rule(
+            Action.REQUEST_SUPPLEMENT,
+            {S.PROCESSING, S.INTER_AGENCY},
+            S.SUPPLEMENT_REQUESTED,
+            {R.SPECIALIST},
+            _HANDLER,
+            clock=Clock.PAUSE,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 2 (NĐ 107/2021); Mẫu 02",
+        ),
+        _rule(
+            Action.RECEIVE_SUPPLEMENT,
+            {S.SUPPLEMENT_REQUESTED},
+            S.PROCESSING,
+            {R.SPECIALIST, R.COUNTER_OFFICER},
+            _HANDLER,
+            clock=Clock.RESUME,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 2; spec 02 §7",
+        ),
+        _rule(
+            Action.REQUEST_FINANCIAL_OBLIGATION,
+            {S.PROCESSING, S.INTER_AGENCY, S.APPROVED},
+            S.FINANCIAL_OBLIGATION,
+            {R.SPECIALIST},
+            _HANDLER,
+            clock=Clock.PAUSE_IF_VERSION_SAYS,
+            basis="NĐ 61/2018/NĐ-CP Điều 17; spec 02 §7",
+        ),
+        _rule(
+            Action.CONFIRM_FINANCIAL_OBLIGATION,
+            {S.FINANCIAL_OBLIGATION},
+            S.PROCESSING,
+            {R.SPECIALIST, R.COUNTER_OFFICER},
+            _HANDLER,
+            clock=Clock.RESUME,
+            basis="NĐ 61/2018/NĐ-CP Điều 17; spec 02 §7",
+        ),
+        _rule(
+            Action.SUBMIT_FOR_APPROVAL,
+            {S.PROCESSING},
+            S.AWAITING_APPROVAL,
+            {R.SPECIALIST},
+            _HANDLER,
+            internal=True,
+            steps=Steps.ADVANCE,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 3",
+        ),
+        _rule(
+            Action.SEND_BACK,
+            {S.AWAITING_APPROVAL},
+            S.PROCESSING,
+            {R.LEADER},
+            _HANDLER,
+            internal=True,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 3",
+        ),
+        _rule(
+            Action.APPROVE,
+            {S.AWAITING_APPROVAL},
+            S.APPROVED,
+            {R.LEADER},
+            _HANDLER,
+            internal=True,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 3",
+        ),
+        _rule(
+            Action.ISSUE_RESULT,
+            {S.APPROVED},
+            S.RESOLVED,
+            {R.LEADER, R.SPECIALIST},
+            _HANDLER,
+            clock=Clock.FINISH,
+            steps=Steps.ADVANCE,
+            basis="NĐ 45/2020/NĐ-CP Điều 14 khoản 3 (mã kết quả <mã hồ sơ>-KQ(n))",
+        ),
+        _rule(
+            Action.RETURN_RESULT,
+            {S.RESOLVED},
+            S.RETURNED,
+            {R.COUNTER_OFFICER},
+            _COUNTER,
+            clock=Clock.CLOSE,
+            steps=Steps.FINISH_ALL,
+            basis="NĐ 61/2018/NĐ-CP Điều 18",
+        ),
+        _rule(
+            Action.APOLOGISE,
+            _ANY_OPEN,
+            None,
+            {R.LEADER},
+            _HANDLER,
+            clock=Clock.RESCHEDULE,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 4 (Mẫu 04)",
+        ),
+        _rule(
+            Action.WITHDRAW,
+            {S.SUBMITTED, S.INTAKE_SUPPLEMENT} | OPEN_STATUSES,
+            S.WITHDRAWN,
+            {R.COUNTER_OFFICER},
+            frozenset({Place.RECEIVING, Place.APPLICANT}),
+            clock=Clock.CLOSE,
+            basis="NĐ 61/2018/NĐ-CP Điều 15; TT 01/2018/TT-VPCP",
+        ),
+        _rule(
+            Action.STOP,
+            _ANY_OPEN,
+            S.STOPPED,
+            {R.LEADER},
+            _HANDLER,
+            clock=Clock.CLOSE,
+            basis="NĐ 61/2018/NĐ-CP Điều 17; TT 03/2025/TT-VPCP Mẫu 05",
+        ),
+        _rule(
+            Action.FLAG_DUE_SOON,
+            _ANY_OPEN,
+            None,
+            set(),
+            frozenset({Place.SYSTEM}),
+            internal=True,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 4; spec 02 §7",
+        ),
+        _rule(
+            Action.FLAG_OVERDUE,
+            _ANY_OPEN,
+            None,
+            set(),
+            frozenset({Place.SYSTEM}),
+            internal=True,
+            basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 4; spec 02 §7",
+        ),
+    )
 }
+
+#: Actions inside the administration (``ActionRule.internal``).
+INTERNAL_ACTIONS = frozenset(a for a, rule in RULES.items() if rule.internal)
+
+#: Actions a person takes on a dossier that exists, through its own endpoint.
+TRANSITION_ACTIONS = tuple(
+    a for a, rule in RULES.items() if rule.sources and Place.SYSTEM not in rule.places
+)
 
 
 @dataclass(frozen=True)
@@ -231,8 +511,8 @@ class TransitionRefused(Exception):
 
 def target_status(action: str, current: str) -> str:
     """The status ``action`` leads to from ``current``, or ``TransitionRefused``."""
-    sources, target = TRANSITIONS[action]
-    if current not in sources:
+    rule = RULES[action]
+    if current not in rule.sources:
         raise TransitionRefused(
             code="transition_not_allowed",
             message=str(
@@ -243,4 +523,126 @@ def target_status(action: str, current: str) -> str:
                 }
             ),
         )
-    return current if target is None else target
+    return current if rule.target is None else rule.target
+
+
+_PLACES = {
+    Place.RECEIVING: "at the receiving one-stop counter",
+    Place.HANDLING: "in the handling agency",
+    Place.CURRENT_STEP: "in the co-ordinating agency holding the current step",
+    Place.APPLICANT: "the applicant, from their own account",
+    Place.SYSTEM: "the system itself",
+}
+_CLOCK = {
+    Clock.NONE: "does not change the clock",
+    Clock.START: "starts the legal clock and sets the appointment",
+    Clock.PAUSE: "pauses the clock",
+    Clock.PAUSE_IF_VERSION_SAYS: (
+        "pauses the clock where the procedure version says its sector law excludes "
+        "this time"
+    ),
+    Clock.RESUME: "resumes the clock; the appointment moves by the working time paused",
+    Clock.RESCHEDULE: "re-sets the appointment, once",
+    Clock.FINISH: "ends processing (the moment judged against the appointment)",
+    Clock.CLOSE: "closes the dossier",
+}
+_STEPS = {
+    Steps.NONE: "leaves the process steps as they are",
+    Steps.START: "copies the version's process and starts its first step",
+    Steps.ADVANCE: "ends the step holding the dossier and starts the next",
+    Steps.HAND_OVER: (
+        "ends the step holding the dossier and starts the next, held by the agency "
+        "handed to"
+    ),
+    Steps.FINISH_ALL: "ends every step still open",
+}
+
+
+def _status_names(statuses: frozenset[str]) -> str:
+    order = list(DossierStatus)
+    return ", ".join(
+        f"`{s}`" for s in sorted(statuses, key=lambda s: order.index(DossierStatus(s)))
+    )
+
+
+def who_may(rule: ActionRule) -> str:
+    """Who may take the action, in words."""
+    people = []
+    roles = ", ".join(sorted(str(Role(r).label) for r in rule.roles))
+    places = [p for p in Place if p in rule.places]
+    held = [p for p in places if p not in (Place.APPLICANT, Place.SYSTEM)]
+    if roles and held:
+        people.append(f"{roles}, " + " or ".join(_PLACES[p] for p in held))
+    people.extend(_PLACES[p] for p in places if p in (Place.APPLICANT, Place.SYSTEM))
+    return "; or ".join(people)
+
+
+def describe(rule: ActionRule) -> str:
+    """The action's row in words: the API's description of its endpoint and the entry of
+    docs/workflow.md (in English, as the rest of the schema's descriptions)."""
+    with translation.override("en"):
+        return _describe(rule)
+
+
+def _describe(rule: ActionRule) -> str:
+    sources = _status_names(rule.sources) if rule.sources else "a new dossier"
+    target = "keeps the status" if rule.target is None else f"leads to `{rule.target}`"
+    lines = [
+        f"From {sources}; {target}.",
+        f"Who: {who_may(rule)}.",
+        f"Clock: {_CLOCK[rule.clock]}. Steps: {_STEPS[rule.steps]}.",
+    ]
+    if rule.internal:
+        lines.append("Internal: its notes and details are not shown to the applicant.")
+    lines.append(f"Basis: {rule.basis}.")
+    return "\n\n".join(lines)
+
+
+def render_markdown() -> str:
+    """docs/workflow.md, made from the rows (``motcua workflow --write``); a test fails
+    when the committed file differs."""
+    with translation.override("en"):
+        out = [
+            "# The workflow of a dossier",
+            "",
+            "Generated from `motcua/dossiers/workflow.py` (`RULES`) by "
+            "`motcua workflow --write docs/workflow.md`; do not edit by hand.",
+            "",
+            "## Statuses",
+            "",
+            "| status | national code (TrangThaiHoSo) | meaning |",
+            "|---|---|---|",
+        ]
+        for status in DossierStatus:
+            out.append(
+                f"| `{status.value}` | {int(NATIONAL_STATUS[status])} | {status.label} |"
+            )
+        out += [
+            "",
+            "## Actions",
+            "",
+            "| action | from | to | who | clock | steps | internal | basis |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for rule in RULES.values():
+            out.append(
+                "| "
+                + " | ".join(
+                    [
+                        f"**{rule.action.label}** (`{rule.action.value}`)",
+                        _status_names(rule.sources) if rule.sources else "—",
+                        f"`{rule.target}`" if rule.target else "(same)",
+                        who_may(rule),
+                        _CLOCK[rule.clock],
+                        _STEPS[rule.steps],
+                        "yes" if rule.internal else "no",
+                        rule.basis,
+                    ]
+                )
+                + " |"
+            )
+        out += ["", "## Each action", ""]
+        for rule in RULES.values():
+            out += [f"### {rule.action.label} (`{rule.action.value}`)", ""]
+            out += [describe(rule), ""]
+    return "\n".join(out)

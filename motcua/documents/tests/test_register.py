@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.core.cache import clear_reference_caches
 from motcua.documents.register import COLUMNS, register_position, write_register
@@ -52,6 +53,8 @@ def book(world, returned):
     )
     elsewhere = world.intake()
     tuy_hoa = Agency.objects.get(identifier="000.01.54.H15")
+    # the counter officer of that ward's centre (demo)
+    tuy_hoa_counter = User.objects.get(username="tiepnhan.tuyhoa")
     services.receive_dossier(
         intake=services.Intake(
             procedure_version=elsewhere.procedure_version,
@@ -61,7 +64,7 @@ def book(world, returned):
             applicant=elsewhere.applicant,
             papers=elsewhere.papers,
         ),
-        actor=None,
+        actor=tuy_hoa_counter,
         at=at(4, 8),
     )
     return {"earlier": earlier, "returned": returned, "current": current}

@@ -10,33 +10,33 @@ writable ``status``: a dossier moves only through the transition endpoints.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from motcua.accounts.choices import AccountKind
+from motcua.accounts.choices import AccountKind, Role
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import ApplicantKind, Channel, DeadlineState, ReturnMethod
-from motcua.dossiers.deadlines import classify
-from motcua.dossiers.models import (
-    Dossier,
-    DossierComponent,
-    DossierEvent,
-    DossierResult,
-    DossierStep,
+from motcua.dossiers.errors import ErrorCode
+from motcua.dossiers.models import Dossier, DossierResult
+from motcua.dossiers.selectors import (
+    ComponentView,
+    DossierDetail,
+    DossierRow,
+    EventView,
+    StepView,
+    agency_by_identifier,
+    versions_for_intake,
 )
-from motcua.dossiers.selectors import agency_by_identifier, versions_for_intake
 from motcua.dossiers.services import Applicant, Intake, Paper
-from motcua.dossiers.workflow import INTERNAL_ACTIONS, RUNNING_STATUSES, DossierStatus
+from motcua.dossiers.workflow import Action, DossierStatus
 from motcua.procedures.choices import ComponentForm
 from motcua.procedures.models import Procedure, ProcedureVersion, RequiredComponent
-from motcua.workdays.clock import WorkCalendar
 
 # ------------------------------------------------------------------ errors
 
@@ -44,8 +44,9 @@ from motcua.workdays.clock import WorkCalendar
 class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error response."""
 
-    code = serializers.CharField(
-        help_text=_("Stable machine-readable code, e.g. stale_dossier.")
+    code = serializers.ChoiceField(
+        choices=[(code.value, code.value) for code in ErrorCode],
+        help_text=_("Stable machine-readable code, e.g. stale_dossier."),
     )
     message = serializers.CharField(help_text=_("What went wrong, for a person."))
     details = serializers.DictField(
@@ -56,209 +57,198 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
 
 # ------------------------------------------------------------------ reading
+#
+# Reading serializers show the read model of ``selectors`` (``DossierRow``,
+# ``DossierDetail``) and nothing else: each refuses any other instance, so a dossier read
+# without its selector fails loudly instead of showing a blank assignee and no history.
 
 
-class AgencyBriefSerializer(serializers.ModelSerializer[Agency]):
-    class Meta:
-        model = Agency
-        fields = ["identifier", "name"]
+class _ReadModelSerializer(serializers.Serializer[Any]):
+    read_model: Any
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if not isinstance(instance, self.read_model):
+            raise TypeError(
+                f"{type(self).__name__} shows a {self.read_model.__name__} built by "
+                f"motcua.dossiers.selectors, not a {type(instance).__name__}"
+            )
+        data: dict[str, Any] = super().to_representation(instance)
+        return data
 
 
-def _deadline(
-    context: Mapping[str, Any],
-    *,
-    due_at: dt.datetime | None,
-    finished_at: dt.datetime | None,
-    paused_at: dt.datetime | None,
-    due_soon_hours: Any,
-) -> str | None:
-    """``deadlines.classify`` under the handling agency's calendar the view put in the
-    context (one calendar per response, not one per row)."""
-    calendar: WorkCalendar = context["calendar"]
-    state = classify(
-        due_at=due_at,
-        finished_at=finished_at,
-        now=context["now"],
-        calendar=calendar,
-        due_soon_hours=due_soon_hours,
-        paused_at=paused_at,
-    )
-    return None if state is None else state.value
+class AgencyBriefSerializer(serializers.Serializer[Agency]):
+    identifier = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
 
 _DEADLINE_FIELD = serializers.ChoiceField(
     choices=DeadlineState.choices,
     allow_null=True,
+    read_only=True,
     help_text=_(
         "How it stands against its due moment (spec 02 §7); null before reception."
     ),
 )
 
 
-class DossierSerializer(serializers.ModelSerializer[Dossier]):
-    """One row of a dossier list: no per-row query (everything is joined)."""
+def _moment(source: str, help_text: Any = None) -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        source=f"dossier.{source}",
+        read_only=True,
+        allow_null=True,
+        help_text=help_text,
+    )
 
+
+class DossierSerializer(_ReadModelSerializer):
+    """One row of a dossier list (``selectors.DossierRow``): no per-row query."""
+
+    read_model: Any = DossierRow
+
+    code = serializers.CharField(source="dossier.code", read_only=True)
+    status = serializers.ChoiceField(
+        source="dossier.status", choices=DossierStatus.choices, read_only=True
+    )
+    national_status = serializers.IntegerField(
+        source="dossier.national_status",
+        read_only=True,
+        min_value=1,
+        max_value=10,
+        help_text=_("TrangThaiHoSo of the National Public Service Portal (1-10)."),
+    )
     procedure = serializers.CharField(
-        source="procedure_version.procedure.code", read_only=True
+        source="dossier.procedure_version.procedure.code", read_only=True
     )
     procedure_version = serializers.IntegerField(
-        source="procedure_version.number", read_only=True
+        source="dossier.procedure_version.number", read_only=True
     )
     procedure_name = serializers.CharField(
-        source="procedure_version.name", read_only=True
+        source="dossier.procedure_version.name", read_only=True
     )
-    receiving_agency = AgencyBriefSerializer(read_only=True)
-    handling_agency = AgencyBriefSerializer(read_only=True)
+    receiving_agency = AgencyBriefSerializer(
+        source="dossier.receiving_agency", read_only=True
+    )
+    handling_agency = AgencyBriefSerializer(
+        source="dossier.handling_agency", read_only=True
+    )
+    channel = serializers.ChoiceField(
+        source="dossier.channel", choices=Channel.choices, read_only=True
+    )
+    applicant_name = serializers.CharField(
+        source="dossier.applicant_name", read_only=True
+    )
+    submitted_at = serializers.DateTimeField(
+        source="dossier.submitted_at", read_only=True
+    )
+    received_at = _moment("received_at")
+    due_at = _moment("due_at", _("The appointment (NgayHenTra)."))
+    finished_at = _moment("finished_at")
+    returned_at = _moment("returned_at")
+    closed_at = _moment("closed_at")
     assignee = serializers.CharField(
-        source="assignee_username",
         read_only=True,
         allow_null=True,
         help_text=_("Username of the officer the dossier is assigned to."),
     )
-    national_status = serializers.IntegerField(
+    is_overdue = serializers.BooleanField(
         read_only=True,
-        help_text=_("TrangThaiHoSo of the National Public Service Portal (1-10)."),
+        help_text=_("Open, its clock running, and past its appointment."),
     )
-    is_overdue = serializers.SerializerMethodField(
-        help_text=_("Open, its clock running, and past its appointment.")
+    lock_version = serializers.IntegerField(
+        source="dossier.lock_version", read_only=True, min_value=1
     )
 
-    class Meta:
-        model = Dossier
-        fields = [
-            "code",
-            "status",
-            "national_status",
-            "procedure",
-            "procedure_version",
-            "procedure_name",
-            "receiving_agency",
-            "handling_agency",
-            "channel",
-            "applicant_name",
-            "submitted_at",
-            "received_at",
-            "due_at",
-            "finished_at",
-            "returned_at",
-            "closed_at",
-            "assignee",
-            "is_overdue",
-            "lock_version",
-        ]
-        read_only_fields = fields
 
-    def get_is_overdue(self, dossier: Dossier) -> bool:
-        # The same test as DossierQuerySet.overdue(), on the row already loaded.
-        return (
-            dossier.status in RUNNING_STATUSES
-            and dossier.due_at is not None
-            and dossier.due_at < self.context.get("now", timezone.now())
-        )
+class DossierStepSerializer(_ReadModelSerializer):
+    read_model = StepView
 
-
-class DossierStepSerializer(serializers.ModelSerializer[DossierStep]):
+    position = serializers.IntegerField(source="step.position", read_only=True)
+    name = serializers.CharField(source="step.name", read_only=True)
+    role = serializers.ChoiceField(
+        source="step.role", choices=Role.choices, read_only=True
+    )
     agency = AgencyBriefSerializer(read_only=True)
+    is_inter_agency = serializers.BooleanField(
+        source="step.is_inter_agency", read_only=True
+    )
+    budget = serializers.DecimalField(
+        source="step.budget", max_digits=6, decimal_places=2, read_only=True
+    )
+    started_at = serializers.DateTimeField(
+        source="step.started_at", read_only=True, allow_null=True
+    )
+    due_at = serializers.DateTimeField(
+        source="step.due_at", read_only=True, allow_null=True
+    )
+    finished_at = serializers.DateTimeField(
+        source="step.finished_at", read_only=True, allow_null=True
+    )
     actor = serializers.CharField(
-        source="actor_username",
         read_only=True,
         allow_null=True,
         help_text=_("Username of the officer who finished the step."),
     )
-    deadline = serializers.SerializerMethodField()
-
-    class Meta:
-        model = DossierStep
-        fields = [
-            "position",
-            "name",
-            "role",
-            "agency",
-            "is_inter_agency",
-            "budget",
-            "started_at",
-            "due_at",
-            "finished_at",
-            "actor",
-            "deadline",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(_DEADLINE_FIELD)
-    def get_deadline(self, step: DossierStep) -> str | None:
-        dossier = step.dossier
-        return _deadline(
-            self.context,
-            due_at=step.due_at,
-            finished_at=step.finished_at,
-            # an open step is paused with its dossier
-            paused_at=dossier.paused_at if step.finished_at is None else None,
-            due_soon_hours=dossier.rules.due_soon_working_hours,
-        )
+    deadline = _DEADLINE_FIELD
 
 
-class DossierComponentSerializer(serializers.ModelSerializer[DossierComponent]):
+class DossierComponentSerializer(_ReadModelSerializer):
+    read_model = ComponentView
+
     component = serializers.IntegerField(
-        source="component_position",
         read_only=True,
         allow_null=True,
         help_text=_(
             "Position of the procedure's required component it answers, if any."
         ),
     )
-
-    class Meta:
-        model = DossierComponent
-        fields = ["component", "name", "form", "quantity"]
-        read_only_fields = fields
+    name = serializers.CharField(read_only=True)
+    form = serializers.ChoiceField(choices=ComponentForm.choices, read_only=True)
+    quantity = serializers.IntegerField(read_only=True, min_value=1)
 
 
-class DossierResultSerializer(serializers.ModelSerializer[DossierResult]):
-    class Meta:
-        model = DossierResult
-        fields = ["number", "code", "name", "issued_at"]
-        read_only_fields = fields
+class DossierResultSerializer(_ReadModelSerializer):
+    read_model = DossierResult
+
+    number = serializers.IntegerField(read_only=True, min_value=1)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    issued_at = serializers.DateTimeField(read_only=True)
 
 
-class DossierEventSerializer(serializers.ModelSerializer[DossierEvent]):
-    from_status = serializers.CharField(
-        read_only=True, help_text=_("Empty for the event that created the dossier.")
+class DossierEventSerializer(_ReadModelSerializer):
+    read_model = EventView
+
+    sequence = serializers.IntegerField(source="event.sequence", read_only=True)
+    action = serializers.ChoiceField(
+        source="event.action", choices=Action.choices, read_only=True
     )
-    to_status = serializers.ChoiceField(choices=DossierStatus.choices, read_only=True)
+    at = serializers.DateTimeField(source="event.at", read_only=True)
+    actor_name = serializers.CharField(source="event.actor_name", read_only=True)
+    from_status = serializers.CharField(
+        source="event.from_status",
+        read_only=True,
+        help_text=_("Empty for the event that created the dossier."),
+    )
+    to_status = serializers.ChoiceField(
+        source="event.to_status", choices=DossierStatus.choices, read_only=True
+    )
+    national_status = serializers.IntegerField(
+        source="event.national_status", read_only=True, min_value=1, max_value=10
+    )
     agency = serializers.CharField(
-        source="agency_identifier",
         read_only=True,
         allow_null=True,
         help_text=_("Identifier of the agency that acted, if any."),
     )
-    step = serializers.IntegerField(
-        source="step_position", read_only=True, allow_null=True
+    step = serializers.IntegerField(read_only=True, allow_null=True)
+    note = serializers.CharField(
+        read_only=True,
+        help_text=_("Empty for an applicant when the action is internal."),
     )
-    payload = serializers.DictField(read_only=True)
-
-    class Meta:
-        model = DossierEvent
-        fields = [
-            "sequence",
-            "action",
-            "at",
-            "actor_name",
-            "from_status",
-            "to_status",
-            "national_status",
-            "agency",
-            "step",
-            "note",
-            "payload",
-        ]
-        read_only_fields = fields
-
-    def to_representation(self, instance: DossierEvent) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        if self.context.get("applicant_view") and instance.action in INTERNAL_ACTIONS:
-            data["note"] = ""
-            data["payload"] = {}
-        return data
+    payload = serializers.DictField(
+        read_only=True,
+        help_text=_("Facts of the event (docs/workflow.md); empty when hidden."),
+    )
 
 
 class ApplicantDetailSerializer(serializers.Serializer[Dossier]):
@@ -273,48 +263,30 @@ class ApplicantDetailSerializer(serializers.Serializer[Dossier]):
 
 
 class DossierDetailSerializer(DossierSerializer):
-    """A dossier with its applicant, papers, process steps, results and legal history."""
+    """A dossier with its applicant, papers, process steps, results and legal history
+    (``selectors.DossierDetail``)."""
 
-    applicant = ApplicantDetailSerializer(source="*", read_only=True)
-    deadline = serializers.SerializerMethodField()
-    # read by ``selectors.load_details``
-    components = DossierComponentSerializer(
-        source="details.components", many=True, read_only=True
+    read_model = DossierDetail
+
+    applicant = ApplicantDetailSerializer(source="dossier", read_only=True)
+    return_method = serializers.ChoiceField(
+        source="dossier.return_method", choices=ReturnMethod.choices, read_only=True
     )
-    steps = DossierStepSerializer(source="details.steps", many=True, read_only=True)
-    results = DossierResultSerializer(
-        source="details.results", many=True, read_only=True
+    sets = serializers.IntegerField(source="dossier.sets", read_only=True, min_value=1)
+    legal_due_at = _moment("legal_due_at")
+    original_due_at = _moment("original_due_at")
+    paused_at = _moment("paused_at")
+    supplement_rounds = serializers.IntegerField(
+        source="dossier.supplement_rounds", read_only=True, min_value=0
     )
-    events = DossierEventSerializer(source="details.events", many=True, read_only=True)
-
-    class Meta(DossierSerializer.Meta):
-        fields = [
-            *DossierSerializer.Meta.fields,
-            "applicant",
-            "return_method",
-            "sets",
-            "legal_due_at",
-            "original_due_at",
-            "paused_at",
-            "supplement_rounds",
-            "reschedules",
-            "deadline",
-            "components",
-            "steps",
-            "results",
-            "events",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(_DEADLINE_FIELD)
-    def get_deadline(self, dossier: Dossier) -> str | None:
-        return _deadline(
-            self.context,
-            due_at=dossier.due_at,
-            finished_at=dossier.finished_at,
-            paused_at=dossier.paused_at,
-            due_soon_hours=dossier.rules.due_soon_working_hours,
-        )
+    reschedules = serializers.IntegerField(
+        source="dossier.reschedules", read_only=True, min_value=0
+    )
+    deadline = _DEADLINE_FIELD
+    components = DossierComponentSerializer(many=True, read_only=True)
+    steps = DossierStepSerializer(many=True, read_only=True)
+    results = DossierResultSerializer(many=True, read_only=True)
+    events = DossierEventSerializer(many=True, read_only=True)
 
 
 # ------------------------------------------------------------------ intake
@@ -673,6 +645,26 @@ class ReturnResultSerializer(TransitionSerializer):
     )
 
 
+class MomentField(serializers.DateTimeField):
+    """A moment with its time of day: a date alone is refused, not read as midnight (an
+    appointment at 00:00 is never what an officer means)."""
+
+    default_error_messages = {
+        "date_only": _("Give the time of day as well, e.g. 2026-03-20T16:00+07:00."),
+    }
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        if isinstance(value, str) and not _HAS_TIME.search(value):
+            self.fail("date_only")
+        moment: dt.datetime = super().to_internal_value(value)
+        return moment
+
+
+_HAS_TIME = re.compile(r"\d[T ]\d{2}:\d{2}")
+
+
 class ApologiseSerializer(TransitionSerializer):
-    new_due_at = serializers.DateTimeField(help_text=_("The new appointment."))
+    new_due_at = MomentField(
+        help_text=_("The new appointment, with its time of day and offset.")
+    )
     reason = serializers.CharField(help_text=_("Why the dossier is late."))

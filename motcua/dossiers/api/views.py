@@ -13,8 +13,8 @@ service then refuses with 409 ``stale_dossier`` if anyone changed the dossier si
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django.db.models import QuerySet
@@ -65,17 +65,11 @@ from motcua.dossiers.api.serializers import (
     resolve_papers,
 )
 from motcua.dossiers.choices import Channel, ReturnMethod
-from motcua.dossiers.errors import NotAllowed
+from motcua.dossiers.errors import ErrorCode, NotAllowed
 from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import dossiers_visible_to, may_see
-from motcua.dossiers.selectors import (
-    attach_reference_rows,
-    dossier_by_code,
-    load_details,
-    show_written,
-)
-from motcua.dossiers.workflow import Action
-from motcua.workdays.selectors import calendar_for
+from motcua.dossiers.selectors import dossier_by_code, dossier_detail, dossier_rows
+from motcua.dossiers.workflow import RULES, Action, describe
 
 #: Dossier codes (``000.01.51.H15-260325-0001``) and result codes (``...-KQ(1)``) carry
 #: dots, dashes and brackets.
@@ -130,30 +124,6 @@ IF_MATCH = OpenApiParameter(
         'The dossier\'s lock_version as an entity tag ("7"), instead of expected_version.'
     ),
 )
-
-
-def transition(
-    url_path: str, serializer: type[TransitionSerializer], act: str
-) -> Callable[[Method], Any]:
-    """A POST action on one dossier: ``/dossiers/{code}/<url_path>/``."""
-
-    def decorate(method: Method) -> Any:
-        # extend_schema must wrap action(): action() resets the kwargs it annotates
-        routed = action(
-            detail=True,
-            methods=["post"],
-            url_path=url_path,
-            serializer_class=serializer,
-        )(method)
-        return extend_schema(
-            # lazy: rendered in the language the schema is generated in
-            summary=cast(str, Action(act).label),
-            request=serializer,
-            responses={200: DossierDetailSerializer, **CHANGE_ERRORS},
-            parameters=[CODE, IF_MATCH],
-        )(routed)
-
-    return decorate
 
 
 def _expected_version(request: Request, data: dict[str, Any]) -> int | None:
@@ -221,7 +191,7 @@ class DossierViewSet(
 
     def get_queryset(self) -> DossierQuerySet:
         """The list: the dossiers the user may see, newest first. Agencies, procedure
-        versions and rules come from the process's caches (``attach_reference_rows``), not
+        versions and rules come from the process's caches (``selectors.dossier_rows``), not
         from joins. One dossier is looked up by ``get_object`` instead."""
         visible = dossiers_visible_to(request_user(self.request))
         assert isinstance(visible, DossierQuerySet)  # noqa: S101 - Dossier's manager
@@ -239,72 +209,53 @@ class DossierViewSet(
 
     def paginate_queryset(
         self, queryset: QuerySet[Dossier, Row] | Sequence[Row]
-    ) -> list[Row] | None:
+    ) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
-        if page is not None:
-            attach_reference_rows(cast(Sequence[Dossier], page))
-        return page
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        user = self.request.user
-        # applicants see the history of their dossier without the administration's working
-        # notes (workflow.INTERNAL_ACTIONS)
-        applicant_view = not (
-            user.is_superuser or getattr(user, "kind", "") == AccountKind.OFFICER
-        )
-        return {
-            **super().get_serializer_context(),
-            "now": timezone.now(),
-            "applicant_view": applicant_view,
-        }
+        if page is None:
+            return None
+        return dossier_rows(cast(Sequence[Dossier], page), now=timezone.now())
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detail(self.get_object())
 
     # -------------------------------------------------------------- helpers
 
+    def _hides_internal(self) -> bool:
+        """Applicants see the history of their dossier without the administration's
+        working notes (``ActionRule.internal``)."""
+        user = self.request.user
+        return not (
+            user.is_superuser or getattr(user, "kind", "") == AccountKind.OFFICER
+        )
+
     def _detail(self, dossier: Dossier, *, status_code: int = 200) -> Response:
-        """The dossier as ``DossierDetailSerializer`` shows it, judged under its handling
-        agency's calendar. A dossier this request created is shown from the rows it wrote
-        (``show_written``); after another change it is read again with everything the
-        detail shows, whether or not the user still may see it (they have just acted on
-        it)."""
-        if self.action == "retrieve":
-            load_details(dossier)
-        elif dossier.details is not None:
-            show_written(dossier)
-        else:
-            changed = dossier_by_code(dossier.code)
-            assert changed is not None  # noqa: S101 - a change never deletes a dossier
-            dossier = load_details(changed)
-        context = {
-            **self.get_serializer_context(),
-            "calendar": calendar_for(dossier.handling_agency),
-        }
-        body = represent(DossierDetailSerializer, dossier, context=context)
+        """The dossier, as it is in memory now (just read, or just changed by a service),
+        with its children read once (``selectors.dossier_detail``)."""
+        detail = dossier_detail(
+            dossier, now=timezone.now(), hide_internal=self._hides_internal()
+        )
+        body = represent(DossierDetailSerializer, detail, context={})
         return Response(
             body, status=status_code, headers={"ETag": f'"{dossier.lock_version}"'}
         )
 
-    def _transition(
-        self,
-        request: Request,
-        act: Callable[[Dossier, dict[str, Any], User], Dossier],
-    ) -> Response:
+    def _transition(self, request: Request, endpoint: Endpoint) -> Response:
         """Find the dossier among those the user may see (else 404), check the request's
-        shape (400), then let the service decide (403, 409, 422 or the change)."""
+        shape (400), then let the service decide (403, 409, 422 or the change) on the row
+        just read and the version the client names."""
         dossier = self.get_object()
-        serializer = self.get_serializer(data=request.data)
+        serializer = endpoint.serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version = _expected_version(request, serializer.validated_data)
-        if version is not None:
-            # The services compare the stored dossier with the version of the object they
-            # are given: the client's, when it names one.
-            dossier.lock_version = version
         self.dossier_acted_on = dossier
-        return self._detail(
-            act(dossier, serializer.validated_data, request_user(request))
+        changed = endpoint.call(
+            Call(
+                dossier=dossier,
+                data=serializer.validated_data,
+                actor=request_user(request),
+                expected_version=_expected_version(request, serializer.validated_data),
+            )
         )
+        return self._detail(changed)
 
     # -------------------------------------------------------------- intake
 
@@ -351,7 +302,7 @@ class DossierViewSet(
         user = request_user(request)
         if user.kind == AccountKind.OFFICER:
             raise NotAllowed(
-                "not_allowed",
+                ErrorCode.NOT_ALLOWED,
                 _(
                     "Online dossiers are submitted from a citizen's or business account."
                 ),
@@ -395,217 +346,113 @@ class DossierViewSet(
         )
         return self._detail(dossier, status_code=status.HTTP_201_CREATED)
 
-    # -------------------------------------------------------------- transitions
 
-    @transition("receive", TransitionSerializer, Action.RECEIVE)
-    def receive(self, request: Request, code: str) -> Response:
-        """Receive an online dossier: it gets its appointment (Mẫu 01)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.receive_dossier(dossier=d, actor=actor),
-        )
+# ------------------------------------------------------------------ transitions
 
-    @transition(
-        "request-intake-supplement", MissingSerializer, Action.REQUEST_INTAKE_SUPPLEMENT
+
+@dataclass(frozen=True)
+class Call:
+    """One transition request, checked for its shape."""
+
+    dossier: Dossier
+    data: dict[str, Any]
+    actor: User
+    expected_version: int | None
+
+    @property
+    def common(self) -> dict[str, Any]:
+        return {
+            "dossier": self.dossier,
+            "actor": self.actor,
+            "expected_version": self.expected_version,
+        }
+
+    def note(self) -> str:
+        return str(self.data.get("note", ""))
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """``POST /dossiers/{code}/<action>/``: the shape of its body, and the service call."""
+
+    serializer: type[TransitionSerializer]
+    call: Callable[[Call], Dossier]
+
+
+def _resubmit(c: Call) -> Dossier:
+    papers = resolve_papers(c.dossier.procedure_version, c.data["papers"])
+    return services.resubmit_dossier(**c.common, papers=papers)
+
+
+def _return_result(c: Call) -> Dossier:
+    method = c.data.get("method")
+    return services.return_result(
+        **c.common,
+        method=ReturnMethod(method) if method else None,
+        receiver=c.data["receiver"],
     )
-    def request_intake_supplement(self, request: Request, code: str) -> Response:
-        """Ask, once and in full, to complete an online dossier before reception (Mẫu 02)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.request_intake_supplement(
-                dossier=d, missing=data["missing"], note=data["note"], actor=actor
-            ),
-        )
 
-    @transition("refuse", ReasonsSerializer, Action.REFUSE)
-    def refuse(self, request: Request, code: str) -> Response:
-        """Refuse an online dossier, with reasons in writing (Mẫu 03)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.refuse_dossier(
-                dossier=d, reasons=data["reasons"], actor=actor
-            ),
-        )
 
-    @transition("resubmit", ResubmitSerializer, Action.RESUBMIT)
-    def resubmit(self, request: Request, code: str) -> Response:
-        """The applicant sends the papers asked for; the dossier is submitted again."""
+S = services
+#: One line per action a person takes on an existing dossier (``workflow.TRANSITION_ACTIONS``;
+#: a test checks that none is missing): its body and its service.
+ENDPOINTS: dict[str, Endpoint] = {
+    Action.RECEIVE: Endpoint(TransitionSerializer, lambda c: S.receive_dossier(**c.common)),
+    Action.REQUEST_INTAKE_SUPPLEMENT: Endpoint(MissingSerializer, lambda c: S.request_intake_supplement(**c.common, missing=c.data["missing"], note=c.note())),
+    Action.REFUSE: Endpoint(ReasonsSerializer, lambda c: S.refuse_dossier(**c.common, reasons=c.data["reasons"])),
+    Action.RESUBMIT: Endpoint(ResubmitSerializer, _resubmit),
+    Action.TRANSFER: Endpoint(TransitionSerializer, lambda c: S.transfer_dossier(**c.common)),
+    Action.ASSIGN: Endpoint(AssignSerializer, lambda c: S.assign_dossier(**c.common, assignee=c.data["assignee"])),
+    Action.HAND_OVER: Endpoint(HandOverSerializer, lambda c: S.hand_over_dossier(**c.common, to_agency=c.data["to_agency"], note=c.note())),
+    Action.RETURN_FROM_AGENCY: Endpoint(NoteSerializer, lambda c: S.return_from_agency(**c.common, note=c.note())),
+    Action.REQUEST_SUPPLEMENT: Endpoint(MissingSerializer, lambda c: S.request_supplement(**c.common, missing=c.data["missing"], note=c.note())),
+    Action.RECEIVE_SUPPLEMENT: Endpoint(NoteSerializer, lambda c: S.receive_supplement(**c.common, note=c.note())),
+    Action.REQUEST_FINANCIAL_OBLIGATION: Endpoint(FinancialObligationSerializer, lambda c: S.request_financial_obligation(**c.common, amount=c.data.get("amount"), note=c.note())),
+    Action.CONFIRM_FINANCIAL_OBLIGATION: Endpoint(NoteSerializer, lambda c: S.confirm_financial_obligation(**c.common, note=c.note())),
+    Action.SUBMIT_FOR_APPROVAL: Endpoint(NoteSerializer, lambda c: S.submit_for_approval(**c.common, note=c.note())),
+    Action.SEND_BACK: Endpoint(RequiredNoteSerializer, lambda c: S.send_back_dossier(**c.common, note=c.note())),
+    Action.APPROVE: Endpoint(NoteSerializer, lambda c: S.approve_dossier(**c.common, note=c.note())),
+    Action.ISSUE_RESULT: Endpoint(IssueResultSerializer, lambda c: S.issue_result(**c.common, results=c.data["results"])),
+    Action.RETURN_RESULT: Endpoint(ReturnResultSerializer, _return_result),
+    Action.APOLOGISE: Endpoint(ApologiseSerializer, lambda c: S.apologise(**c.common, new_due_at=c.data["new_due_at"], reason=c.data["reason"])),
+    Action.WITHDRAW: Endpoint(NoteSerializer, lambda c: S.withdraw_dossier(**c.common, note=c.note())),
+    Action.STOP: Endpoint(ReasonsSerializer, lambda c: S.stop_dossier(**c.common, reasons=c.data["reasons"])),
+}  # fmt: skip
 
-        def act(d: Dossier, data: dict[str, Any], actor: User) -> Dossier:
-            papers = resolve_papers(d.procedure_version, data["papers"])
-            return services.resubmit_dossier(dossier=d, papers=papers, actor=actor)
 
-        return self._transition(request, act)
+def url_path(action_name: str) -> str:
+    """``request_supplement`` → ``request-supplement``."""
+    return action_name.replace("_", "-")
 
-    @transition("transfer", TransitionSerializer, Action.TRANSFER)
-    def transfer(self, request: Request, code: str) -> Response:
-        """The counter hands the dossier to the competent body (NĐ 61/2018 Điều 16)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.transfer_dossier(dossier=d, actor=actor),
-        )
 
-    @transition("assign", AssignSerializer, Action.ASSIGN)
-    def assign(self, request: Request, code: str) -> Response:
-        """The head of the competent body assigns a specialist (NĐ 61/2018 Điều 17)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.assign_dossier(
-                dossier=d, assignee=data["assignee"], actor=actor
-            ),
-        )
+def _route(action_name: str, endpoint: Endpoint) -> None:
+    """Add ``POST /dossiers/{code}/<action>/`` to the viewset, described from the action's
+    row (who may take it, what it does to the clock and the steps, its legal basis)."""
+    rule = RULES[action_name]
 
-    @transition("hand-over", HandOverSerializer, Action.HAND_OVER)
-    def hand_over(self, request: Request, code: str) -> Response:
-        """Hand the dossier to a co-ordinating agency of an inter-agency process."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.hand_over_dossier(
-                dossier=d, to_agency=data["to_agency"], note=data["note"], actor=actor
-            ),
-        )
+    def view(self: DossierViewSet, request: Request, code: str) -> Response:
+        return self._transition(request, endpoint)
 
-    @transition("return-from-agency", NoteSerializer, Action.RETURN_FROM_AGENCY)
-    def return_from_agency(self, request: Request, code: str) -> Response:
-        """The co-ordinating agency returns the dossier with its part done."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.return_from_agency(
-                dossier=d, note=data["note"], actor=actor
-            ),
-        )
+    view.__name__ = action_name
+    view.__doc__ = describe(rule)
+    routed = action(
+        detail=True,
+        methods=["post"],
+        url_path=url_path(action_name),
+        url_name=url_path(action_name),
+        serializer_class=endpoint.serializer,
+    )(view)
+    # extend_schema must wrap action(): action() resets the kwargs it annotates
+    documented = extend_schema(
+        # lazy: rendered in the language the schema is generated in
+        summary=cast(str, Action(action_name).label),
+        description=describe(rule),
+        request=endpoint.serializer,
+        responses={200: DossierDetailSerializer, **CHANGE_ERRORS},
+        parameters=[CODE, IF_MATCH],
+    )(routed)
+    setattr(DossierViewSet, action_name, documented)
 
-    @transition("request-supplement", MissingSerializer, Action.REQUEST_SUPPLEMENT)
-    def request_supplement(self, request: Request, code: str) -> Response:
-        """Ask the applicant to supplement the dossier; its clock stops (Mẫu 02)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.request_supplement(
-                dossier=d, missing=data["missing"], note=data["note"], actor=actor
-            ),
-        )
 
-    @transition("receive-supplement", NoteSerializer, Action.RECEIVE_SUPPLEMENT)
-    def receive_supplement(self, request: Request, code: str) -> Response:
-        """The supplement arrives; the clock runs again and the appointment moves."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.receive_supplement(
-                dossier=d, note=data["note"], actor=actor
-            ),
-        )
-
-    @transition(
-        "request-financial-obligation",
-        FinancialObligationSerializer,
-        Action.REQUEST_FINANCIAL_OBLIGATION,
-    )
-    def request_financial_obligation(self, request: Request, code: str) -> Response:
-        """Ask the applicant to pay a fee, charge or tax (status 6)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.request_financial_obligation(
-                dossier=d, amount=data.get("amount"), note=data["note"], actor=actor
-            ),
-        )
-
-    @transition(
-        "confirm-financial-obligation",
-        NoteSerializer,
-        Action.CONFIRM_FINANCIAL_OBLIGATION,
-    )
-    def confirm_financial_obligation(self, request: Request, code: str) -> Response:
-        """The obligation is paid; processing resumes."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.confirm_financial_obligation(
-                dossier=d, note=data["note"], actor=actor
-            ),
-        )
-
-    @transition("submit-for-approval", NoteSerializer, Action.SUBMIT_FOR_APPROVAL)
-    def submit_for_approval(self, request: Request, code: str) -> Response:
-        """The specialist submits the appraised dossier and draft result to the leader."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.submit_for_approval(
-                dossier=d, note=data["note"], actor=actor
-            ),
-        )
-
-    @transition("send-back", RequiredNoteSerializer, Action.SEND_BACK)
-    def send_back(self, request: Request, code: str) -> Response:
-        """The leader sends the draft back for rework."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.send_back_dossier(
-                dossier=d, note=data["note"], actor=actor
-            ),
-        )
-
-    @transition("approve", NoteSerializer, Action.APPROVE)
-    def approve(self, request: Request, code: str) -> Response:
-        """The leader approves and signs the result."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.approve_dossier(
-                dossier=d, note=data["note"], actor=actor
-            ),
-        )
-
-    @transition("issue-result", IssueResultSerializer, Action.ISSUE_RESULT)
-    def issue_result(self, request: Request, code: str) -> Response:
-        """The result is issued; processing ends (status 9)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.issue_result(
-                dossier=d, results=data["results"], actor=actor
-            ),
-        )
-
-    @transition("return-result", ReturnResultSerializer, Action.RETURN_RESULT)
-    def return_result(self, request: Request, code: str) -> Response:
-        """The result reaches the applicant (status 10; NĐ 61/2018 Điều 18)."""
-
-        def act(d: Dossier, data: dict[str, Any], actor: User) -> Dossier:
-            method = data.get("method")
-            return services.return_result(
-                dossier=d,
-                method=ReturnMethod(method) if method else None,
-                receiver=data["receiver"],
-                actor=actor,
-            )
-
-        return self._transition(request, act)
-
-    @transition("apologise", ApologiseSerializer, Action.APOLOGISE)
-    def apologise(self, request: Request, code: str) -> Response:
-        """Apologise in writing and set a new appointment, once (Mẫu 04)."""
-
-        def act(d: Dossier, data: dict[str, Any], actor: User) -> Dossier:
-            new_due_at: dt.datetime = data["new_due_at"]
-            return services.apologise(
-                dossier=d, new_due_at=new_due_at, reason=data["reason"], actor=actor
-            )
-
-        return self._transition(request, act)
-
-    @transition("withdraw", NoteSerializer, Action.WITHDRAW)
-    def withdraw(self, request: Request, code: str) -> Response:
-        """The applicant withdraws the dossier (status 7)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.withdraw_dossier(
-                dossier=d, note=data["note"], actor=actor
-            ),
-        )
-
-    @transition("stop", ReasonsSerializer, Action.STOP)
-    def stop(self, request: Request, code: str) -> Response:
-        """Stop processing, with written reasons (status 8)."""
-        return self._transition(
-            request,
-            lambda d, data, actor: services.stop_dossier(
-                dossier=d, reasons=data["reasons"], actor=actor
-            ),
-        )
+for _name, _endpoint in ENDPOINTS.items():
+    _route(_name, _endpoint)

@@ -54,18 +54,17 @@ def snapshot(dossier: Dossier) -> tuple[Any, ...]:
 # ------------------------------------------------------------------ states, now
 
 
-def submitted(world: World, *, complete: bool = True) -> Dossier:
+def submitted(world: World) -> Dossier:
     return services.submit_online(
-        intake=world.intake(
-            channel=Channel.ONLINE, complete=complete, account=world.citizen
-        ),
+        intake=world.intake(channel=Channel.ONLINE, account=world.citizen),
         actor=world.citizen,
     )
 
 
 def intake_supplement(world: World) -> Dossier:
+    """An online dossier the counter returned: its proof of identity is illegible."""
     return services.request_intake_supplement(
-        dossier=submitted(world, complete=False),
+        dossier=submitted(world),
         missing=["Giấy tờ chứng minh"],
         actor=world.counter,
     )

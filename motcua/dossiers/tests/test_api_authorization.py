@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from motcua.dossiers.api.exceptions import exception_handler
 from motcua.dossiers.api.views import DossierViewSet
-from motcua.dossiers.errors import NotAllowed
+from motcua.dossiers.errors import ErrorCode, NotAllowed
 from motcua.dossiers.tests import api_support as s
 from motcua.dossiers.tests.world import build_world
 from motcua.dossiers.workflow import DossierStatus
@@ -226,7 +226,7 @@ def test_not_allowed_on_a_dossier_the_user_cannot_see_reads_as_not_found(world):
     dossier = s.processing(world)
     view = DossierViewSet()
     view.dossier_acted_on = dossier
-    refusal = NotAllowed("not_allowed", "You may not do this to this dossier.")
+    refusal = NotAllowed(ErrorCode.NOT_ALLOWED, "You may not do this to this dossier.")
 
     for user, expected in [(world.stranger, 404), (world.counter, 403)]:
         request = type("Request", (), {"user": user})()

@@ -333,6 +333,27 @@ def test_officers_do_not_submit_online(world):
     _nothing_created()
 
 
+def test_an_online_submission_without_its_required_papers_is_refused(world):
+    """The portal checks the checklist as the counter does (NĐ 61/2018 Điều 15): the
+    world's procedure requires its application form (component 1) and a proof of
+    identity (component 2); a submission with neither is refused at once with both named,
+    not accepted to fail later at the counter."""
+    body = _intake(world, papers=[])
+    for key in ("channel", "decision", "applicant"):
+        del body[key]
+    answer = s.client_for(world.citizen).post(
+        "/api/dossiers/online/", body, format="json"
+    )
+    assert answer.status_code == 422, answer.json()
+    assert answer.json()["code"] == "dossier_incomplete"
+    mandatory = [
+        c.name for c in world.version.components.order_by("position") if c.is_mandatory
+    ]
+    assert len(mandatory) == 2
+    assert answer.json()["details"]["missing"] == mandatory
+    _nothing_created()
+
+
 def test_a_bad_online_submission_creates_nothing(world):
     answer = s.client_for(world.citizen).post(
         "/api/dossiers/online/", _intake(world, procedure="1.000000"), format="json"

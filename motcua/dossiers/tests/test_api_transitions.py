@@ -14,10 +14,9 @@ from django.db import connection, connections
 from motcua.dossiers import services
 from motcua.dossiers.api.views import DossierViewSet
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.permissions import ACTION_ROLES
 from motcua.dossiers.tests import api_support as s
 from motcua.dossiers.tests.world import World, build_world
-from motcua.dossiers.workflow import Action, DossierStatus
+from motcua.dossiers.workflow import TRANSITION_ACTIONS, DossierStatus
 
 if TYPE_CHECKING:
     from rest_framework.decorators import ViewSetAction  # in the stubs only
@@ -193,16 +192,15 @@ def test_each_transition_changes_the_state_and_writes_its_event(
 
 
 def test_every_action_a_person_takes_has_its_endpoint_and_no_more():
-    """The endpoints on one dossier are the actions of the role table (and the applicant's
-    resubmission), each tested above."""
+    """The endpoints on one dossier are the actions of the workflow's rows that a person
+    takes on an existing dossier, each tested above: a row added without its endpoint, or
+    without its case here, fails."""
     actions = [
         cast("ViewSetAction[Any]", a) for a in DossierViewSet.get_extra_actions()
     ]
     endpoints = {a.url_path for a in actions if a.detail}
     assert endpoints == {case[0] for case in CASES}
-    assert {e.replace("-", "_") for e in endpoints} == set(ACTION_ROLES) | {
-        Action.RESUBMIT
-    }
+    assert {e.replace("-", "_") for e in endpoints} == set(TRANSITION_ACTIONS)
 
 
 def test_assign_names_the_specialist(world):
@@ -283,14 +281,11 @@ def test_a_second_apology_is_refused(world):
     assert s.snapshot(dossier) == before
 
 
-def test_an_incomplete_online_dossier_cannot_be_received(world):
-    dossier = s.submitted(world, complete=False)
-    before = s.snapshot(dossier)
+def test_a_received_online_dossier_keeps_every_paper_it_was_submitted_with(world):
+    dossier = s.submitted(world)
     response = s.post(world.counter, dossier, "receive")
-    assert response.status_code == 422
-    assert response.json()["code"] == "dossier_incomplete"
-    assert response.json()["details"]["missing"] == ["Giấy tờ chứng minh"]
-    assert s.snapshot(dossier) == before
+    assert response.status_code == 200
+    assert [c["component"] for c in response.json()["components"]] == [1, 2]
 
 
 def test_a_malformed_request_is_400_with_the_fields_and_changes_nothing(world):

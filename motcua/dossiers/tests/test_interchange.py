@@ -147,7 +147,7 @@ def build_dossiers_in_every_state(demo) -> dict[str, Dossier]:
         dossier=back, to_agency=demo.land_office, actor=demo.specialist, at=at(7, 15)
     )
     d["returned_from_agency"] = s.return_from_agency(
-        dossier=back, actor=None, at=at(8, 10)
+        dossier=back, actor=demo.specialist, at=at(8, 10)
     )
 
     twice = processing(demo, 8)

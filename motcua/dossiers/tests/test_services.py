@@ -111,11 +111,10 @@ def test_incomplete_counter_dossier_gets_a_supplement_slip_then_online_resubmiss
     assert slip.due_at is None
     assert slip.events.get().payload == {"missing": ["Giấy tờ chứng minh"]}
 
-    # online: returned for completion, resubmitted by the applicant, then received
+    # online: every paper attached (the portal refuses less), but the proof of identity
+    # is illegible: returned for completion, resubmitted by the applicant, then received
     online = services.submit_online(
-        intake=world.intake(
-            channel=Channel.ONLINE, complete=False, account=world.citizen
-        ),
+        intake=world.intake(channel=Channel.ONLINE, account=world.citizen),
         actor=world.citizen,
         at=at(2, 20),
     )
@@ -393,6 +392,10 @@ def test_resolved_on_the_spot_is_recorded_with_its_history(world):
         10,
     ]
     assert dossier.finished_at == dossier.returned_at == at(2, 9)
+    # the counter officer who settled it is the one recorded, approval included, never
+    # the system
+    assert {e.actor for e in dossier.events.all()} == {world.counter}
+    assert {e.actor_name for e in dossier.events.all()} == {world.counter.full_name}
 
 
 # ------------------------------------------------------------------ guards

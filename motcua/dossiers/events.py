@@ -1,0 +1,311 @@
+"""The events of the dossier's legal history: one constructor per kind, one reader per fact.
+
+The event log is the legal history of a dossier and the source of every Decision 766
+figure (STYLE: Saleor's ``order/events.py``). Services build what they record with the
+``dossier_<past verb>_event`` constructors below and hand it to the one writer of the
+shared path; the national export, the register (Mẫu 06), the slips and the index read it
+back with the readers below. No other module spells a payload key, so a key cannot be
+written one way and read another. Events are append-only: everything an event says (the
+result codes, the appointment before and after) is known before it is written, and
+nothing updates it afterwards.
+
+Moments in payloads are ISO 8601 with the +07:00 offset of Asia/Ho_Chi_Minh, as the
+national payload writes them (spec 08 §3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from motcua.dossiers.workflow import Action
+from motcua.workdays.clock import local
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
+    from motcua.agencies.models import Agency
+    from motcua.dossiers.models import DossierEvent
+
+# the payload keys: spelled here only
+_DUE_AT = "due_at"
+_PREVIOUS_DUE_AT = "previous_due_at"
+_NEW_DUE_AT = "new_due_at"
+_MISSING = "missing"
+_ASSIGNEE = "assignee"
+_TO_AGENCY = "to_agency"
+_AMOUNT = "amount"
+_PAUSES_CLOCK = "pauses_clock"
+_RESULTS = "results"
+_METHOD = "method"
+_RECEIVER = "receiver"
+
+#: every key an event of each kind may carry; an import is checked against it
+PAYLOAD_KEYS: dict[str, frozenset[str]] = {
+    Action.SUBMIT_ONLINE: frozenset(),
+    Action.REQUEST_INTAKE_SUPPLEMENT: frozenset({_MISSING}),
+    Action.RESUBMIT: frozenset(),
+    Action.REFUSE: frozenset(),
+    Action.RECEIVE: frozenset({_DUE_AT}),
+    Action.TRANSFER: frozenset(),
+    Action.ASSIGN: frozenset({_ASSIGNEE}),
+    Action.HAND_OVER: frozenset({_TO_AGENCY}),
+    Action.RETURN_FROM_AGENCY: frozenset(),
+    Action.REQUEST_SUPPLEMENT: frozenset({_MISSING}),
+    Action.RECEIVE_SUPPLEMENT: frozenset({_PREVIOUS_DUE_AT, _NEW_DUE_AT}),
+    Action.REQUEST_FINANCIAL_OBLIGATION: frozenset({_AMOUNT, _PAUSES_CLOCK}),
+    Action.CONFIRM_FINANCIAL_OBLIGATION: frozenset({_PREVIOUS_DUE_AT, _NEW_DUE_AT}),
+    Action.SUBMIT_FOR_APPROVAL: frozenset(),
+    Action.SEND_BACK: frozenset(),
+    Action.APPROVE: frozenset(),
+    Action.ISSUE_RESULT: frozenset({_RESULTS}),
+    Action.RETURN_RESULT: frozenset({_METHOD, _RECEIVER}),
+    Action.APOLOGISE: frozenset({_PREVIOUS_DUE_AT, _NEW_DUE_AT}),
+    Action.WITHDRAW: frozenset(),
+    Action.STOP: frozenset(),
+    Action.FLAG_DUE_SOON: frozenset({_DUE_AT}),
+    Action.FLAG_OVERDUE: frozenset({_DUE_AT}),
+    Action.IMPORT: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """What a service records besides who, when and the status before and after, which
+    the shared path adds when it writes the row."""
+
+    action: Action
+    note: str = ""
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    #: the agency that acted, when it is not the one holding the step the action starts
+    agency: Agency | None = None
+
+
+@dataclass(frozen=True)
+class DueChange:
+    """The appointment before and after an action that moved it (a pause ended, an
+    apology); the national sync reports them as NgayHenTraTruoc / NgayHenTraMoi."""
+
+    previous: dt.datetime | None
+    new: dt.datetime | None
+
+
+def _moment(value: dt.datetime | None) -> str | None:
+    return None if value is None else local(value).isoformat()
+
+
+def _read_moment(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _due_change(change: DueChange | None) -> dict[str, Any]:
+    if change is None:
+        return {}
+    return {
+        _PREVIOUS_DUE_AT: _moment(change.previous),
+        _NEW_DUE_AT: _moment(change.new),
+    }
+
+
+# ------------------------------------------------------------------ constructors
+
+
+def dossier_submitted_event() -> NewEvent:
+    return NewEvent(Action.SUBMIT_ONLINE)
+
+
+def dossier_received_event(*, due_at: dt.datetime | None, agency: Agency) -> NewEvent:
+    return NewEvent(Action.RECEIVE, payload={_DUE_AT: _moment(due_at)}, agency=agency)
+
+
+def intake_supplement_requested_event(
+    *, missing: Sequence[str], note: str, agency: Agency
+) -> NewEvent:
+    return NewEvent(
+        Action.REQUEST_INTAKE_SUPPLEMENT,
+        note=note,
+        payload={_MISSING: list(missing)},
+        agency=agency,
+    )
+
+
+def dossier_resubmitted_event() -> NewEvent:
+    return NewEvent(Action.RESUBMIT)
+
+
+def dossier_refused_event(*, reasons: str, agency: Agency) -> NewEvent:
+    return NewEvent(Action.REFUSE, note=reasons, agency=agency)
+
+
+def dossier_transferred_event() -> NewEvent:
+    return NewEvent(Action.TRANSFER)
+
+
+def dossier_assigned_event(*, assignee: User) -> NewEvent:
+    return NewEvent(Action.ASSIGN, payload={_ASSIGNEE: assignee.username})
+
+
+def dossier_handed_over_event(*, to_agency: Agency, note: str) -> NewEvent:
+    return NewEvent(
+        Action.HAND_OVER,
+        note=note,
+        payload={_TO_AGENCY: to_agency.identifier},
+        agency=to_agency,
+    )
+
+
+def dossier_returned_from_agency_event(*, note: str) -> NewEvent:
+    return NewEvent(Action.RETURN_FROM_AGENCY, note=note)
+
+
+def supplement_requested_event(*, missing: Sequence[str], note: str) -> NewEvent:
+    return NewEvent(
+        Action.REQUEST_SUPPLEMENT, note=note, payload={_MISSING: list(missing)}
+    )
+
+
+def supplement_received_event(*, note: str, due: DueChange | None) -> NewEvent:
+    return NewEvent(Action.RECEIVE_SUPPLEMENT, note=note, payload=_due_change(due))
+
+
+def financial_obligation_requested_event(
+    *, amount: int | None, pauses_clock: bool, note: str
+) -> NewEvent:
+    return NewEvent(
+        Action.REQUEST_FINANCIAL_OBLIGATION,
+        note=note,
+        payload={_AMOUNT: amount, _PAUSES_CLOCK: pauses_clock},
+    )
+
+
+def financial_obligation_confirmed_event(
+    *, note: str, due: DueChange | None
+) -> NewEvent:
+    return NewEvent(
+        Action.CONFIRM_FINANCIAL_OBLIGATION, note=note, payload=_due_change(due)
+    )
+
+
+def dossier_submitted_for_approval_event(*, note: str) -> NewEvent:
+    return NewEvent(Action.SUBMIT_FOR_APPROVAL, note=note)
+
+
+def dossier_sent_back_event(*, note: str) -> NewEvent:
+    return NewEvent(Action.SEND_BACK, note=note)
+
+
+def dossier_approved_event(*, note: str) -> NewEvent:
+    return NewEvent(Action.APPROVE, note=note)
+
+
+def result_issued_event(*, result_codes: Sequence[str]) -> NewEvent:
+    return NewEvent(Action.ISSUE_RESULT, payload={_RESULTS: list(result_codes)})
+
+
+def result_returned_event(*, method: str, receiver: str) -> NewEvent:
+    return NewEvent(
+        Action.RETURN_RESULT, payload={_METHOD: method, _RECEIVER: receiver}
+    )
+
+
+def dossier_apologised_event(*, reason: str, due: DueChange) -> NewEvent:
+    return NewEvent(Action.APOLOGISE, note=reason, payload=_due_change(due))
+
+
+def dossier_withdrawn_event(*, note: str) -> NewEvent:
+    return NewEvent(Action.WITHDRAW, note=note)
+
+
+def dossier_stopped_event(*, reasons: str) -> NewEvent:
+    return NewEvent(Action.STOP, note=reasons)
+
+
+def deadline_flagged_event(*, action: Action, due_at: dt.datetime | None) -> NewEvent:
+    """Due soon or overdue, recorded once by the sweeper."""
+    if action not in (Action.FLAG_DUE_SOON, Action.FLAG_OVERDUE):
+        raise ValueError(f"{action!r} is not a deadline flag")
+    return NewEvent(action, payload={_DUE_AT: _moment(due_at)})
+
+
+def imported_payload(action: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload of an event brought in from a previous system (``DuLieu`` of the
+    national progress entry): only the keys an event of that kind carries, so that
+    readers find what they expect (unknown keys are dropped)."""
+    keys = PAYLOAD_KEYS.get(action, frozenset())
+    return {key: value for key, value in data.items() if key in keys}
+
+
+def with_missing(payload: Mapping[str, Any], missing: Sequence[str]) -> dict[str, Any]:
+    """``payload`` naming the papers asked for, for an imported supplement request whose
+    list came in a field of its own rather than in its details."""
+    return {**payload, _MISSING: list(missing)}
+
+
+def with_due_change(payload: Mapping[str, Any], due: DueChange) -> dict[str, Any]:
+    """``payload`` with the appointment before and after, for an imported entry whose
+    moments came in fields of their own."""
+    return {**payload, **_due_change(due)}
+
+
+# ------------------------------------------------------------------ readers
+
+
+def due_change(event: DossierEvent) -> DueChange | None:
+    """The appointment before and after, if the event moved it."""
+    payload = event.payload or {}
+    if _NEW_DUE_AT not in payload and _PREVIOUS_DUE_AT not in payload:
+        return None
+    return DueChange(
+        previous=_read_moment(payload.get(_PREVIOUS_DUE_AT)),
+        new=_read_moment(payload.get(_NEW_DUE_AT)),
+    )
+
+
+def appointment(event: DossierEvent) -> dt.datetime | None:
+    """The appointment a reception set, or that a deadline flag judged."""
+    return _read_moment((event.payload or {}).get(_DUE_AT))
+
+
+def missing_papers(event: DossierEvent) -> list[str]:
+    """What a supplement request asked for."""
+    return [str(item) for item in (event.payload or {}).get(_MISSING) or []]
+
+
+def has_missing_papers(event: DossierEvent) -> bool:
+    return _MISSING in (event.payload or {})
+
+
+def result_codes(event: DossierEvent) -> list[str]:
+    """The codes of the results an issue recorded (``<dossier code>-KQ(n)``)."""
+    return [str(code) for code in (event.payload or {}).get(_RESULTS) or []]
+
+
+def result_receiver(event: DossierEvent) -> str:
+    """Who received the result, as recorded at its return."""
+    return str((event.payload or {}).get(_RECEIVER) or "")
+
+
+def return_method(event: DossierEvent) -> str | None:
+    method = (event.payload or {}).get(_METHOD)
+    return None if method is None else str(method)
+
+
+def handed_to(event: DossierEvent) -> str | None:
+    """The identifier of the agency a hand-over named."""
+    agency = (event.payload or {}).get(_TO_AGENCY)
+    return None if agency is None else str(agency)
+
+
+def assignee_username(event: DossierEvent) -> str | None:
+    assignee = (event.payload or {}).get(_ASSIGNEE)
+    return None if assignee is None else str(assignee)
+
+
+def obligation(event: DossierEvent) -> tuple[int | None, bool]:
+    """The amount asked for and whether the clock paused for it."""
+    payload = event.payload or {}
+    amount = payload.get(_AMOUNT)
+    return (None if amount is None else int(amount)), bool(payload.get(_PAUSES_CLOCK))

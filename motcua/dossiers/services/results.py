@@ -1,0 +1,130 @@
+"""Results: the result is issued (processing ends) and returned to the applicant; a
+procedure settled on the spot runs its whole course at once (NĐ 61/2018 Điều 18; NĐ
+45/2020 Điều 14; spec 02 §3.5, §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.dossiers import events
+from motcua.dossiers.choices import ReturnMethod
+from motcua.dossiers.errors import ErrorCode, InvalidInput
+from motcua.dossiers.models import Dossier, DossierResult
+from motcua.dossiers.permissions import Actor
+from motcua.dossiers.services.intake import Intake, receive_dossier
+from motcua.dossiers.services.processing import (
+    approve_dossier,
+    submit_for_approval,
+    transfer_dossier,
+)
+from motcua.dossiers.services.shared import begin, check_actor, finish, now_or
+from motcua.dossiers.workflow import Action
+
+
+def _result_names(results: Sequence[str]) -> list[str]:
+    names = [name.strip() for name in results if name.strip()]
+    if not names:
+        raise InvalidInput(
+            ErrorCode.RESULTS_REQUIRED,
+            _("Name at least one result document."),
+            details={"field": "results"},
+        )
+    return names
+
+
+@transaction.atomic
+def issue_result(
+    *,
+    dossier: Dossier,
+    results: Sequence[str],
+    actor: Actor,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+    authorised: bool = False,
+) -> Dossier:
+    """The result is issued: processing ends (status 9, the end moment QĐ 766 judges against
+    the appointment). Each result document is coded ``<dossier code>-KQ(n)`` (NĐ 45/2020
+    khoản 3 Điều 14); the codes are known before the event that names them is written."""
+    names = _result_names(results)
+    acting = begin(
+        Action.ISSUE_RESULT,
+        dossier,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        authorised=authorised,
+    )
+    start = dossier.results.count()
+    rows = [
+        DossierResult(
+            dossier=dossier,
+            number=start + n,
+            code=f"{dossier.code}-KQ({start + n})",
+            name=name,
+            issued_at=acting.moment,
+        )
+        for n, name in enumerate(names, start=1)
+    ]
+    finish(acting, events.result_issued_event(result_codes=[r.code for r in rows]))
+    DossierResult.objects.bulk_create(rows)
+    return dossier
+
+
+@transaction.atomic
+def return_result(
+    *,
+    dossier: Dossier,
+    method: ReturnMethod | None = None,
+    receiver: str = "",
+    actor: Actor,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The result reaches the applicant, at the counter, by post or electronically, and who
+    received it is recorded (status 10; NĐ 61/2018 Điều 18). Whatever steps the process
+    still lists end with the return."""
+    acting = begin(
+        Action.RETURN_RESULT,
+        dossier,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+    )
+    acting.set(returned_at=acting.moment)
+    return finish(
+        acting,
+        events.result_returned_event(
+            method=str(method or dossier.return_method), receiver=receiver
+        ),
+    )
+
+
+@transaction.atomic
+def resolve_on_the_spot(
+    *,
+    intake: Intake,
+    results: Sequence[str],
+    actor: Actor,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """A procedure settled at the counter while the applicant waits (giải quyết ngay): no
+    receipt is printed, but the dossier and its whole history are recorded (spec 02 §3.5).
+    The counter officer who may receive the dossier settles it, and is the one recorded
+    for every step of it: approval included, because the law lets the counter settle it."""
+    names = _result_names(results)
+    moment = now_or(at)
+    dossier = receive_dossier(intake=intake, actor=actor, at=moment)
+    check_actor(actor, Action.TRANSFER, dossier, moment)
+    dossier = transfer_dossier(dossier=dossier, actor=actor, at=moment)
+    dossier = submit_for_approval(
+        dossier=dossier, actor=actor, at=moment, authorised=True
+    )
+    dossier = approve_dossier(dossier=dossier, actor=actor, at=moment, authorised=True)
+    dossier = issue_result(
+        dossier=dossier, results=names, actor=actor, at=moment, authorised=True
+    )
+    return return_result(dossier=dossier, actor=actor, at=moment)
