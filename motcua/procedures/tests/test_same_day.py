@@ -4,6 +4,7 @@ time of 1 and step budgets that share that one day (docs/decisions/0006)."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from motcua.procedures.tests.factories import (
     FieldFactory,
     ProcedureFactory,
     ProcedureVersionFactory,
+    ProcessStepFactory,
 )
 from motcua.procedures.tests.test_admin import _change_form, _change_url
 from motcua.procedures.validation import check_handling_time, check_process_budget
@@ -151,3 +153,37 @@ def test_the_admin_refuses_a_same_day_handling_time_of_two(
     assert "its handling time is 1, not 2" in errors[0]
     assert not ProcessStep.objects.exists()
     assert reverse("admin:procedures_procedureversion_changelist")
+
+
+def test_the_migration_writes_zero_working_days_as_one_same_day():
+    """Migration 0002: a version written the old way (0 working days, which the dossier
+    services read as same-day) becomes 1 same day, its steps sharing the day."""
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "motcua.procedures.migrations.0002_same_day_unit"
+    )
+    old = ProcedureVersionFactory.create(
+        handling_time=Decimal(0), handling_time_unit=TimeUnit.WORKING_DAYS
+    )
+    for position in (1, 2, 3):
+        ProcessStepFactory.create(version=old, position=position, budget=Decimal(0))
+    untouched = ProcedureVersionFactory.create(
+        procedure=ProcedureFactory.create(code="1.000001"), handling_time=Decimal(3)
+    )
+
+    migration.zero_working_days_to_same_day(apps, None)
+
+    old.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (old.handling_time, old.handling_time_unit) == (Decimal(1), "same_day")
+    # 1/3 to hundredths is 0.33; the last step takes what is left, 0.34
+    assert [s.budget for s in old.steps.order_by("position")] == [
+        Decimal("0.33"),
+        Decimal("0.33"),
+        Decimal("0.34"),
+    ]
+    assert (untouched.handling_time, untouched.handling_time_unit) == (
+        Decimal(3),
+        "working_days",
+    )
