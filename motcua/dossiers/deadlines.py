@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.choices import DeadlineState
 from motcua.dossiers.errors import ErrorCode, InvalidInput
 from motcua.procedures.choices import TimeUnit
-from motcua.workdays.clock import VN_TZ, WorkCalendar, local
+from motcua.workdays.clock import (
+    VN_TZ,
+    OutOfCalendarRange,
+    WorkCalendar,
+    local,
+)
 
 if TYPE_CHECKING:
     from motcua.dossiers.models import OneStopRules
@@ -50,6 +55,34 @@ def _whole_and_fraction(amount: Decimal) -> tuple[int, Decimal]:
     return whole, amount - whole
 
 
+def _day_hours(day: dt.date, calendar: WorkCalendar) -> Decimal:
+    return Decimal(calendar.hours_on(day).day_length.total_seconds()) / 3600
+
+
+def _same_day_share(
+    start: dt.datetime, amount: Decimal, calendar: WorkCalendar
+) -> dt.datetime:
+    """Due moment of ``amount`` of a same-day procedure's one day (docs/decisions/0006).
+
+    The whole day (1) is the procedure's appointment: :func:`same_day_due` of ``start``.
+    A step's share (less than 1) is that fraction of a working day's sessions counted in
+    working hours from ``start`` ("0,25 ngày" of an 8-hour day is 2 working hours), and
+    never later than the appointment: nothing of a same-day procedure is due after it.
+    """
+    if amount < 0 or amount > 1:
+        raise ValueError(
+            f"{amount} is not a share of a same-day procedure's day (0 to 1)."
+        )
+    appointment = same_day_due(start, calendar)
+    if amount == 1:
+        return appointment
+    begin = calendar.next_working_moment(start)
+    share = calendar.add_working_hours(
+        begin, amount * _day_hours(begin.date(), calendar)
+    )
+    return min(share, appointment)
+
+
 def due_after(
     start: dt.datetime, amount: Decimal, unit: str, calendar: WorkCalendar
 ) -> dt.datetime:
@@ -58,24 +91,34 @@ def due_after(
     Working days count whole working days (same clock time, spec 06 §3 rule 5) and turn a
     fraction into working hours of that day's sessions (a "0,5 ngày" step budget is half a
     working day); working hours count office sessions only; calendar days and months skip
-    nothing (rule 1).
+    nothing (rule 1). Same day ("trong ngày"): the whole day (``amount`` 1) ends with the
+    reception day's sessions, or with the next working day's when received after the
+    cut-off of the office hours (:func:`same_day_due`; NĐ 61/2018 Điều 16, NĐ 23/2015
+    Điều 7, spec 06 §3 rule 4); a step's share of it, see :func:`_same_day_share`.
+
+    A result outside the years the calendar covers raises
+    :class:`~motcua.workdays.clock.OutOfCalendarRange`.
     """
+    if unit == TimeUnit.SAME_DAY:
+        return _same_day_share(start, amount, calendar)
     if unit == TimeUnit.WORKING_DAYS:
         whole, fraction = _whole_and_fraction(amount)
         due = calendar.add_working_days(start, whole)
         if fraction:
-            day_hours = (
-                Decimal(calendar.hours_on(due.date()).day_length.total_seconds()) / 3600
+            due = calendar.add_working_hours(
+                due, fraction * _day_hours(due.date(), calendar)
             )
-            due = calendar.add_working_hours(due, fraction * day_hours)
         return due
     if unit == TimeUnit.WORKING_HOURS:
         return calendar.add_working_hours(start, amount)
     if unit == TimeUnit.CALENDAR_DAYS:
         whole, fraction = _whole_and_fraction(amount)
-        return calendar.add_calendar_days(start, whole) + dt.timedelta(
-            days=float(fraction)
-        )
+        due = calendar.add_calendar_days(start, whole)
+        if fraction:
+            due = calendar.add_calendar_days(
+                due + dt.timedelta(days=float(fraction)), 0
+            )
+        return due
     if unit == TimeUnit.MONTHS:
         return calendar.add_months(start, int(amount))
     raise ValueError(f"unknown time unit {unit!r}")
@@ -95,7 +138,7 @@ def extend_for_pause(
     §7, VPCP rulebook of QĐ 766); neither does waiting for a financial obligation where the
     procedure version says so.
     """
-    if unit in (TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS):
+    if unit in (TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS, TimeUnit.SAME_DAY):
         paused = calendar.working_time_between(pause_start, pause_end)
         if not paused:
             return due
@@ -128,11 +171,15 @@ def is_due_soon(
 ) -> bool:
     """Not past the due moment, and no more than ``due_soon_hours`` working hours left
     (the rules' warning window, ``OneStopRules.due_soon_working_hours``; spec 02 §7): the
-    one test the sweeper, the pages and the API all apply."""
+    one test the sweeper, the pages and the API all apply.
+
+    Remaining working time ≤ H exactly when ``due_at`` is no later than the moment H
+    working hours after ``at``, or falls in the break that follows it (no working time in
+    between): found without walking to a far due moment."""
     if at > due_at:
         return False
-    left = working_time_left(at, due_at, calendar)
-    return left <= dt.timedelta(hours=float(due_soon_hours))
+    horizon = calendar.add_working_hours(at, due_soon_hours)
+    return due_at <= horizon or due_at <= calendar.next_working_moment(horizon)
 
 
 def classify(
@@ -150,28 +197,32 @@ def classify(
     Finished: **early** when finished on a day before the due day, **on time** when finished
     on the due day no later than the due moment, **late** after it. Not finished:
     **overdue** past the due moment, **due soon** when no more than ``due_soon_hours``
-    working hours remain, otherwise **in time**, judged now, or at the moment the clock
-    stopped: a paused dossier at the moment it was paused, a dossier closed without a
-    result (withdrawn, stopped) at the moment it closed. ``None`` when there is no due
-    moment yet (not received).
+    working hours remain (``is_due_soon``), otherwise **in time**, judged now, or at the
+    moment the clock stopped: a paused dossier at the moment it was paused, a dossier
+    closed without a result (withdrawn, stopped) at the moment it closed. ``None`` when
+    there is no due moment yet (not received).
+
+    Bounded whatever ``due_at`` is: "due soon" is decided by where ``due_soon_hours``
+    working hours from the moment judged end, never by walking to the due moment, so a due
+    moment in year 9999 costs what one in next week does.
     """
     if due_at is None:
         return None
-    due = local(due_at)
     if finished_at is not None:
-        finished = local(finished_at)
-        if finished > due:
+        if finished_at > due_at:
             return DeadlineState.LATE
         return (
             DeadlineState.ON_TIME
-            if finished.date() == due.date()
+            if _local_date(finished_at) == _local_date(due_at)
             else DeadlineState.EARLY
         )
     stopped = paused_at if paused_at is not None else closed_at
     at = local(stopped) if stopped is not None else local(now)
-    if at > due:
+    if at > due_at:
         return DeadlineState.OVERDUE
-    if is_due_soon(at=at, due_at=due, calendar=calendar, due_soon_hours=due_soon_hours):
+    if is_due_soon(
+        at=at, due_at=due_at, calendar=calendar, due_soon_hours=due_soon_hours
+    ):
         return DeadlineState.DUE_SOON
     return DeadlineState.IN_TIME
 
@@ -239,6 +290,15 @@ def check_due_within_limit(
             % {"days": rules.max_reschedule_days, "since": f"{local(since):%d/%m/%Y}"},
             details={"field": field, "latest": local(limit).isoformat()},
         )
+
+
+def _local_date(moment: dt.datetime) -> dt.date | None:
+    """The local date of ``moment``; ``None`` within hours of ``datetime.max``, where the
+    conversion overflows (a later date than any other)."""
+    try:
+        return local(moment).date()
+    except OutOfCalendarRange:
+        return None
 
 
 def response_due(

@@ -41,6 +41,7 @@ from motcua.procedures.selectors import with_publication_parts
 from motcua.procedures.services import create_next_version
 from motcua.procedures.validation import (
     PUBLICATION_COMPONENT_LABELS,
+    check_handling_time,
     check_process_budget,
     publication_gaps,
 )
@@ -197,6 +198,18 @@ class ProcedureVersionForm(forms.ModelForm[ProcedureVersion]):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        """A same-day procedure's handling time is its one day (``check_handling_time``)."""
+        cleaned = super().clean() or {}
+        handling_time = cleaned.get("handling_time")
+        unit = cleaned.get("handling_time_unit")
+        if handling_time is not None and unit:
+            try:
+                check_handling_time(handling_time=handling_time, unit=unit)
+            except ValidationError as error:
+                self.add_error("handling_time", error)
+        return cleaned
 
 
 class InForceFilter(admin.SimpleListFilter):

@@ -5,9 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TimeUnit(models.TextChoices):
-    """Unit of a legal handling time (``DonViTinh`` of the national TTHC database; spec 06 §3)."""
+    """Unit of a legal handling time (``DonViTinh`` of the national TTHC database; spec 06 §3).
+
+    ``SAME_DAY`` ("trong ngày") is a unit of its own: the result is due at the end of the
+    reception day, or of the next working day when the dossier is received after the
+    cut-off (NĐ 23/2015/NĐ-CP Điều 7; NĐ 61/2018 Điều 16; spec 06 §3 rule 4). Its handling
+    time is always 1 (that one day) and its step budgets are fractions of it
+    (docs/decisions/0006).
+    """
 
     WORKING_DAYS = "working_days", _("working days")
+    SAME_DAY = "same_day", _("same day")
     WORKING_HOURS = "working_hours", _("working hours")
     CALENDAR_DAYS = "calendar_days", _("days")
     MONTHS = "months", _("months")

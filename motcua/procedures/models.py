@@ -25,6 +25,7 @@ from motcua.procedures.choices import (
     OnlineLevel,
     TimeUnit,
 )
+from motcua.procedures.text import refuse_control_characters
 
 #: National procedure code (mã TTHC), e.g. 1.001193 or 2.000815; local variants may carry a
 #: suffix such as .000.00.00.H15 (domain spec 07 §2, 09).
@@ -38,9 +39,18 @@ class Field(models.Model):
     the national list was re-issued by TT 03/2025/TT-VPCP (spec 02 §4).
     """
 
-    code = models.CharField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=255)
-    ministry_code = models.CharField(_("ministry code"), max_length=10, blank=True)
+    code = models.CharField(
+        _("code"), max_length=30, unique=True, validators=[refuse_control_characters]
+    )
+    name = models.CharField(
+        _("name"), max_length=255, validators=[refuse_control_characters]
+    )
+    ministry_code = models.CharField(
+        _("ministry code"),
+        max_length=10,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
     #: Fields the satisfaction target of the seed directive treats apart (land, construction,
     #: investment: 85% instead of 90%).
     is_land_construction_investment = models.BooleanField(
@@ -111,7 +121,9 @@ class ProcedureVersion(models.Model):
         related_name="versions",
     )
     number = models.PositiveIntegerField(_("version"))
-    name = models.CharField(_("name"), max_length=1000)
+    name = models.CharField(
+        _("name"), max_length=1000, validators=[refuse_control_characters]
+    )
     field = models.ForeignKey(
         Field,
         verbose_name=_("field"),
@@ -132,6 +144,7 @@ class ProcedureVersion(models.Model):
         max_length=255,
         blank=True,
         help_text=_("Who decides, e.g. Chủ tịch UBND cấp xã."),
+        validators=[refuse_control_characters],
     )
     handling_time = models.DecimalField(
         _("handling time"),
@@ -143,7 +156,10 @@ class ProcedureVersion(models.Model):
         _("unit"), max_length=20, choices=TimeUnit.choices
     )
     handling_time_note = models.CharField(
-        _("handling time note"), max_length=500, blank=True
+        _("handling time note"),
+        max_length=500,
+        blank=True,
+        validators=[refuse_control_characters],
     )
     online_level = models.CharField(
         _("online level"), max_length=10, choices=OnlineLevel.choices
@@ -155,13 +171,28 @@ class ProcedureVersion(models.Model):
             "Whether time waiting for a financial obligation is excluded (sector law; spec 02 §7)."
         ),
     )
-    sequence_of_steps = models.TextField(_("sequence of steps"), blank=True)
-    methods = models.TextField(_("methods of performance"), blank=True)
-    subjects = models.TextField(_("subjects"), blank=True)
-    requirements = models.TextField(_("requirements and conditions"), blank=True)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    sequence_of_steps = models.TextField(
+        _("sequence of steps"), blank=True, validators=[refuse_control_characters]
+    )
+    methods = models.TextField(
+        _("methods of performance"), blank=True, validators=[refuse_control_characters]
+    )
+    subjects = models.TextField(
+        _("subjects"), blank=True, validators=[refuse_control_characters]
+    )
+    requirements = models.TextField(
+        _("requirements and conditions"),
+        blank=True,
+        validators=[refuse_control_characters],
+    )
+    legal_basis = models.TextField(
+        _("legal basis"), blank=True, validators=[refuse_control_characters]
+    )
     announcement_number = models.CharField(
-        _("announcing decision"), max_length=100, blank=True
+        _("announcing decision"),
+        max_length=100,
+        blank=True,
+        validators=[refuse_control_characters],
     )
     announcement_date = models.DateField(
         _("announcing decision date"), null=True, blank=True
@@ -246,7 +277,9 @@ class ProcessStep(models.Model):
         related_name="steps",
     )
     position = models.PositiveSmallIntegerField(_("order"))
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(
+        _("name"), max_length=255, validators=[refuse_control_characters]
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     agency = models.ForeignKey(
         "agencies.Agency",
@@ -293,10 +326,17 @@ class RequiredComponent(models.Model):
         related_name="components",
     )
     position = models.PositiveSmallIntegerField(_("order"))
-    name = models.CharField(_("name"), max_length=1000)
+    name = models.CharField(
+        _("name"), max_length=1000, validators=[refuse_control_characters]
+    )
     form = models.CharField(_("form"), max_length=20, choices=ComponentForm.choices)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
-    template = models.CharField(_("form template"), max_length=255, blank=True)
+    template = models.CharField(
+        _("form template"),
+        max_length=255,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
     is_mandatory = models.BooleanField(_("mandatory"), default=True)
 
     class Meta:
@@ -327,13 +367,19 @@ class FeeLine(models.Model):
         related_name="fees",
     )
     position = models.PositiveSmallIntegerField(_("order"))
-    description = models.CharField(_("description"), max_length=500)
+    description = models.CharField(
+        _("description"), max_length=500, validators=[refuse_control_characters]
+    )
     amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
-    per = models.CharField(_("per"), max_length=100, blank=True)
+    per = models.CharField(
+        _("per"), max_length=100, blank=True, validators=[refuse_control_characters]
+    )
     channel = models.CharField(
         _("channel"), max_length=10, choices=FeeChannel.choices, default=FeeChannel.ALL
     )
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(
+        _("note"), max_length=500, blank=True, validators=[refuse_control_characters]
+    )
 
     class Meta:
         verbose_name = _("fee line")
@@ -359,8 +405,15 @@ class ResultDocument(models.Model):
         related_name="results",
     )
     position = models.PositiveSmallIntegerField(_("order"))
-    name = models.CharField(_("name"), max_length=500)
-    code = models.CharField(_("result code"), max_length=40, blank=True)
+    name = models.CharField(
+        _("name"), max_length=500, validators=[refuse_control_characters]
+    )
+    code = models.CharField(
+        _("result code"),
+        max_length=40,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
 
     class Meta:
         verbose_name = _("result document")

@@ -13,6 +13,29 @@ from django.utils.translation import gettext_lazy
 from motcua.procedures.choices import TimeUnit
 from motcua.procedures.models import ProcedureVersion
 
+#: The handling time of a same-day procedure: its one day ("trong ngày"), whose end is the
+#: appointment (docs/decisions/0006).
+SAME_DAY_HANDLING_TIME = Decimal(1)
+
+
+def check_handling_time(*, handling_time: Decimal, unit: str) -> None:
+    """Refuse a same-day procedure whose handling time is not its one day.
+
+    "Trong ngày; nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo" (NĐ 23/2015/NĐ-CP
+    Điều 7; spec 06 §3 rule 4) is one day of its own kind: its appointment is the end of
+    the reception day, or of the next working day after the cut-off, whatever the number;
+    so the number is 1, and the steps share that day (``check_process_budget``).
+    """
+    if unit == TimeUnit.SAME_DAY and handling_time != SAME_DAY_HANDLING_TIME:
+        raise ValidationError(
+            _(
+                "A same-day procedure takes its one day: its handling time is 1, not "
+                "%(time)s."
+            )
+            % {"time": number_format(handling_time.normalize())},
+            code="same_day_handling_time",
+        )
+
 
 def check_process_budget(
     *,
@@ -28,6 +51,10 @@ def check_process_budget(
     control slip (Mẫu 05) judges each step against its budget, so a process that promises
     more or less time than the law gives is wrong (spec 02 §7). A version without steps is
     accepted: its process is not defined yet.
+
+    A same-day procedure's steps share its one working day: budgets such as 0.25 are
+    fractions of the day, counted as that share of the day's office hours and never past
+    the appointment (``deadlines.due_after``), and they add up to 1 (docs/decisions/0006).
     """
     budgets = list(budgets)
     if not budgets:
@@ -36,6 +63,22 @@ def check_process_budget(
     if total == handling_time:
         return
     difference = total - handling_time
+    if unit == TimeUnit.SAME_DAY:
+        raise ValidationError(
+            _(
+                "Procedure %(code)s%(version)s: the steps of a same-day procedure share its "
+                "one day, so their budgets add up to 1; they add up to %(total)s "
+                "(difference %(diff)s)."
+            )
+            % {
+                "code": procedure_code,
+                "version": f" v{version_number}" if version_number else "",
+                "total": number_format(total.normalize()),
+                "diff": ("+" if difference > 0 else "")
+                + number_format(difference.normalize()),
+            },
+            code="process_budget_mismatch",
+        )
     unit_label = TimeUnit(unit).label
     raise ValidationError(
         _(

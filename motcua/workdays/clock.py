@@ -44,6 +44,16 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: :mod:`motcua.workdays.conf`), and a day-off override switches one date on.
 UNCONFIRMED_PACKAGE_HOLIDAYS: frozenset[str] = frozenset({"Ngày Văn hóa Việt Nam"})
 
+#: The years the clock answers for. Every computation refuses a moment, a result or a span
+#: outside them with :class:`OutOfCalendarRange`, so no input can make it walk further
+#: than these ~38,000 days (and no datetime arithmetic can overflow). 2100 is the last year
+#: for which the ``holidays`` package computes Vietnam's lunar holidays (Tết, Giỗ Tổ Hùng
+#: Vương): beyond it a working day would be a guess. 1995 is the entry into force of the
+#: first Labour Code (BLLĐ 1994), older than any dossier a one-stop system holds (the
+#: mechanism dates from QĐ 181/2003/QĐ-TTg). A time limit of the law is measured in days
+#: or months, so a due moment near either bound is a typo, not a question.
+MIN_YEAR, MAX_YEAR = 1995, 2100
+
 #: How far the clock looks for the next working day before concluding the calendar is
 #: broken (e.g. an override table that closes every day). A year and a half is more than
 #: any real run of days off.
@@ -53,6 +63,31 @@ _MAX_SEARCH_DAYS = 550
 class CalendarError(ValueError):
     """A question the calendar cannot answer: naive datetime, negative duration, no
     working day in sight."""
+
+
+class OutOfCalendarRange(CalendarError):
+    """A moment, a result or a span outside the years the calendar covers
+    (:data:`MIN_YEAR`–:data:`MAX_YEAR`)."""
+
+
+def _out_of_range(what: str) -> OutOfCalendarRange:
+    return OutOfCalendarRange(
+        f"{what} is outside the years the calendar covers ({MIN_YEAR}–{MAX_YEAR})."
+    )
+
+
+def check_in_range(day: date) -> date:
+    """``day`` itself when its year is one the calendar covers, else
+    :class:`OutOfCalendarRange`."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise _out_of_range(f"{day:%d/%m/%Y}")
+    return day
+
+
+#: Upper bounds of the amounts a computation accepts: more days (or hours) than the whole
+#: covered range holds can only end outside it, so they are refused before any walk.
+_RANGE_DAYS = (date(MAX_YEAR, 12, 31) - date(MIN_YEAR, 1, 1)).days + 1
+_RANGE_HOURS = _RANGE_DAYS * 24
 
 
 class DayKind(enum.Enum):
@@ -213,7 +248,10 @@ def local(moment: datetime) -> datetime:
         raise CalendarError(f"Expected a datetime, got {type(moment).__name__}.")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise CalendarError(f"{moment.isoformat()} has no time zone.")
-    return moment.astimezone(VN_TZ)
+    try:
+        return moment.astimezone(VN_TZ)
+    except OverflowError:  # within hours of datetime.min or datetime.max
+        raise _out_of_range(moment.isoformat()) from None
 
 
 def _at(day: date, clock: time) -> datetime:
@@ -227,6 +265,8 @@ def _as_hours(hours: Decimal | float | int) -> timedelta:
         raise CalendarError(f"{hours!r} is not a number of hours.") from None
     if not value.is_finite() or value < 0:
         raise CalendarError(f"{hours!r} is not a number of hours >= 0.")
+    if value > _RANGE_HOURS:
+        raise _out_of_range(f"{hours} working hours later")
     micro = (value * 3_600_000_000).to_integral_value()
     return timedelta(microseconds=int(micro))
 
@@ -275,6 +315,7 @@ class WorkCalendar:
         then the Monday–Friday week (module docstring)."""
         if isinstance(day, datetime):
             day = local(day).date()
+        check_in_range(day)
         special = self._year(day.year).get(day)
         if special is not None:
             return special
@@ -287,6 +328,8 @@ class WorkCalendar:
 
     def days_of_year(self, year: int) -> Iterator[DayInfo]:
         """Every date of ``year`` with what it is, in order."""
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise _out_of_range(str(year))
         day = date(year, 1, 1)
         while day.year == year:
             yield self.day_info(day)
@@ -303,9 +346,10 @@ class WorkCalendar:
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
+        check_in_range(day)
         for offset in range(1, _MAX_SEARCH_DAYS + 1):
             candidate = day + timedelta(days=offset)
-            if self.is_working_day(candidate):
+            if self.is_working_day(candidate):  # refuses a candidate past MAX_YEAR
                 return candidate
         raise CalendarError(
             f"No working day within {_MAX_SEARCH_DAYS} days after {day:%d/%m/%Y}."
@@ -408,6 +452,8 @@ class WorkCalendar:
         """
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise CalendarError(f"{days!r} is not a whole number of days >= 0.")
+        if days > _RANGE_DAYS:
+            raise _out_of_range(f"{days} working days later")
         policy = appointment_time or self.appointment_time
         start = self.next_working_moment(moment)
         due_day = start.date()
@@ -428,6 +474,9 @@ class WorkCalendar:
         Only office sessions of working days are counted (spec 06 §3 rule 1): the lunch
         break, evenings, weekends and holidays are skipped. A limit that ends exactly at
         the end of a session is due then, not at the start of the next one.
+
+        Bounded: more hours than the covered years hold are refused at once, and the walk
+        (two sessions a day) stops with :class:`OutOfCalendarRange` at :data:`MAX_YEAR`.
         """
         remaining = _as_hours(hours)
         current = self.next_working_moment(moment)
@@ -449,11 +498,14 @@ class WorkCalendar:
 
         Counts office sessions of working days only; ``pauses`` (the citizen's
         supplementation time, spec 02 §7, spec 06 §3 rule 6) are removed, overlapping
-        pauses counted once. ``end`` before ``start`` gives zero.
+        pauses counted once. ``end`` before ``start`` gives zero. Both ends must fall in the
+        covered years (:class:`OutOfCalendarRange`), which bounds the day-by-day walk.
         """
         start, end = local(start), local(end)
         if end <= start:
             return timedelta()
+        check_in_range(start.date())
+        check_in_range(end.date())
         gaps = _merge(_Interval(local(a), local(b)) for a, b in _checked_pauses(pauses))
         total = timedelta()
         day = start.date()
@@ -497,7 +549,12 @@ class WorkCalendar:
         the next working day (BLDS 2015 Điều 148 khoản 5) for sectors that apply it."""
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise CalendarError(f"{days!r} is not a whole number of days >= 0.")
-        due = local(moment) + timedelta(days=days)
+        moment = local(moment)
+        check_in_range(moment.date())
+        if days > _RANGE_DAYS:
+            raise _out_of_range(f"{days} days later")
+        due = moment + timedelta(days=days)
+        check_in_range(due.date())
         return self._roll_forward(due) if roll_forward else due
 
     def add_months(
@@ -509,8 +566,13 @@ class WorkCalendar:
         if isinstance(months, bool) or not isinstance(months, int) or months < 0:
             raise CalendarError(f"{months!r} is not a whole number of months >= 0.")
         moment = local(moment)
+        check_in_range(moment.date())
+        if months > _RANGE_DAYS:
+            raise _out_of_range(f"{months} months later")
         index = moment.year * 12 + moment.month - 1 + months
         year, month = divmod(index, 12)
+        if year > MAX_YEAR:
+            raise _out_of_range(f"{months} months later")
         last = _gregorian.monthrange(year, month + 1)[1]
         due = moment.replace(year=year, month=month + 1, day=min(moment.day, last))
         return self._roll_forward(due) if roll_forward else due

@@ -182,3 +182,45 @@ def test_command_prints_the_accounts_and_is_idempotent(capsys):
 
 def test_procedure_handling_times_are_positive(demo):
     assert not ProcedureVersion.objects.filter(handling_time__lte=Decimal(0)).exists()
+
+
+#: "Trong ngày; nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo", stored until now as
+#: 1 working day: 12 procedures, 13 versions (2.000528 has one before and one after the
+#: reorganisation of 1/7/2025).
+SAME_DAY_VERSIONS = {
+    ("1.000656", 1),
+    ("1.000894", 1),
+    ("1.001193", 1),
+    ("1.004859", 1),
+    ("1.011441", 1),
+    ("2.000528", 1),
+    ("2.000528", 2),
+    ("2.000635", 1),
+    ("2.000815", 1),
+    ("2.000884", 1),
+    ("2.000908", 1),
+    ("2.000992", 1),
+    ("3.000465", 1),
+}
+
+
+def test_same_day_procedures_use_the_same_day_unit(demo):
+    same_day = ProcedureVersion.objects.filter(handling_time_unit="same_day")
+    assert {(v.procedure.code, v.number) for v in same_day} == SAME_DAY_VERSIONS
+    for version in same_day:
+        assert version.handling_time == 1
+        assert "Trong ngày" in version.handling_time_note
+    # every version whose note states the same-day rule and that is not limited to more
+    # days by law uses it: the three contract certifications keep their 2 working days
+    # (their note: "không quá 02 ngày làm việc")
+    rest = ProcedureVersion.objects.filter(
+        handling_time_note__contains="nhận sau 15 giờ"
+    ).exclude(handling_time_unit="same_day")
+    assert sorted(v.procedure.code for v in rest) == [
+        "2.001019",
+        "2.001035",
+        "2.001406",
+    ]
+    assert {(v.handling_time, v.handling_time_unit) for v in rest} == {
+        (Decimal(2), "working_days")
+    }

@@ -35,6 +35,8 @@ TIME_UNIT_NAMES: dict[str, str] = {
     TimeUnit.WORKING_HOURS: "giờ",
     TimeUnit.CALENDAR_DAYS: "ngày",
     TimeUnit.WORKING_DAYS: "ngày làm việc",
+    # "Trong ngày" is recorded nationally as 1 (ngày làm việc), its handling time.
+    TimeUnit.SAME_DAY: "ngày làm việc",
     TimeUnit.MONTHS: "tháng",
 }
 

@@ -15,7 +15,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.dossiers import events
 from motcua.dossiers.choices import ApplicantKind, Channel, ReturnMethod
-from motcua.dossiers.deadlines import due_after, paper_transfer_due, same_day_due
+from motcua.dossiers.deadlines import due_after, paper_transfer_due
 from motcua.dossiers.errors import ErrorCode, InvalidInput
 from motcua.dossiers.models import Dossier, DossierComponent, DossierStep
 from motcua.dossiers.permissions import Actor
@@ -31,9 +31,8 @@ from motcua.dossiers.services.shared import (
     write_event,
 )
 from motcua.dossiers.workflow import CLOSED_STATUSES, Action, DossierStatus
-from motcua.procedures.choices import TimeUnit
 from motcua.procedures.models import ProcedureVersion
-from motcua.workdays.clock import local
+from motcua.workdays.clock import WorkCalendar, local
 
 
 @dataclass(frozen=True)
@@ -152,15 +151,13 @@ def _validate_intake(intake: Intake, at: dt.datetime) -> None:
             )
 
 
-def _legal_due(version: ProcedureVersion, at: dt.datetime, calendar) -> dt.datetime:  # type: ignore[no-untyped-def]
+def _legal_due(
+    version: ProcedureVersion, at: dt.datetime, calendar: WorkCalendar
+) -> dt.datetime:
     """The legal due moment of a dossier received at ``at``: the handling time of its
-    version counted from the next working moment (spec 06 §3 rule 3), or for a same-day
-    procedure the end of that working day (the next one after the cut-off)."""
-    if (
-        version.handling_time == 0
-        and version.handling_time_unit == TimeUnit.WORKING_DAYS
-    ):
-        return same_day_due(at, calendar)
+    version counted from the next working moment (spec 06 §3 rule 3); for a same-day
+    procedure the end of that working day, or of the next after the cut-off (its own
+    unit, ``TimeUnit.SAME_DAY``; ``deadlines.due_after``)."""
     return due_after(
         calendar.next_working_moment(at),
         version.handling_time,

@@ -5,6 +5,7 @@ its appointment is Thu 5/3 09:00 (office hours 07:00–11:30, 13:30–17:00)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -13,12 +14,20 @@ from django.db import connection, connections
 
 from motcua.dossiers import services
 from motcua.dossiers.choices import DeadlineState
-from motcua.dossiers.deadlines import classify
+from motcua.dossiers.deadlines import classify, due_after
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.selectors import dossiers_needing_apology
 from motcua.dossiers.tasks import sweep_deadlines_task
 from motcua.dossiers.tests.world import at, build_world
-from motcua.workdays.clock import WorkCalendar
+from motcua.procedures.choices import TimeUnit
+from motcua.workdays.clock import (
+    VN_TZ,
+    OfficeHours,
+    OutOfCalendarRange,
+    WorkCalendar,
+)
+from motcua.workdays.selectors import calendar_for
+from motcua.workdays.tests.factories import OfficeHoursFactory
 
 pytestmark = pytest.mark.django_db
 CALENDAR = WorkCalendar()
@@ -179,3 +188,148 @@ def test_online_dossiers_awaiting_a_response_within_eight_working_hours():
     assert [d for d, _due, _overdue in online_awaiting_response(now=at(9, 16))] == [
         fresh
     ]
+
+
+# ------------------------------------------------------- same-day procedures
+
+
+def moment(month, day, hour, minute=0):
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=VN_TZ)
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # Mon 2/3/2026 10:00: the end of that day's afternoon session
+        (moment(3, 2, 10), moment(3, 2, 17)),
+        # received at the cut-off itself: still "not after 15 giờ"
+        (moment(3, 2, 15), moment(3, 2, 17)),
+        # after the cut-off: the end of the next working day, Tue 3/3
+        (moment(3, 2, 15, 30), moment(3, 3, 17)),
+        # Fri 24/4/2026 16:00; Sat 25, Giỗ Tổ Sun 26 and its day in lieu Mon 27/4 are off
+        (moment(4, 24, 16), moment(4, 28, 17)),
+        # a Saturday (online): the next working day, Mon 2/3
+        (moment(2, 28, 10), moment(3, 2, 17)),
+        # before office hours on a working day: that day
+        (moment(3, 2, 6), moment(3, 2, 17)),
+    ],
+)
+def test_a_same_day_procedure_is_due_at_the_end_of_its_day(received, due):
+    """NĐ 23/2015 Điều 7, NĐ 61/2018 Điều 16; spec 06 §3 rule 4."""
+    assert due_after(received, Decimal(1), TimeUnit.SAME_DAY, CALENDAR) == due
+
+
+def test_counted_from_the_next_working_moment_the_appointment_is_the_same():
+    # the services count from next_working_moment(received); it must not change the day
+    for received in (moment(3, 2, 18), moment(2, 28, 10), moment(3, 2, 15, 30)):
+        start = CALENDAR.next_working_moment(received)
+        assert due_after(start, Decimal(1), TimeUnit.SAME_DAY, CALENDAR) == due_after(
+            received, Decimal(1), TimeUnit.SAME_DAY, CALENDAR
+        )
+
+
+def test_it_was_one_working_day_before():
+    # what the demo stored: 1 working day from 10:00 is 10:00 the next day
+    assert due_after(moment(3, 2, 10), Decimal(1), TimeUnit.WORKING_DAYS, CALENDAR) == (
+        moment(3, 3, 10)
+    )
+
+
+def test_the_cutoff_comes_from_the_office_hours():
+    early = WorkCalendar(office_hours=OfficeHours(cutoff=dt.time(11, 0)))
+    assert due_after(moment(3, 2, 11, 5), Decimal(1), TimeUnit.SAME_DAY, early) == (
+        moment(3, 3, 17)
+    )
+    assert due_after(moment(3, 2, 10, 55), Decimal(1), TimeUnit.SAME_DAY, early) == (
+        moment(3, 2, 17)
+    )
+
+
+def test_the_cutoff_of_an_office_hours_row_is_used():
+    OfficeHoursFactory(cutoff=dt.time(14, 0), afternoon_end=dt.time(16, 30))
+    calendar = calendar_for()
+    assert due_after(moment(3, 2, 14, 30), Decimal(1), TimeUnit.SAME_DAY, calendar) == (
+        moment(3, 3, 16, 30)
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "share", "due"),
+    [
+        # a quarter of the 8-hour day is 2 working hours: 10:00–11:30, 13:30–14:00
+        (moment(3, 2, 10), "0.25", moment(3, 2, 14)),
+        # half a day from 15:00 would end 09:00 the next day: capped at the appointment
+        (moment(3, 2, 15), "0.5", moment(3, 2, 17)),
+        # a step started after the cut-off belongs to the next day's appointment
+        (moment(3, 2, 15, 30), "0.25", moment(3, 3, 7, 30)),
+        (moment(3, 2, 10), "0", moment(3, 2, 10)),
+    ],
+)
+def test_a_step_share_of_the_same_day(start, share, due):
+    assert due_after(start, Decimal(share), TimeUnit.SAME_DAY, CALENDAR) == due
+
+
+def test_more_than_the_day_is_not_a_same_day_amount():
+    with pytest.raises(ValueError, match="same-day"):
+        due_after(moment(3, 2, 10), Decimal(2), TimeUnit.SAME_DAY, CALENDAR)
+
+
+# ------------------------------------------------------------ bounded deadlines
+
+
+def test_a_due_moment_in_year_9999_is_judged_without_walking_to_it():
+    far = dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC)
+    state = classify(
+        due_at=far,
+        finished_at=None,
+        now=at(3, 9),
+        calendar=CALENDAR,
+        due_soon_hours=Decimal(8),
+    )
+    assert state == DeadlineState.IN_TIME
+
+
+def test_finished_long_before_a_due_moment_in_year_9999_is_early():
+    far = dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC)
+    state = classify(
+        due_at=far,
+        finished_at=at(3, 9),
+        now=at(3, 9),
+        calendar=CALENDAR,
+        due_soon_hours=Decimal(8),
+    )
+    assert state == DeadlineState.EARLY
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Wed 4/3 11:30 to Thu 5/3 12:00: 13:30–17:00 (3 h 30) + 07:00–11:30 (4 h 30) = 8 h
+        (at(4, 11, 30), DeadlineState.DUE_SOON),
+        # the lunch break does not count: from 13:30 the same 8 h are left
+        (at(4, 13, 30), DeadlineState.DUE_SOON),
+        (at(4, 11, 29), DeadlineState.IN_TIME),  # 8 h 1 min
+        (at(4, 9), DeadlineState.IN_TIME),  # 10 h 30
+    ],
+)
+def test_due_soon_when_the_due_moment_falls_in_a_break(now, expected):
+    # due Thu 5/3 12:00, in the lunch break that follows the 8th working hour
+    state = classify(
+        due_at=at(5, 12),
+        finished_at=None,
+        now=now,
+        calendar=CALENDAR,
+        due_soon_hours=Decimal(8),
+    )
+    assert state == expected
+
+
+def test_adding_beyond_the_covered_years_is_refused():
+    with pytest.raises(OutOfCalendarRange):
+        due_after(
+            moment(3, 2, 10), Decimal(99_999_999), TimeUnit.WORKING_DAYS, CALENDAR
+        )
+    with pytest.raises(OutOfCalendarRange):
+        due_after(moment(3, 2, 10), Decimal("1e12"), TimeUnit.WORKING_HOURS, CALENDAR)
+    with pytest.raises(OutOfCalendarRange):
+        due_after(moment(3, 2, 10), Decimal(10**9), TimeUnit.CALENDAR_DAYS, CALENDAR)

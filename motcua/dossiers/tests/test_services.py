@@ -18,6 +18,7 @@ from motcua.dossiers.errors import Conflict, InvalidInput, NotAllowed
 from motcua.dossiers.models import DOSSIER_CODE_PATTERN, Dossier, DossierEvent
 from motcua.dossiers.tests.world import at, build_world
 from motcua.dossiers.workflow import DossierStatus
+from motcua.procedures.choices import TimeUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -252,8 +253,12 @@ def test_paper_dossier_after_the_cut_off_is_transferred_the_next_morning(world):
 
 
 def test_same_day_procedure_after_the_cut_off_is_due_the_next_working_day(world):
-    world.version.handling_time = Decimal(0)
-    world.version.save(update_fields=["handling_time"])
+    # "Trong ngày; nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo": one same day,
+    # shared by the four steps
+    world.version.handling_time = Decimal(1)
+    world.version.handling_time_unit = TimeUnit.SAME_DAY
+    world.version.save(update_fields=["handling_time", "handling_time_unit"])
+    world.version.steps.update(budget=Decimal("0.25"))
     morning = _received(world, at(6, 14))
     late = _received(world, at(6, 15, 30))
     # NĐ 23/2015 Điều 7: the same day; after 15:00 the next working day (Fri → Mon)

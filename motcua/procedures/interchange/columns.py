@@ -25,6 +25,7 @@ from motcua.procedures.choices import (
     OnlineLevel,
     TimeUnit,
 )
+from motcua.procedures.text import control_character_problem
 
 FORMAT_NAME = "motcua-catalogue"
 FORMAT_VERSION = 1
@@ -109,6 +110,9 @@ def format_decimal(value: Decimal) -> str:
 def _text(value: Any, column: Column) -> str:
     if not isinstance(value, str):
         raise ValueProblem(_("Expected %(kind)s.") % {"kind": column.label})
+    problem = control_character_problem(value)
+    if problem is not None:
+        raise ValueProblem(problem)
     return value
 
 
@@ -162,6 +166,10 @@ def _date(value: Any, column: Column) -> dt.date:
 def _text_list(value: Any, column: Column) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueProblem(_("Expected %(kind)s.") % {"kind": column.label})
+    for item in value:
+        problem = control_character_problem(item)
+        if problem is not None:
+            raise ValueProblem(problem)
     if len(set(value)) != len(value):
         raise ValueProblem(_("A value is listed twice."))
     return value

@@ -43,7 +43,7 @@ from motcua.procedures.models import (
     RequiredComponent,
     ResultDocument,
 )
-from motcua.procedures.validation import check_process_budget
+from motcua.procedures.validation import check_handling_time, check_process_budget
 
 CHILD_MODELS: dict[str, type[models.Model]] = {
     "components": RequiredComponent,
@@ -348,6 +348,17 @@ class _Parser:
                 else:
                     rows.append(row)
             values[key] = rows
+        if not {"handling_time", "handling_time_unit"} & failed:
+            try:
+                check_handling_time(
+                    handling_time=values["handling_time"],
+                    unit=values["handling_time_unit"],
+                )
+            except ValidationError as error:
+                self.problem(
+                    f"{path}.handling_time", "handling_time", " ".join(error.messages)
+                )
+                failed.add("handling_time")
         if not {"handling_time", "handling_time_unit", "process"} & failed:
             self.check_budget(values, path, procedure_code)
         if failed:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from os import PathLike
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -38,6 +40,21 @@ from motcua.procedures.models import Field
 from motcua.procedures.selectors import procedures_with_versions
 
 Source = str | PathLike[str] | IO[bytes]
+
+#: What openpyxl raises on a damaged workbook: broken XML (``ParseError``), a damaged or
+#: truncated archive, and the errors of its readers on XML of the wrong shape.
+_DAMAGED = (
+    ParseError,
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+)
 
 PROCEDURE_CODE = Column("procedure_code", Kind.TEXT, required=True)
 NUMBER = VERSION_COLUMNS[0]
@@ -162,7 +179,7 @@ def read_catalogue_xlsx(source: Source) -> WorkbookDocument:
     """
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+    except (*_DAMAGED, OSError) as error:
         raise CatalogueError(
             [
                 CatalogueProblem(
@@ -185,9 +202,7 @@ class _WorkbookReader:
         self.places: dict[str, str] = {}
 
     def read(self) -> WorkbookDocument:
-        tables = {
-            name: list(self.rows(name, columns)) for name, columns in SHEETS.items()
-        }
+        tables = {name: self.table(name, columns) for name, columns in SHEETS.items()}
         fields = []
         for index, (row_number, values) in enumerate(tables["fields"]):
             self.remember(f"fields[{index}]", "fields", row_number, values)
@@ -260,6 +275,26 @@ class _WorkbookReader:
             },
             self.places,
         )
+
+    def table(
+        self, name: str, columns: Sequence[Column]
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Every row of sheet ``name``; a sheet whose XML cannot be read is a problem of
+        that sheet (read-only workbooks parse each sheet only when it is read)."""
+        rows: list[tuple[int, dict[str, Any]]] = []
+        try:
+            rows.extend(self.rows(name, columns))
+        except _DAMAGED as error:
+            self.problems.append(
+                CatalogueProblem(
+                    _("sheet %(sheet)s") % {"sheet": name},
+                    "",
+                    _("The sheet cannot be read, its XML is damaged: %(error)s")
+                    % {"error": error or type(error).__name__},
+                )
+            )
+            return []
+        return rows
 
     def remember(
         self, path: str, sheet: str, row_number: int, values: dict[str, Any]

@@ -12,6 +12,8 @@ from decimal import Decimal
 import pytest
 
 from motcua.workdays.clock import (
+    MAX_YEAR,
+    MIN_YEAR,
     UNCONFIRMED_PACKAGE_HOLIDAYS,
     VN_TZ,
     AppointmentTime,
@@ -19,6 +21,7 @@ from motcua.workdays.clock import (
     DayKind,
     DayOverride,
     OfficeHours,
+    OutOfCalendarRange,
     WorkCalendar,
 )
 
@@ -507,3 +510,48 @@ def test_months_roll_forward_past_the_days_off(cal):
 def test_add_months_keeps_the_day_or_takes_the_last_one(cal, start, months, due):
     """BLDS 2015 Điều 147: the same day of the last month, or its last day."""
     assert cal.add_months(start, months) == due
+
+
+# ------------------------------------------------------------ the covered years
+
+
+@pytest.mark.parametrize(
+    "compute",
+    [
+        lambda c: c.add_working_days(at(2024, 2, 7), 99_999_999),
+        lambda c: c.add_working_days(at(2100, 12, 31), 1),  # Mon 3/1/2101
+        lambda c: c.add_working_hours(at(2024, 2, 7), Decimal("1e12")),
+        lambda c: c.add_working_hours(at(2100, 12, 31, 16), 2),
+        lambda c: c.add_calendar_days(at(2024, 2, 7), 10**9),
+        lambda c: c.add_calendar_days(at(2100, 12, 31), 1),
+        lambda c: c.add_months(at(2024, 2, 7), 10**9),
+        lambda c: c.add_months(at(2100, 12, 1), 1),
+        lambda c: c.working_time_between(at(2024, 2, 7), at(9999, 12, 30)),
+        lambda c: c.working_time_between(at(1900, 1, 1), at(2024, 2, 7)),
+        lambda c: c.next_working_moment(at(9999, 12, 30)),
+        lambda c: c.day_info(dt.date(1994, 12, 31)),
+        lambda c: list(c.days_of_year(2101)),
+        lambda c: c.is_working_moment(
+            dt.datetime(9999, 12, 31, 23, 0, tzinfo=dt.UTC)  # local time overflows
+        ),
+    ],
+)
+def test_outside_the_covered_years_is_refused(cal, compute):
+    with pytest.raises(OutOfCalendarRange, match="1995–2100"):
+        compute(cal)
+
+
+def test_out_of_range_is_a_calendar_error_and_a_value_error():
+    assert issubclass(OutOfCalendarRange, CalendarError)
+    assert issubclass(OutOfCalendarRange, ValueError)
+    assert (MIN_YEAR, MAX_YEAR) == (1995, 2100)
+
+
+def test_the_bounds_themselves_are_covered(cal):
+    # 1/1/1995 is a Sunday and its day off in lieu Mon 2/1 (BLLĐ 2019 Điều 111 khoản 3),
+    # so Tue 3/1 is the first working day covered; Fri 31/12/2100 the last.
+    assert cal.next_working_moment(at(1995, 1, 1)) == at(1995, 1, 3, 7)
+    assert cal.is_working_day(dt.date(2100, 12, 31))
+    assert cal.working_time_between(at(2100, 12, 31, 7), at(2100, 12, 31, 17)) == (
+        dt.timedelta(hours=8)
+    )

@@ -203,3 +203,48 @@ def test_shell_exit_code_without_a_subcommand(tmp_path):
     result = _shell(tmp_path)
     assert result.returncode == 2
     assert "show" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("due", "--from", "2024-02-07T09:00", "--days", "99999999"), "--days"),
+        # 2024-02-07 to the end of 2100 holds about 19,300 working days
+        (("due", "--from", "2024-02-07T09:00", "--days", "30000"), "--days"),
+        (("due", "--from", "2024-02-07T09:00", "--hours", "1e12"), "--hours"),
+        (("due", "--from", "2024-02-07T09:00", "--hours", "300000"), "--hours"),
+        (("due", "--from", "9999-12-30T09:00", "--days", "1"), "--from"),
+        (("due", "--from", "9999-12-31T23:59:59-05:00", "--hours", "1"), "--from"),
+        (("due", "--from", "0001-01-01T00:00+07:00", "--days", "1"), "--from"),
+        (("due", "--from", "1994-12-31T09:00", "--days", "1"), "--from"),
+        # the next working day after Fri 31/12/2100 is in 2101
+        (("due", "--from", "2100-12-31T09:00", "--days", "1"), "--days"),
+    ],
+)
+def test_a_moment_outside_the_covered_years_names_the_argument(args, named):
+    with pytest.raises(CommandError, match=named) as caught:
+        run(*args)
+    assert caught.value.returncode == 2
+    assert "2100" in str(caught.value)
+
+
+def test_due_on_the_last_covered_day_is_answered():
+    # Wed 29/12/2100 09:00 + 1 working day: Thu 30/12/2100, the last year covered.
+    assert run("due", "--from", "2100-12-29T09:00", "--days", "1")[0] == (
+        "2100-12-30T09:00:00+07:00"
+    )
+
+
+def test_shell_on_a_database_never_migrated(tmp_path):
+    result = _shell(tmp_path, "due", "--from", "2024-02-07T09:00", "--days", "1")
+    assert result.returncode == 2
+    assert "migrate" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_shell_out_of_range_is_a_message_not_a_traceback(tmp_path):
+    result = _shell(tmp_path, "due", "--from", "9999-12-30T09:00", "--hours", "1e12")
+    assert result.returncode == 2
+    assert "--from" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -19,23 +19,25 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 from motcua.workdays.clock import (
+    MAX_YEAR,
+    MIN_YEAR,
     VN_TZ,
     AppointmentTime,
     CalendarError,
     DayInfo,
     DayKind,
+    OutOfCalendarRange,
     WorkCalendar,
+    check_in_range,
+    local,
 )
 from motcua.workdays.selectors import calendar_for
-
-#: Years the command accepts; the ``holidays`` package knows Vietnam's calendar far beyond
-#: this, but a year outside it is far more likely a typo than a question.
-MIN_YEAR, MAX_YEAR = 1995, 2100
 
 
 def _kind_label(kind: DayKind) -> str:
@@ -103,6 +105,13 @@ def _parse_moment(raw: str) -> datetime:
     if moment.tzinfo is None:
         # Read in the province's clock (spec 06: Asia/Ho_Chi_Minh).
         moment = moment.replace(tzinfo=VN_TZ)
+    try:
+        check_in_range(local(moment).date())
+    except OutOfCalendarRange:
+        raise _fail(
+            _("--from: %(value)r is outside the years %(min)s–%(max)s.")
+            % {"value": raw, "min": MIN_YEAR, "max": MAX_YEAR}
+        ) from None
     return moment
 
 
@@ -131,15 +140,26 @@ def _parse_hours(raw: str) -> Decimal:
 
 
 def _calendar(identifier: str | None) -> WorkCalendar:
-    if identifier is None:
-        return calendar_for()
-    agency = Agency.objects.filter(identifier=identifier).first()
-    if agency is None:
+    """The calendar read from the database; a database without the calendar's tables (never
+    migrated) is a message and exit 2, not a traceback."""
+    try:
+        if identifier is None:
+            return calendar_for()
+        agency = Agency.objects.filter(identifier=identifier).first()
+        if agency is None:
+            raise _fail(
+                _("--agency: no agency has the identifier %(value)r.")
+                % {"value": identifier}
+            )
+        return calendar_for(agency)
+    except DatabaseError as error:
         raise _fail(
-            _("--agency: no agency has the identifier %(value)r.")
-            % {"value": identifier}
-        )
-    return calendar_for(agency)
+            _(
+                "Cannot read the calendar from the database (%(error)s); "
+                "run “motcua migrate” first."
+            )
+            % {"error": str(error).strip().splitlines()[0] if str(error) else error}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -234,6 +254,19 @@ class Command(BaseCommand):
             else:
                 due = calendar.add_working_hours(start, amount)
                 rule = _("%(n)s working hours") % {"n": amount}
+        except OutOfCalendarRange:
+            raise _fail(
+                _(
+                    "%(argument)s: %(value)s from %(start)s ends after the last year the "
+                    "calendar covers (%(max)s)."
+                )
+                % {
+                    "argument": "--days" if in_days else "--hours",
+                    "value": raw_days if in_days else raw_hours,
+                    "start": options["start"],
+                    "max": MAX_YEAR,
+                }
+            ) from None
         except CalendarError as error:
             raise _fail(str(error)) from None
 
