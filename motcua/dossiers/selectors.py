@@ -157,6 +157,7 @@ def _child_rows(model: type[M], **names: str) -> Precompiled[M]:
     Django's work on every evaluation, and on the lookup of one dossier it was half the
     time (docs/benchmarks.md; docs/decisions/0005)."""
     return Precompiled(
+        f"dossiers.{model.__name__}_by_dossier",
         lambda key: model._default_manager.filter(dossier_id=key).annotate(
             **{name: F(path) for name, path in names.items()}
         ),
@@ -171,6 +172,7 @@ _events = _child_rows(
     DossierEvent, agency_identifier="agency__identifier", step_position="step__position"
 )
 _by_code = Precompiled(
+    "dossiers.dossier_by_code",
     lambda code: Dossier.objects.filter(code=code).with_assignee_username(),
     code=_CODE,
 )
