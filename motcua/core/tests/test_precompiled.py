@@ -4,9 +4,7 @@ light for a Django upgrade: the module reads the compiler's private state)."""
 
 from __future__ import annotations
 
-import importlib
 import itertools
-import pkgutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -19,11 +17,11 @@ from django.db.models.sql.where import WhereNode
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-import motcua
 from motcua.agencies.models import Agency
 from motcua.agencies.tests.factories import AgencyFactory
 from motcua.core import precompiled
 from motcua.core.precompiled import STAND_IN_KEY, Precompiled, registered
+from motcua.core.tests.support import import_every_module
 from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.tests.world import at, build_world
@@ -31,17 +29,7 @@ from motcua.dossiers.tests.world import at, build_world
 pytestmark = pytest.mark.django_db
 
 
-def _import_every_module() -> None:
-    """Import every module of the package but tests and migrations, so that the
-    registry holds every precompiled query the code declares, wherever it is."""
-    for module in pkgutil.walk_packages(motcua.__path__, "motcua."):
-        parts = module.name.split(".")
-        if {"tests", "migrations", "__main__"} & set(parts):
-            continue
-        importlib.import_module(module.name)
-
-
-_import_every_module()
+import_every_module()
 #: the queries the code declares (those the tests below declare are not kept)
 DECLARED = sorted(registered())
 
