@@ -15,7 +15,7 @@ Each cache names the models it is built from where it is declared (``depends_on=
 registers itself here (``reference_caches``). What clears them is one mechanism, connected
 once for all by ``CoreConfig.ready``: every database connection of the process carries
 ``watch_writes``, an execute wrapper (Django's database instrumentation) that sees every
-``INSERT``, ``UPDATE``, ``DELETE`` and ``TRUNCATE`` the connection runs, whoever runs it:
+``INSERT``, ``UPDATE``, ``DELETE``, ``TRUNCATE`` (and ``COPY``, ``MERGE``) the connection runs, whoever runs it:
 ``save()``, ``QuerySet.update()``, ``bulk_create``, ``bulk_update``, a queryset's
 ``delete()``, a many-to-many ``set()``, ``loaddata``, a migration, or SQL through
 ``connection.cursor()``. Signals (``post_save``) miss all but the first, so a service that
@@ -189,10 +189,14 @@ def reference_data_changed(
 
 
 #: the statements that write, and the table they write to (Django quotes it with "
-#: on PostgreSQL and SQLite, or writes it bare in hand-written SQL)
+#: on PostgreSQL and SQLite; hand-written SQL may leave it bare)
 _WRITE = re.compile(
-    r"""\s*(?:(?P<truncate>TRUNCATE)\b
-    |(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(?P<table>\w+))""",
+    r"""\s*(?:
+        (?P<truncate>TRUNCATE)\b
+        |(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|MERGE\s+INTO|UPDATE
+            |DELETE\s+FROM|COPY)
+        \s+["`]?(?P<table>\w+)
+    )""",
     re.IGNORECASE | re.VERBOSE,
 )
 

@@ -206,6 +206,57 @@ def test_every_connection_is_watched_first_of_its_wrappers():
     assert seen == [True]
 
 
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        (
+            'INSERT INTO "procedures_requiredcomponent" ("name") VALUES (%s)',
+            "procedures_requiredcomponent",
+        ),
+        ('UPDATE "agencies_agency" SET "name" = %s', "agencies_agency"),
+        ('DELETE FROM "workdays_officehours" WHERE id = 1', "workdays_officehours"),
+        ("  update Agencies_Agency set name = 'x'", "agencies_agency"),
+        (
+            "INSERT OR IGNORE INTO dossiers_onestoprules VALUES (1)",
+            "dossiers_onestoprules",
+        ),
+        ('COPY "agencies_agency" FROM STDIN', "agencies_agency"),
+        ('SELECT "agencies_agency"."id" FROM "agencies_agency"', None),
+        (
+            'SELECT 1 FROM "dossiers_dossier" WHERE "note" = \'UPDATE agencies_agency\'',
+            None,
+        ),
+    ],
+)
+def test_the_statements_that_write_and_the_table_they_write(sql, table):
+    written = cache_module._WRITE.match(sql)
+    assert (written["table"].lower() if written else None) == table
+
+
+def test_a_truncate_clears_every_cache(settings):
+    """``TRUNCATE`` (PostgreSQL's flush) may name any table: every cache is cleared."""
+    settings.REFERENCE_CACHE_SECONDS = 60
+    kept: ReferenceCache[str, str] = ReferenceCache(
+        "test-truncate", depends_on=(Agency,)
+    )
+    kept.get("a", lambda: "before")
+    written = cache_module._WRITE.match('TRUNCATE "workdays_officehours" CASCADE')
+    assert written is not None
+    assert written["truncate"]
+
+    class Idle:
+        in_atomic_block = False
+
+    watch_writes(
+        lambda *_: None,
+        'TRUNCATE "workdays_officehours"',
+        None,
+        False,  # noqa: FBT003 - Django's execute-wrapper signature
+        {"connection": Idle()},
+    )
+    assert kept.get("a", lambda: "after") == "after"
+
+
 # ------------------------------------------------- the declarations, complete and documented
 
 #: the tables a statement reads
