@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from motcua.accounts.models import User
 from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 
-_by_key = Precompiled(lambda key: User.objects.filter(pk=key), key=STAND_IN_KEY)
+_by_key = Precompiled(
+    "accounts.user_by_key", lambda key: User.objects.filter(pk=key), key=STAND_IN_KEY
+)
 
 
 class ModelBackend(DjangoModelBackend):

@@ -14,20 +14,37 @@ Only for querysets whose SQL does not depend on the values (no ``__in`` with a l
 length varies, no filter added or left out by a value), without ``select_related`` (joined
 columns are annotations instead), and whose stand-ins the backend passes to the database
 as they are: integers and strings.
+
+Every ``Precompiled`` is declared with a name and kept in a registry (``registered``).
+What it reads of Django's compiler is not public API, so
+``motcua/core/tests/test_precompiled.py`` runs every registered query beside the plain
+queryset it stands for (``Precompiled.queryset``) on a small dossier world and compares
+the instances field by field, annotation by annotation: the warning light for a Django
+upgrade, on SQLite and PostgreSQL alike. A query declared without rows in that world fails
+the test until the world is given some.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.query import ModelIterable
 
 M = TypeVar("M", bound=models.Model)
 
 #: a stand-in for a primary or foreign key: no row has a negative one
 STAND_IN_KEY = -7919
+
+#: every ``Precompiled`` declared, by name
+_registry: dict[str, Precompiled[Any]] = {}
+
+
+def registered() -> Mapping[str, Precompiled[Any]]:
+    """Every precompiled query declared so far (in the modules imported), by name."""
+    return dict(_registry)
 
 
 @dataclass(frozen=True)
@@ -43,19 +60,50 @@ class _Compiled:
     annotations: dict[str, int]
     #: column → (converters, expression): what ``SQLCompiler.apply_converters`` applies
     converters: dict[int, tuple[list[Any], Any]]
+    #: whether the rows are model instances (not ``values_list`` tuples)
+    of_model: bool
 
 
 class Precompiled(Generic[M]):
-    """``build(**stand_ins)``, compiled once per database alias.
+    """``build(**stand_ins)``, compiled once per database alias, registered as ``name``.
 
     Each stand-in must be a value that nothing else in the query can be equal to (a
     negative key, a string no code can take): every parameter equal to it is replaced by
     the value given under its name when the query runs."""
 
-    def __init__(self, build: Callable[..., models.QuerySet[M, Any]], **stand_ins: Any):
+    def __init__(
+        self,
+        name: str,
+        build: Callable[..., models.QuerySet[M, Any]],
+        /,
+        **stand_ins: Any,
+    ) -> None:
+        if name in _registry:
+            raise ValueError(f"Precompiled: a query named {name!r} is declared already")
+        if not stand_ins:
+            raise ValueError(f"Precompiled {name!r}: name at least one stand-in")
+        self.name = name
         self._build = build
         self._stand_ins = stand_ins
         self._compiled: dict[str, _Compiled] = {}
+        _registry[name] = self
+
+    def __repr__(self) -> str:
+        return f"<Precompiled {self.name}>"
+
+    @property
+    def stand_ins(self) -> Mapping[str, Any]:
+        """The values the query is compiled with, by name."""
+        return dict(self._stand_ins)
+
+    def queryset(self, **values: Any) -> models.QuerySet[M, Any]:
+        """The plain queryset this query stands for, built with ``values``: what it must
+        give the same rows as."""
+        return self._build(**values)
+
+    def gives_instances(self, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+        """Whether the rows are model instances (``instances``), not tuples (``rows``)."""
+        return self._query(using).of_model
 
     def _query(self, using: str) -> _Compiled:
         compiled = self._compiled.get(using)
@@ -73,13 +121,16 @@ class Precompiled(Generic[M]):
         missing = set(self._stand_ins) - {name for _, name in slots}
         if missing:
             raise ValueError(
-                f"Precompiled: the query has no parameter for {sorted(missing)}"
+                f"Precompiled {self.name!r}: the query has no parameter for "
+                f"{sorted(missing)}"
             )
         select = compiler.select[: compiler.col_count]
         klass_info = compiler.klass_info or {}
         columns = klass_info.get("select_fields", [])
         if columns != list(range(len(columns))):
-            raise ValueError("Precompiled: the model's columns must come first")
+            raise ValueError(
+                f"Precompiled {self.name!r}: the model's columns must come first"
+            )
         compiled = self._compiled[using] = _Compiled(
             sql=sql,
             params=list(params),
@@ -88,6 +139,7 @@ class Precompiled(Generic[M]):
             attnames=[select[i][0].target.attname for i in columns],
             annotations=dict(compiler.annotation_col_map or {}),
             converters=compiler.get_converters([column for column, *_ in select]),
+            of_model=issubclass(queryset._iterable_class, ModelIterable),
         )
         return compiled
 
@@ -112,6 +164,8 @@ class Precompiled(Generic[M]):
         """The rows as model instances, as the ORM would make them (``from_db``), with
         the annotations as plain attributes."""
         compiled = self._query(using)
+        if not compiled.of_model:
+            raise TypeError(f"Precompiled {self.name!r} gives tuples: call rows()")
         width = len(compiled.attnames)
         found = []
         for row in self._rows(using, values):
@@ -125,4 +179,8 @@ class Precompiled(Generic[M]):
         self, *, using: str = DEFAULT_DB_ALIAS, **values: Any
     ) -> Sequence[tuple[Any, ...]]:
         """The rows as tuples, for a ``values_list`` query."""
+        if self._query(using).of_model:
+            raise TypeError(
+                f"Precompiled {self.name!r} gives instances: call instances()"
+            )
         return [tuple(row) for row in self._rows(using, values)]

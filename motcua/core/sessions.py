@@ -15,7 +15,9 @@ from django.utils import timezone
 from motcua.core.precompiled import Precompiled
 
 _by_key = Precompiled(
-    lambda key: Session.objects.filter(session_key=key), key="\x00session-key"
+    "core.session_by_key",
+    lambda key: Session.objects.filter(session_key=key),
+    key="\x00session-key",
 )
 
 

@@ -50,6 +50,7 @@ Actor = User | SystemActor
 
 #: every role a user was ever given, with its dates, compiled once (``Precompiled``)
 _roles_given = Precompiled(
+    "dossiers.roles_given",
     lambda user: RoleAssignment.objects.filter(user_id=user).values_list(
         "agency_id", "role", "valid_from", "valid_to"
     ),

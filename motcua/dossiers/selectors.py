@@ -26,7 +26,12 @@ from motcua.dossiers.models import (
     OneStopRules,
 )
 from motcua.dossiers.workflow import INTERNAL_ACTIONS, RUNNING_STATUSES, DossierStatus
-from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.procedures.models import (
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredComponent,
+)
 from motcua.workdays.selectors import calendar_for
 
 #: A due-soon window is a few working hours; no such window spans more calendar time than
@@ -35,8 +40,10 @@ _LOOKAHEAD = dt.timedelta(days=21)
 
 M = TypeVar("M", bound=Model)
 
-#: every row of ``OneStopRules``, latest first; cleared when one changes (``DossiersConfig.ready``)
-rule_sets: ReferenceCache[None, tuple[OneStopRules, ...]] = ReferenceCache("rules")
+#: every row of ``OneStopRules``, latest first (:mod:`motcua.core.cache`)
+rule_sets: ReferenceCache[None, tuple[OneStopRules, ...]] = ReferenceCache(
+    "rules", depends_on=(OneStopRules,)
+)
 
 
 def all_rule_sets() -> tuple[OneStopRules, ...]:
@@ -84,10 +91,11 @@ version_rows: ReferenceRows[ProcedureVersion] = ReferenceRows(
 )
 
 
-#: agencies by identifier, for those an intake or a hand-over names; cleared when one
-#: changes (``DossiersConfig.ready``). Only identifiers found are kept, so that made-up
-#: ones cannot grow it.
-agency_identifiers: ReferenceCache[str, Agency] = ReferenceCache("agency_identifiers")
+#: agencies by identifier, for those an intake or a hand-over names. Only identifiers
+#: found are kept, so that made-up ones cannot grow it.
+agency_identifiers: ReferenceCache[str, Agency] = ReferenceCache(
+    "agency_identifiers", depends_on=(Agency,)
+)
 
 
 def agency_by_identifier(identifier: str) -> Agency | None:
@@ -101,10 +109,10 @@ def agency_by_identifier(identifier: str) -> Agency | None:
 
 
 #: a procedure's versions with what intake reads of them (papers, process), by procedure
-#: code; cleared when a procedure, version, component or step changes. Only codes found
-#: are kept.
+#: code. Only codes found are kept.
 intake_catalogue: ReferenceCache[str, tuple[ProcedureVersion, ...]] = ReferenceCache(
-    "intake_catalogue"
+    "intake_catalogue",
+    depends_on=(Procedure, ProcedureVersion, RequiredComponent, ProcessStep),
 )
 
 
@@ -157,6 +165,7 @@ def _child_rows(model: type[M], **names: str) -> Precompiled[M]:
     Django's work on every evaluation, and on the lookup of one dossier it was half the
     time (docs/benchmarks.md; docs/decisions/0005)."""
     return Precompiled(
+        f"dossiers.{model.__name__}_by_dossier",
         lambda key: model._default_manager.filter(dossier_id=key).annotate(
             **{name: F(path) for name, path in names.items()}
         ),
@@ -171,6 +180,7 @@ _events = _child_rows(
     DossierEvent, agency_identifier="agency__identifier", step_position="step__position"
 )
 _by_code = Precompiled(
+    "dossiers.dossier_by_code",
     lambda code: Dossier.objects.filter(code=code).with_assignee_username(),
     code=_CODE,
 )

@@ -14,10 +14,10 @@ from motcua.workdays.clock import DayOverride, OfficeHours, WorkCalendar
 from motcua.workdays.models import CalendarOverride, OverrideKind
 from motcua.workdays.models import OfficeHours as OfficeHoursRow
 
-#: agency (or None) and the clock's settings → its calendar; cleared when an override, office
-#: hours or the agency tree change (``WorkdaysConfig.ready``)
+#: agency (or None) and the clock's settings → its calendar (:mod:`motcua.core.cache`).
+#: An agency's calendar inherits overrides and office hours from its ancestors.
 calendars: ReferenceCache[tuple[int | None, frozenset[str], str], WorkCalendar] = (
-    ReferenceCache("calendars")
+    ReferenceCache("calendars", depends_on=(CalendarOverride, OfficeHoursRow, Agency))
 )
 
 

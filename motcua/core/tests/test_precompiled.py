@@ -1,22 +1,43 @@
-"""``Precompiled``: built and compiled once, then run with each call's values."""
+"""``Precompiled``: built and compiled once, then run with each call's values; and every
+precompiled query the code declares gives what its plain queryset gives (the warning
+light for a Django upgrade: the module reads the compiler's private state)."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from django.db import connection, connections
-from django.db.models import F
+from django.db.models import F, Field, Model, QuerySet
+from django.db.models.lookups import Lookup
+from django.db.models.sql.where import WhereNode
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from motcua.agencies.models import Agency
 from motcua.agencies.tests.factories import AgencyFactory
-from motcua.core.precompiled import STAND_IN_KEY, Precompiled
+from motcua.core import precompiled
+from motcua.core.precompiled import STAND_IN_KEY, Precompiled, registered
+from motcua.core.tests.support import import_every_module
 from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent
-from motcua.dossiers.tests.world import build_world
+from motcua.dossiers.tests.world import at, build_world
 
 pytestmark = pytest.mark.django_db
+
+
+import_every_module()
+#: the queries the code declares (those the tests below declare are not kept)
+DECLARED = sorted(registered())
+
+
+@pytest.fixture(autouse=True)
+def _scratch_registry(monkeypatch):
+    """Queries declared by a test are forgotten after it."""
+    monkeypatch.setattr(precompiled, "_registry", dict(precompiled._registry))
 
 
 def test_built_once_then_run_with_each_value():
@@ -31,7 +52,7 @@ def test_built_once_then_run_with_each_value():
             parent_identifier=F("parent__identifier")
         )
 
-    query = Precompiled(build, identifier="\x00stand-in")
+    query = Precompiled("test.by_identifier", build, identifier="\x00stand-in")
 
     with CaptureQueriesContext(connection) as queries:
         found = query.instances(identifier=first.identifier)
@@ -48,6 +69,7 @@ def test_built_once_then_run_with_each_value():
 def test_rows_as_tuples():
     agency = AgencyFactory.create(identifier="000.00.01.H15", name="Sở Tư pháp")
     query = Precompiled(
+        "test.identifier_and_name",
         lambda key: Agency.objects.filter(pk=key).values_list("identifier", "name"),
         key=STAND_IN_KEY,
     )
@@ -56,7 +78,9 @@ def test_rows_as_tuples():
 
 
 def test_a_stand_in_the_query_does_not_use_is_an_error():
-    query = Precompiled(lambda key: Agency.objects.filter(pk=7), key=STAND_IN_KEY)
+    query = Precompiled(
+        "test.no_stand_in", lambda key: Agency.objects.filter(pk=7), key=STAND_IN_KEY
+    )
     with pytest.raises(ValueError, match="key"):
         query.rows(key=1)
 
@@ -71,7 +95,9 @@ def test_compiled_in_one_thread_run_in_others():
     world = build_world()
     dossier = services.receive_dossier(intake=world.intake(), actor=world.counter)
     query = Precompiled(
-        lambda key: DossierEvent.objects.filter(dossier_id=key), key=STAND_IN_KEY
+        "test.events",
+        lambda key: DossierEvent.objects.filter(dossier_id=key),
+        key=STAND_IN_KEY,
     )
     here = query.instances(key=dossier.pk)  # compiled on this thread's connection
 
@@ -92,3 +118,161 @@ def test_compiled_in_one_thread_run_in_others():
     assert isinstance(expected[0][3], dict)
     assert set(expected[0][3]) == {"due_at"}
     assert all(result == expected for result in results)
+
+
+def test_a_name_is_declared_once_and_rows_or_instances_as_the_query_gives():
+    query = Precompiled(
+        "test.agency", lambda key: Agency.objects.filter(pk=key), key=STAND_IN_KEY
+    )
+    assert registered()["test.agency"] is query
+    with pytest.raises(ValueError, match="declared already"):
+        Precompiled(
+            "test.agency", lambda key: Agency.objects.filter(pk=key), key=STAND_IN_KEY
+        )
+    with pytest.raises(TypeError, match="instances"):
+        query.rows(key=1)
+    names = Precompiled(
+        "test.names",
+        lambda key: Agency.objects.filter(pk=key).values_list("name"),
+        key=STAND_IN_KEY,
+    )
+    with pytest.raises(TypeError, match="rows"):
+        names.instances(key=1)
+
+
+# ------------------------------------------------- every declared query beside its queryset
+
+
+@pytest.fixture
+def dossier_world() -> None:
+    """A small province with two dossiers, one taken the whole way to its result (steps
+    with actors, results, events with agencies and steps), and two users logged in."""
+    world = build_world()
+    first = services.receive_dossier(
+        intake=world.intake(), actor=world.counter, at=at(2, 9)
+    )
+    first = services.transfer_dossier(dossier=first, actor=world.counter, at=at(2, 10))
+    first = services.assign_dossier(
+        dossier=first, assignee=world.specialist, actor=world.leader, at=at(2, 10, 30)
+    )
+    first = services.submit_for_approval(
+        dossier=first, actor=world.specialist, at=at(3, 9)
+    )
+    first = services.approve_dossier(dossier=first, actor=world.leader, at=at(3, 14))
+    services.issue_result(
+        dossier=first,
+        results=["Giấy xác nhận", "Bản sao trích lục"],
+        actor=world.leader,
+        at=at(3, 14, 30),
+    )
+    services.receive_dossier(
+        intake=world.intake(name="Trần Văn Bình"), actor=world.counter, at=at(4, 8)
+    )
+    for user in (world.counter, world.citizen):
+        Client().force_login(user)
+
+
+def _compared_with(queryset: QuerySet[Any, Any], stand_in: object) -> list[Field]:
+    """The columns the query's filters compare ``stand_in`` with."""
+    found: list[Field] = []
+
+    def walk(node: WhereNode) -> None:
+        for child in node.children:
+            if isinstance(child, WhereNode):
+                walk(child)
+            elif (
+                isinstance(child, Lookup)
+                and type(child.rhs) is type(stand_in)
+                and child.rhs == stand_in
+            ):
+                found.append(child.lhs.target)
+
+    walk(queryset.query.where)
+    return found
+
+
+def _values_to_try(query: Precompiled[Any]) -> Iterator[dict[str, Any]]:
+    """Every value the world holds in the columns each stand-in is compared with, and
+    one that no row holds; all their combinations."""
+    plain = query.queryset(**query.stand_ins)
+    choices = {}
+    for name, stand_in in query.stand_ins.items():
+        columns = _compared_with(plain, stand_in)
+        assert columns, (
+            f"{query.name}: cannot tell which column {name} is compared with; "
+            "teach _compared_with this kind of filter"
+        )
+        held = {
+            value
+            for column in columns
+            for value in column.model._default_manager.order_by().values_list(
+                column.attname, flat=True
+            )
+        }
+        choices[name] = [*sorted(held), -1 if isinstance(stand_in, int) else "\x01none"]
+    for combination in itertools.product(*choices.values()):
+        yield dict(zip(choices, combination, strict=True))
+
+
+def _typed(value: object) -> tuple[type, object]:
+    return type(value), value
+
+
+def _compare_instances(
+    name: str, expected: list[Model], got: list[Model], annotations: set[str]
+) -> set[str]:
+    """Compare instance by instance; the annotations found filled in some row."""
+    assert len(got) == len(expected), name
+    filled = set()
+    for want, have in zip(expected, got, strict=True):
+        assert type(have) is type(want), name
+        for field in want._meta.concrete_fields:
+            assert _typed(getattr(have, field.attname)) == _typed(
+                getattr(want, field.attname)
+            ), f"{name}: {field.attname}"
+        for annotation in annotations:
+            assert _typed(getattr(have, annotation)) == _typed(
+                getattr(want, annotation)
+            ), f"{name}: {annotation}"
+            if getattr(want, annotation) is not None:
+                filled.add(annotation)
+        assert (have._state.db, have._state.adding) == (
+            want._state.db,
+            want._state.adding,
+        ), name
+        assert have._state.fields_cache == want._state.fields_cache, name
+        # nothing more nor less than the ORM sets on an instance
+        assert {k: _typed(v) for k, v in vars(have).items() if k != "_state"} == {
+            k: _typed(v) for k, v in vars(want).items() if k != "_state"
+        }, name
+    return filled
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_every_precompiled_query_gives_what_its_queryset_gives(name, dossier_world):
+    """Run beside the plain queryset with every value the world holds: the same rows in
+    the same order, every concrete field and every annotation of the same type and value,
+    and instances in the same state (loaded from this database, not being added). A query
+    the world gives fewer than two rows, or an annotation it leaves empty in every row,
+    fails: give the world what the new query reads."""
+    query = registered()[name]
+    annotations = set(query.queryset(**query.stand_ins).query.annotations)
+    rows_seen = 0
+    filled: set[str] = set()
+    for values in _values_to_try(query):
+        plain = query.queryset(**values)
+        if query.gives_instances():
+            got = query.instances(**values)
+            filled |= _compare_instances(
+                f"{name} with {values}", list(plain), got, annotations
+            )
+        else:
+            rows = list(query.rows(**values))
+            assert [[_typed(v) for v in row] for row in rows] == [
+                [_typed(v) for v in row] for row in plain
+            ], f"{name} with {values}"
+        rows_seen += len(got) if query.gives_instances() else len(rows)
+    assert rows_seen >= 2, f"{name}: the world gives it {rows_seen} row(s)"
+    assert filled == annotations, (
+        f"{name}: {sorted(annotations - filled)} empty in every row"
+    )
