@@ -32,10 +32,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.dossiers.interchange.checking import (
+from motcua.dossiers.interchange.errors import DossierFileError, RecordProblem
+from motcua.dossiers.interchange.reading import (
     Catalogue,
     PlannedDossier,
-    RecordProblem,
     RecordReader,
 )
 from motcua.dossiers.models import (
@@ -52,10 +52,6 @@ BATCH_SIZE = 1000
 WRITE_CHUNK = 1000
 #: Problems kept for the report; the rest are only counted.
 MAX_PROBLEMS = 1000
-
-
-class DossierFileError(Exception):
-    """The file as a whole cannot be read (not JSON, not an array)."""
 
 
 @dataclass

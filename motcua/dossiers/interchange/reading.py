@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.choices import Role
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import ApplicantKind, Channel
+from motcua.dossiers.interchange.errors import RecordProblem
 from motcua.dossiers.interchange.format import (
     RETURN_METHODS_BY_CODE,
     iso_of_timestamp,
@@ -84,27 +85,6 @@ _ROLES = frozenset(Role.values)
 _FORMS = frozenset(ComponentForm.values)
 _CHANNELS = tuple(Channel.values)
 _APPLICANT_KINDS = tuple(ApplicantKind.values)
-
-
-class RecordProblem(NamedTuple):
-    """One thing wrong with one record: its position in the array (counted from 0, as
-    ``jq '.[N]'`` does), its dossier code when readable, the field (a JSON path inside the
-    record) and what is wrong."""
-
-    position: int
-    code: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("record %(position)s") % {"position": self.position}
-        if self.code:
-            where += f" (MaHoSo {self.code})"
-        return (
-            f"{where}: {self.field}: {self.message}"
-            if self.field
-            else (f"{where}: {self.message}")
-        )
 
 
 @dataclass(frozen=True)
