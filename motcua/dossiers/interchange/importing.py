@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.dossiers.interchange.errors import DossierFileError, RecordProblem
+from motcua.dossiers.interchange.format import DossierKey
 from motcua.dossiers.interchange.reading import (
     Catalogue,
     PlannedDossier,
@@ -66,6 +67,10 @@ class ImportReport:
     stopped_at: int | None = None
     problems: list[RecordProblem] = field(default_factory=list)
     problems_not_shown: int = 0
+    #: records imported as the file gives them that a person should look at
+    #: (docs/interchange.md, "Refused and warned")
+    warnings: list[RecordProblem] = field(default_factory=list)
+    warnings_not_shown: int = 0
     #: a fault of the file's JSON found part-way (the batch it was in was not written)
     file_error: str = ""
 
@@ -78,6 +83,11 @@ class ImportReport:
         self.problems.extend(problems[:room])
         self.problems_not_shown += max(0, len(problems) - room)
 
+    def warn(self, warnings: list[RecordProblem]) -> None:
+        room = MAX_PROBLEMS - len(self.warnings)
+        self.warnings.extend(warnings[:room])
+        self.warnings_not_shown += max(0, len(warnings) - room)
+
     def summary(self) -> str:
         text = _(
             "%(imported)s dossier(s) imported in %(batches)s batch(es), %(skipped)s "
@@ -88,6 +98,9 @@ class ImportReport:
             "skipped": self.skipped,
             "read": self.read,
         }
+        warned = len(self.warnings) + self.warnings_not_shown
+        if warned:
+            text += " " + _("%(count)s warning(s).") % {"count": warned}
         if self.stopped_at is not None:
             text += " " + _(
                 "Nothing from record %(position)s on was imported; fix the problems and "
@@ -191,7 +204,7 @@ class DossierImporter:
     def import_batch(self, batch: list[tuple[int, Any]]) -> bool:
         """Check every record of ``batch``, then write it in one transaction if nothing is
         wrong and no earlier batch was refused. True if it was written."""
-        planned, problems = self._check(batch)
+        planned, problems, warnings = self._check(batch)
         if problems:
             self.report.add(problems)
             if self.report.stopped_at is None:
@@ -200,6 +213,7 @@ class DossierImporter:
         if self.report.stopped_at is not None:
             return False
         new = [plan for plan in planned if plan is not None]
+        self.report.warn(warnings)
         if new:
             self._write(new)
             self.report.batches_written += 1
@@ -210,9 +224,12 @@ class DossierImporter:
 
     def _check(
         self, batch: list[tuple[int, Any]]
-    ) -> tuple[list[PlannedDossier | None], list[RecordProblem]]:
+    ) -> tuple[list[PlannedDossier | None], list[RecordProblem], list[RecordProblem]]:
+        """The planned dossiers (``None`` for a refused or already present record), the
+        problems, and the warnings of the records to be written."""
         problems: list[RecordProblem] = []
         planned: list[PlannedDossier | None] = []
+        warnings: dict[int, list[RecordProblem]] = {}
         for position, record in batch:
             reader = RecordReader(self.catalogue, position, record)
             plan = reader.read()
@@ -220,12 +237,13 @@ class DossierImporter:
                 first = self._codes_seen.setdefault(reader.code, position)
                 if first != position:
                     reader.note(
-                        "MaHoSo",
+                        DossierKey.MaHoSo,
                         _("appears twice in the file (first at record %(first)s)")
                         % {"first": first},
                     )
                     plan = None
             problems.extend(reader.problems)
+            warnings[position] = reader.warnings
             planned.append(plan)
         present = set(
             Dossier.objects.filter(
@@ -237,7 +255,16 @@ class DossierImporter:
                 planned[index] = None
                 self.report.skipped += 1
         problems.extend(self._check_result_codes(planned))
-        return planned, sorted(problems, key=lambda problem: problem.position)
+        return (
+            planned,
+            sorted(problems, key=lambda problem: problem.position),
+            [
+                warning
+                for plan in planned
+                if plan is not None
+                for warning in warnings[plan.position]
+            ],
+        )
 
     def _check_result_codes(
         self, planned: list[PlannedDossier | None]

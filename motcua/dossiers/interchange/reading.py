@@ -19,14 +19,23 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from motcua.accounts.choices import Role
-from motcua.agencies.models import Agency
+from motcua.agencies.choices import AgencyLevel
+from motcua.agencies.models import Agency, AgencySuccession
 from motcua.dossiers.choices import ApplicantKind, Channel
 from motcua.dossiers.interchange.errors import RecordProblem
 from motcua.dossiers.interchange.format import (
     RETURN_METHODS_BY_CODE,
+    DossierKey,
+    EntryKey,
+    Key,
+    PaperKey,
+    ResultKey,
+    StepKey,
+    SupplementKey,
     iso_of_timestamp,
     parse_timestamp,
 )
+from motcua.dossiers.interchange.payloads import add_due_change, add_missing
 from motcua.dossiers.models import (
     DOSSIER_CODE_PATTERN,
     Dossier,
@@ -46,7 +55,7 @@ from motcua.dossiers.workflow import (
     DossierStatus,
     NationalStatus,
 )
-from motcua.procedures.choices import ComponentForm
+from motcua.procedures.choices import ComponentForm, ImplementingLevel
 from motcua.procedures.models import ProcedureVersion, RequiredComponent
 from motcua.workdays.clock import local
 
@@ -96,6 +105,48 @@ class VersionInfo:
     pauses_for_financial_obligation: bool
     #: position → (component id, form)
     components: dict[int, tuple[int, str]]
+    #: the implementing agencies (ids) and levels the catalogue names
+    agencies: frozenset[int] = frozenset()
+    levels: tuple[str, ...] = ()
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    """An agency's period and level, and the agencies that took over from it (spec 07 §3,
+    ``AgencySuccession``): what checking a record against the reception day needs."""
+
+    identifier: str
+    level: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    #: (successor id, effective on)
+    successors: tuple[tuple[int, dt.date], ...] = ()
+
+    def successor_on(self, day: dt.date) -> int | None:
+        """The first agency that took over from this one on or before ``day``."""
+        return next((pk for pk, on in self.successors if on <= day), None)
+
+
+#: How an implementing level of the catalogue (``ImplementingLevel``) names the agency
+#: levels (``AgencyLevel``) whose bodies carry the procedure out; "other" names none.
+_AGENCY_LEVELS_OF: dict[str, frozenset[str]] = {
+    ImplementingLevel.MINISTRY: frozenset({AgencyLevel.MINISTRY}),
+    ImplementingLevel.PROVINCE: frozenset(
+        {AgencyLevel.PROVINCE, AgencyLevel.PROVINCIAL_AGENCY}
+    ),
+    ImplementingLevel.COMMUNE: frozenset({AgencyLevel.COMMUNE, AgencyLevel.DISTRICT}),
+}
+#: How far out of order two progress entries may be and still be imported, with a
+#: warning: the entries of one dossier come from several systems (the counter's, the
+#: handling agency's, the national portal's; spec 08 §2 and §4), whose clocks differ by
+#: seconds, and the history is never backdated or rewritten (spec 08 §7.3). Further out
+#: of order is not a clock: the record is refused.
+CLOCK_SKEW = dt.timedelta(seconds=60)
 
 
 class Catalogue:
@@ -103,9 +154,28 @@ class Catalogue:
     identifier, procedure versions by code, their components, the one-stop rules."""
 
     def __init__(self) -> None:
-        self.agencies: dict[str, int] = dict(
-            Agency.objects.values_list("identifier", "pk")
-        )
+        successors: dict[int, list[tuple[int, dt.date]]] = {}
+        for predecessor, successor, on in AgencySuccession.objects.order_by(
+            "effective_on", "pk"
+        ).values_list("predecessor_id", "successor_id", "effective_on"):
+            successors.setdefault(predecessor, []).append((successor, on))
+        self.agencies: dict[str, int] = {}
+        self.agency_rows: dict[int, AgencyInfo] = {}
+        for pk, identifier, level, valid_from, valid_to in Agency.objects.values_list(
+            "pk", "identifier", "level", "valid_from", "valid_to"
+        ):
+            self.agencies[identifier] = pk
+            self.agency_rows[pk] = AgencyInfo(
+                identifier, level, valid_from, valid_to, tuple(successors.get(pk, ()))
+            )
+        implementing: dict[int, set[int]] = {}
+        for (
+            version_id,
+            agency_id,
+        ) in ProcedureVersion.agencies.through.objects.values_list(
+            "procedureversion_id", "agency_id"
+        ):
+            implementing.setdefault(version_id, set()).add(agency_id)
         components: dict[int, dict[int, tuple[int, str]]] = {}
         for pk, version_id, position, form in RequiredComponent.objects.values_list(
             "pk", "version_id", "position", "form"
@@ -119,6 +189,7 @@ class Catalogue:
             "effective_from",
             "effective_to",
             "pauses_for_financial_obligation",
+            "levels",
         ).order_by("procedure__code", "number"):
             self.versions.setdefault(row["procedure__code"], []).append(
                 VersionInfo(
@@ -130,6 +201,8 @@ class Catalogue:
                         "pauses_for_financial_obligation"
                     ],
                     components=components.get(row["pk"], {}),
+                    agencies=frozenset(implementing.get(row["pk"], ())),
+                    levels=tuple(row["levels"] or ()),
                 )
             )
         self.rules = all_rule_sets()
@@ -162,7 +235,9 @@ class PlannedDossier:
 
 class _Fields:
     """The fields of one JSON object at ``path``; each reader notes a problem and returns
-    ``None`` when the value is missing or wrong."""
+    ``None`` when the value is missing or wrong. Whether a key is required is the
+    table's (``format.Key.required``); what the record's other fields require is checked
+    by ``RecordReader``."""
 
     def __init__(
         self,
@@ -176,22 +251,20 @@ class _Fields:
         self._note = note
         self.catalogue = catalogue
 
-    def where(self, key: str) -> str:
+    def where(self, key: Key) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def problem(self, key: str, message: str) -> None:
+    def problem(self, key: Key, message: str) -> None:
         self._note(self.where(key), message)
 
-    def raw(self, key: str) -> Any:
+    def raw(self, key: Key) -> Any:
         value = self.data.get(key)
         return None if value == "" else value
 
-    def text(
-        self, key: str, *, required: bool = False, max_length: int | None = None
-    ) -> str:
+    def text(self, key: Key, *, max_length: int | None = None) -> str:
         value = self.data.get(key)
         if value is None or value == "":
-            if required:
+            if key.required:
                 self.problem(key, _("required"))
             return ""
         if not isinstance(value, str):
@@ -203,22 +276,21 @@ class _Fields:
                 _("longer than %(max)s characters") % {"max": max_length},
             )
             return ""
-        if required and not value.strip():
+        if key.required and not value.strip():
             self.problem(key, _("required"))
         return value
 
     def integer(
         self,
-        key: str,
+        key: Key,
         *,
-        required: bool = False,
         choices: tuple[int, ...] | None = None,
         minimum: int | None = None,
         maximum: int = 2_147_483_647,
     ) -> int | None:
         value = self.raw(key)
         if value is None:
-            if required:
+            if key.required:
                 self.problem(key, _("required"))
             return None
         if isinstance(value, str) and value.strip().isdigit():
@@ -238,10 +310,8 @@ class _Fields:
             return None
         return value
 
-    def choice(
-        self, key: str, choices: frozenset[str], *, required: bool = False
-    ) -> str:
-        value = self.text(key, required=required)
+    def choice(self, key: Key, choices: frozenset[str]) -> str:
+        value = self.text(key)
         if value and value not in choices:
             self.problem(
                 key,
@@ -250,7 +320,7 @@ class _Fields:
             return ""
         return value
 
-    def boolean(self, key: str) -> bool:
+    def boolean(self, key: Key) -> bool:
         value = self.raw(key)
         if value is None:
             return False
@@ -259,10 +329,10 @@ class _Fields:
             return False
         return value
 
-    def moment(self, key: str, *, required: bool = False) -> dt.datetime | None:
+    def moment(self, key: Key) -> dt.datetime | None:
         value = self.raw(key)
         if value is None:
-            if required:
+            if key.required:
                 self.problem(key, _("required"))
             return None
         if isinstance(value, int) and not isinstance(value, bool):
@@ -275,8 +345,8 @@ class _Fields:
             self.problem(key, _("not a yyyyMMddHHmmss timestamp"))
             return None
 
-    def agency(self, key: str, *, required: bool = False) -> int | None:
-        identifier = self.text(key, required=required)
+    def agency(self, key: Key) -> int | None:
+        identifier = self.text(key)
         if not identifier:
             return None
         pk = self.catalogue.agencies.get(identifier)
@@ -284,10 +354,10 @@ class _Fields:
             self.problem(key, _("unknown agency %(id)s") % {"id": identifier})
         return pk
 
-    def decimal(self, key: str, *, required: bool = False) -> Decimal | None:
+    def decimal(self, key: Key) -> Decimal | None:
         value = self.raw(key)
         if value is None:
-            if required:
+            if key.required:
                 self.problem(key, _("required"))
             return None
         try:
@@ -307,7 +377,7 @@ class _Fields:
             return None
         return amount
 
-    def details(self, key: str) -> dict[str, Any]:
+    def details(self, key: Key) -> dict[str, Any]:
         value = self.data.get(key)
         if value is None:
             return {}
@@ -316,7 +386,7 @@ class _Fields:
             return {}
         return value
 
-    def objects(self, key: str) -> Iterator[_Fields]:
+    def objects(self, key: Key) -> Iterator[_Fields]:
         """The objects of the list at ``key``, each with its own path."""
         value = self.data.get(key)
         if value is None:
@@ -330,6 +400,14 @@ class _Fields:
                 self._note(path, _("must be an object"))
                 continue
             yield _Fields(item, path, self._note, self.catalogue)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _moment(moment: dt.datetime) -> str:
+    return f"{local(moment):%d/%m/%Y %H:%M:%S}"
 
 
 def _status_of_national(national: int, *, received: bool) -> str:
@@ -355,6 +433,8 @@ class RecordReader:
         self.data = data
         self.code = ""
         self.problems: list[RecordProblem] = []
+        #: what was imported as the file gives it but a person should look at
+        self.warnings: list[RecordProblem] = []
         self._planned_events: list[tuple[DossierEvent, int | None]] = []
         self._synthetic = False
         self._faulty: set[str] = set()
@@ -363,7 +443,10 @@ class RecordReader:
         self.problems.append(RecordProblem(self.position, self.code, path, message))
         self._faulty.add(path)
 
-    def _missing(self, key: str, value: object) -> bool:
+    def warn(self, path: str, message: str) -> None:
+        self.warnings.append(RecordProblem(self.position, self.code, path, message))
+
+    def _missing(self, key: Key, value: object) -> bool:
         """Absent, rather than present but wrong (already reported)."""
         return value is None and key not in self._faulty
 
@@ -372,7 +455,7 @@ class RecordReader:
         if not isinstance(self.data, dict):
             self.note("", _("a record must be a JSON object"))
             return None
-        code = self.data.get("MaHoSo")
+        code = self.data.get(DossierKey.MaHoSo)
         if isinstance(code, str):
             self.code = code
         fields = _Fields(self.data, "", self.note, self.catalogue)
@@ -382,32 +465,36 @@ class RecordReader:
     # -------------------------------------------------------------- the dossier
 
     def _read(self, f: _Fields) -> PlannedDossier:
-        code = f.text("MaHoSo", required=True, max_length=40)
+        code = f.text(DossierKey.MaHoSo, max_length=40)
         counter = self._code_counter(f, code)
-        handling = f.agency("DonViXuLy", required=True)
-        receiving = f.agency("DonViTiepNhan")
-        if receiving is None and not f.raw("DonViTiepNhan") and counter is not None:
+        handling = f.agency(DossierKey.DonViXuLy)
+        receiving = f.agency(DossierKey.DonViTiepNhan)
+        if (
+            receiving is None
+            and not f.raw(DossierKey.DonViTiepNhan)
+            and counter is not None
+        ):
             receiving = counter[0]  # the agency whose identifier heads the code
-        submitted = f.moment("NgayNopHoSo", required=True)
-        received = f.moment("NgayTiepNhan")
-        due = f.moment("NgayHenTra")
-        finished = f.moment("NgayKetThucXuLy")
-        returned = f.moment("NgayTra")
-        refused = f.moment("NgayTuChoi")
-        national = f.integer("TrangThaiHoSo", required=True, choices=_NATIONAL_CODES)
-        status = f.choice("TrangThaiNoiBo", _STATUSES)
+        submitted = f.moment(DossierKey.NgayNopHoSo)
+        received = f.moment(DossierKey.NgayTiepNhan)
+        due = f.moment(DossierKey.NgayHenTra)
+        finished = f.moment(DossierKey.NgayKetThucXuLy)
+        returned = f.moment(DossierKey.NgayTra)
+        refused = f.moment(DossierKey.NgayTuChoi)
+        national = f.integer(DossierKey.TrangThaiHoSo, choices=_NATIONAL_CODES)
+        status = f.choice(DossierKey.TrangThaiNoiBo, _STATUSES)
         version = self._version(f, received or submitted)
         rules = None
         if submitted is not None:
             rules = self.catalogue.rules_on(local(submitted).date())
             if rules is None:
                 f.problem(
-                    "NgayNopHoSo",
+                    DossierKey.NgayNopHoSo,
                     _("no one-stop rules are in force on %(day)s")
                     % {"day": f"{local(submitted):%d/%m/%Y}"},
                 )
         return_code = f.integer(
-            "HinhThuc", choices=tuple(sorted(RETURN_METHODS_BY_CODE))
+            DossierKey.HinhThuc, choices=tuple(sorted(RETURN_METHODS_BY_CODE))
         )
         dossier = Dossier(
             code=code,
@@ -415,32 +502,33 @@ class RecordReader:
             rules_id=rules or _NO_ID,
             receiving_agency_id=receiving or _NO_ID,
             handling_agency_id=handling or _NO_ID,
-            channel=f.integer("KenhThucHien", choices=_CHANNELS) or Channel.DIRECT,
-            applicant_kind=f.integer("LoaiDoiTuong", choices=_APPLICANT_KINDS)
+            channel=f.integer(DossierKey.KenhThucHien, choices=_CHANNELS)
+            or Channel.DIRECT,
+            applicant_kind=f.integer(DossierKey.LoaiDoiTuong, choices=_APPLICANT_KINDS)
             or ApplicantKind.CITIZEN,
-            applicant_name=f.text("ChuHoSo", required=True, max_length=255).strip(),
-            applicant_id_number=f.text("SoGiayTo", max_length=20),
-            applicant_phone=f.text("SoDienThoai", max_length=20),
+            applicant_name=f.text(DossierKey.ChuHoSo, max_length=255).strip(),
+            applicant_id_number=f.text(DossierKey.SoGiayTo, max_length=20),
+            applicant_phone=f.text(DossierKey.SoDienThoai, max_length=20),
             applicant_email=self._email(f),
-            applicant_address=f.text("DiaChi", max_length=500),
+            applicant_address=f.text(DossierKey.DiaChi, max_length=500),
             return_method=RETURN_METHODS_BY_CODE[return_code or 0],
-            sets=f.integer("SoBo", minimum=1, maximum=32767) or 1,
+            sets=f.integer(DossierKey.SoBo, minimum=1, maximum=32767) or 1,
             submitted_at=submitted or _NO_MOMENT,
             received_at=received,
             due_at=due,
-            legal_due_at=f.moment("NgayHenTraTheoQuyDinh") or due,
-            original_due_at=f.moment("NgayHenTraBanDau") or due,
-            paused_at=f.moment("NgayTamDung"),
+            legal_due_at=f.moment(DossierKey.NgayHenTraTheoQuyDinh) or due,
+            original_due_at=f.moment(DossierKey.NgayHenTraBanDau) or due,
+            paused_at=f.moment(DossierKey.NgayTamDung),
             finished_at=finished,
             returned_at=returned,
-            closed_at=f.moment("NgayDongHoSo"),
-            due_soon_flagged_at=f.moment("NgayCanhBaoSapDenHan"),
-            overdue_flagged_at=f.moment("NgayCanhBaoQuaHan"),
+            closed_at=f.moment(DossierKey.NgayDongHoSo),
+            due_soon_flagged_at=f.moment(DossierKey.NgayCanhBaoSapDenHan),
+            overdue_flagged_at=f.moment(DossierKey.NgayCanhBaoQuaHan),
         )
         planned = PlannedDossier(self.position, dossier, counter=counter)
         for key, attribute in (
-            ("TaiKhoanChuHoSo", "applicant_id"),
-            ("ChuyenVienXuLy", "assignee_id"),
+            (DossierKey.TaiKhoanChuHoSo, "applicant_id"),
+            (DossierKey.ChuyenVienXuLy, "assignee_id"),
         ):
             username = f.text(key, max_length=150)
             if username:
@@ -449,7 +537,7 @@ class RecordReader:
             status = _status_of_national(national, received=received is not None)
         if status and national is not None and NATIONAL_STATUS[status] != national:
             f.problem(
-                "TrangThaiNoiBo",
+                DossierKey.TrangThaiNoiBo,
                 _("%(status)s is national status %(mapped)s, not %(national)s")
                 % {
                     "status": status,
@@ -466,6 +554,8 @@ class RecordReader:
         if status:
             self._timeline(f, dossier, status, refused)
             self._synthesize_history(planned)
+        if status and not self.problems:
+            self._check_coherence(f, planned, version)
         return planned
 
     def _code_counter(self, f: _Fields, code: str) -> tuple[int, dt.date, int] | None:
@@ -473,49 +563,70 @@ class RecordReader:
             return None
         if not CODE_RE.match(code):
             f.problem(
-                "MaHoSo",
+                DossierKey.MaHoSo,
                 _("not a dossier code V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX"),
             )
             return None
         prefix, _digits, sequence = code.split("-")
         day = _day_of_code(code)
         if day is None:
-            f.problem("MaHoSo", _("the date in the code is not a date"))
+            f.problem(DossierKey.MaHoSo, _("the date in the code is not a date"))
             return None
         agency = self.catalogue.agencies.get(prefix)
         if agency is None:
             f.problem(
-                "MaHoSo",
+                DossierKey.MaHoSo,
                 _("the code's agency %(id)s is not a known agency") % {"id": prefix},
             )
             return None
         return agency, day, int(sequence)
 
     def _email(self, f: _Fields) -> str:
-        email = f.text("Email", max_length=254)
+        email = f.text(DossierKey.Email, max_length=254)
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                f.problem("Email", _("not an e-mail address"))
+                f.problem(DossierKey.Email, _("not an e-mail address"))
                 return ""
         return email
 
     def _version(self, f: _Fields, moment: dt.datetime | None) -> VersionInfo | None:
-        code = f.text("MaTTHC", required=True, max_length=40)
-        number = f.integer("PhienBanTTHC", minimum=1)
+        code = f.text(DossierKey.MaTTHC, max_length=40)
+        number = f.integer(DossierKey.PhienBanTTHC, minimum=1)
         if not code:
             return None
         versions = self.catalogue.versions.get(code)
         if not versions:
-            f.problem("MaTTHC", _("unknown procedure %(code)s") % {"code": code})
+            f.problem(
+                DossierKey.MaTTHC, _("unknown procedure %(code)s") % {"code": code}
+            )
             return None
         if number is not None:
             for version in versions:
                 if version.number == number:
+                    day = local(moment).date() if moment is not None else None
+                    if day is not None and not version.in_force_on(day):
+                        f.problem(
+                            DossierKey.PhienBanTTHC,
+                            _(
+                                "version %(number)s of %(code)s is not in force on "
+                                "%(day)s, the dossier's reception day (in force from "
+                                "%(start)s to %(end)s)"
+                            )
+                            % {
+                                "number": number,
+                                "code": code,
+                                "day": _day(day),
+                                "start": _day(version.effective_from),
+                                "end": _day(version.effective_to)
+                                if version.effective_to
+                                else "…",
+                            },
+                        )
                     return version
             f.problem(
-                "PhienBanTTHC",
+                DossierKey.PhienBanTTHC,
                 _("procedure %(code)s has no version %(number)s")
                 % {"code": code, "number": number},
             )
@@ -529,7 +640,7 @@ class RecordReader:
             ):
                 return version
         f.problem(
-            "MaTTHC",
+            DossierKey.MaTTHC,
             _("no version of %(code)s is in force on %(day)s")
             % {"code": code, "day": f"{day:%d/%m/%Y}"},
         )
@@ -545,36 +656,36 @@ class RecordReader:
         """The moments the status implies; a missing closing moment is taken from the
         national fields or the last progress entry."""
         if status in _NEEDS_RECEPTION and self._missing(
-            "NgayTiepNhan", dossier.received_at
+            DossierKey.NgayTiepNhan, dossier.received_at
         ):
             f.problem(
-                "NgayTiepNhan",
+                DossierKey.NgayTiepNhan,
                 _("required for a dossier in status %(status)s") % {"status": status},
             )
         if (
             status in PRE_RECEPTION_STATUSES or status == DossierStatus.REFUSED
         ) and dossier.received_at is not None:
             f.problem(
-                "NgayTiepNhan",
+                DossierKey.NgayTiepNhan,
                 _("a dossier in status %(status)s has not been received")
                 % {"status": status},
             )
         if dossier.received_at is not None and self._missing(
-            "NgayHenTra", dossier.due_at
+            DossierKey.NgayHenTra, dossier.due_at
         ):
-            f.problem("NgayHenTra", _("required for a received dossier"))
+            f.problem(DossierKey.NgayHenTra, _("required for a received dossier"))
         if status in FINISHED_STATUSES and self._missing(
-            "NgayKetThucXuLy", dossier.finished_at
+            DossierKey.NgayKetThucXuLy, dossier.finished_at
         ):
             f.problem(
-                "NgayKetThucXuLy",
+                DossierKey.NgayKetThucXuLy,
                 _("required for a dossier in status %(status)s") % {"status": status},
             )
         if status == DossierStatus.RETURNED and self._missing(
-            "NgayTra", dossier.returned_at
+            DossierKey.NgayTra, dossier.returned_at
         ):
             f.problem(
-                "NgayTra",
+                DossierKey.NgayTra,
                 _("required for a dossier in status %(status)s") % {"status": status},
             )
         if status in CLOSED_STATUSES and dossier.closed_at is None:
@@ -586,9 +697,9 @@ class RecordReader:
                 or (refused if status == DossierStatus.REFUSED else None)
                 or (None if self._synthetic else last_event)
             )
-            if self._missing("NgayDongHoSo", dossier.closed_at):
+            if self._missing(DossierKey.NgayDongHoSo, dossier.closed_at):
                 f.problem(
-                    "NgayDongHoSo",
+                    DossierKey.NgayDongHoSo,
                     _("required for a dossier in status %(status)s")
                     % {"status": status},
                 )
@@ -607,14 +718,14 @@ class RecordReader:
     def _components(
         self, f: _Fields, planned: PlannedDossier, version: VersionInfo | None
     ) -> None:
-        for item in f.objects("TaiLieuNop"):
+        for item in f.objects(DossierKey.TaiLieuNop):
             required_id, form = None, ComponentForm.ORIGINAL_OR_COPY.value
-            position = item.integer("MaThanhPhanHoSo", minimum=1)
+            position = item.integer(PaperKey.MaThanhPhanHoSo, minimum=1)
             if position is not None and version is not None:
                 found = version.components.get(position)
                 if found is None:
                     item.problem(
-                        "MaThanhPhanHoSo",
+                        PaperKey.MaThanhPhanHoSo,
                         _("is not a component of this procedure version"),
                     )
                 else:
@@ -623,56 +734,61 @@ class RecordReader:
                 DossierComponent(
                     dossier=planned.dossier,
                     required_id=required_id,
-                    name=item.text("TenTepDinhKem", required=True, max_length=1000),
-                    form=item.choice("HinhThucNop", _FORMS) or form,
-                    quantity=item.integer("SoLuong", minimum=1, maximum=32767) or 1,
+                    name=item.text(PaperKey.TenTepDinhKem, max_length=1000),
+                    form=item.choice(PaperKey.HinhThucNop, _FORMS) or form,
+                    quantity=item.integer(PaperKey.SoLuong, minimum=1, maximum=32767)
+                    or 1,
                 )
             )
 
     def _results(self, f: _Fields, planned: PlannedDossier) -> None:
         numbers: set[int] = set()
-        for index, item in enumerate(f.objects("DanhSachGiayToKetQua")):
-            number = item.integer("SoThuTu", minimum=1, maximum=32767) or index + 1
+        for index, item in enumerate(f.objects(DossierKey.DanhSachGiayToKetQua)):
+            number = (
+                item.integer(ResultKey.SoThuTu, minimum=1, maximum=32767) or index + 1
+            )
             if number in numbers:
-                item.problem("SoThuTu", _("used twice in this dossier"))
+                item.problem(ResultKey.SoThuTu, _("used twice in this dossier"))
             numbers.add(number)
-            code = item.text("MaKetQua", required=True, max_length=50)
+            code = item.text(ResultKey.MaKetQua, max_length=50)
             if code:
-                planned.result_codes.append((item.where("MaKetQua"), code))
-            issued = item.moment("NgayBanHanh") or planned.dossier.finished_at
-            if issued is None and not item.raw("NgayBanHanh"):
-                item.problem("NgayBanHanh", _("required when NgayKetThucXuLy is empty"))
+                planned.result_codes.append((item.where(ResultKey.MaKetQua), code))
+            issued = item.moment(ResultKey.NgayBanHanh) or planned.dossier.finished_at
+            if issued is None and not item.raw(ResultKey.NgayBanHanh):
+                item.problem(
+                    ResultKey.NgayBanHanh, _("required when NgayKetThucXuLy is empty")
+                )
             planned.results.append(
                 DossierResult(
                     dossier=planned.dossier,
                     number=number,
                     code=code,
-                    name=item.text("TenGiayTo", required=True, max_length=500),
+                    name=item.text(ResultKey.TenGiayTo, max_length=500),
                     issued_at=issued or _NO_MOMENT,
                 )
             )
 
     def _steps(self, f: _Fields, planned: PlannedDossier) -> None:
         positions: set[int] = set()
-        for item in f.objects("CacBuocXuLy"):
-            position = item.integer("ThuTu", required=True, minimum=1, maximum=32767)
+        for item in f.objects(DossierKey.CacBuocXuLy):
+            position = item.integer(StepKey.ThuTu, minimum=1, maximum=32767)
             if position is not None:
                 if position in positions:
-                    item.problem("ThuTu", _("used twice in this dossier"))
+                    item.problem(StepKey.ThuTu, _("used twice in this dossier"))
                 positions.add(position)
             step = DossierStep(
                 dossier=planned.dossier,
                 position=position or 0,
-                name=item.text("TenBuoc", required=True, max_length=255),
-                role=item.choice("VaiTro", _ROLES, required=True),
-                agency_id=item.agency("DonVi", required=True) or _NO_ID,
-                is_inter_agency=item.boolean("LienThong"),
-                budget=item.decimal("ThoiGianBuoc", required=True) or Decimal(0),
-                started_at=item.moment("NgayBatDau"),
-                due_at=item.moment("NgayKetThucTheoQuyDinh"),
-                finished_at=item.moment("NgayKetThuc"),
+                name=item.text(StepKey.TenBuoc, max_length=255),
+                role=item.choice(StepKey.VaiTro, _ROLES),
+                agency_id=item.agency(StepKey.DonVi) or _NO_ID,
+                is_inter_agency=item.boolean(StepKey.LienThong),
+                budget=item.decimal(StepKey.ThoiGianBuoc) or Decimal(0),
+                started_at=item.moment(StepKey.NgayBatDau),
+                due_at=item.moment(StepKey.NgayKetThucTheoQuyDinh),
+                finished_at=item.moment(StepKey.NgayKetThuc),
             )
-            username = item.text("TaiKhoanXuLy", max_length=150)
+            username = item.text(StepKey.TaiKhoanXuLy, max_length=150)
             if username:
                 planned.accounts.append((step, "actor_id", username))
             planned.steps.append(step)
@@ -686,28 +802,28 @@ class RecordReader:
         sequences: set[int] = set()
         previous = ""
         received = False
-        entries = list(f.objects("QuaTrinhXuLy"))
+        entries = list(f.objects(DossierKey.QuaTrinhXuLy))
         for index, item in enumerate(entries):
-            at = item.moment("ThoiDiemXuLy", required=True)
-            national = item.integer("TrangThai", required=True, choices=_NATIONAL_CODES)
-            entry_code = item.text("MaHoSo")
+            at = item.moment(EntryKey.ThoiDiemXuLy)
+            national = item.integer(EntryKey.TrangThai, choices=_NATIONAL_CODES)
+            entry_code = item.text(EntryKey.MaHoSo)
             if entry_code and self.code and entry_code != self.code:
                 item.problem(
-                    "MaHoSo",
+                    EntryKey.MaHoSo,
                     _("is %(entry)s, not the dossier's %(code)s")
                     % {"entry": entry_code, "code": self.code},
                 )
-            sequence = item.integer("STT", minimum=1) or index + 1
+            sequence = item.integer(EntryKey.STT, minimum=1) or index + 1
             if sequence in sequences:
-                item.problem("STT", _("used twice in this dossier"))
+                item.problem(EntryKey.STT, _("used twice in this dossier"))
             sequences.add(sequence)
-            action = item.choice("HanhDong", _ACTIONS) or Action.IMPORT
+            action = item.choice(EntryKey.HanhDong, _ACTIONS) or Action.IMPORT
             from_status = (
-                item.choice("TrangThaiTruoc", _STATUSES)
-                if "TrangThaiTruoc" in item.data
+                item.choice(EntryKey.TrangThaiTruoc, _STATUSES)
+                if EntryKey.TrangThaiTruoc in item.data
                 else previous
             )
-            to_status = item.choice("TrangThaiSau", _STATUSES)
+            to_status = item.choice(EntryKey.TrangThaiSau, _STATUSES)
             if national is not None:
                 received = received or national in _RECEIVED_CODES
                 if not to_status:
@@ -720,7 +836,7 @@ class RecordReader:
                     )
                 elif NATIONAL_STATUS[to_status] != national:
                     item.problem(
-                        "TrangThaiSau",
+                        EntryKey.TrangThaiSau,
                         _("%(status)s is national status %(mapped)s, not %(national)s")
                         % {
                             "status": to_status,
@@ -728,23 +844,25 @@ class RecordReader:
                             "national": national,
                         },
                     )
-            step = item.integer("BuocXuLy", minimum=1)
+            step = item.integer(EntryKey.BuocXuLy, minimum=1)
             if step is not None and step not in steps:
-                item.problem("BuocXuLy", _("no step of CacBuocXuLy has this number"))
+                item.problem(
+                    EntryKey.BuocXuLy, _("no step of CacBuocXuLy has this number")
+                )
             event = DossierEvent(
                 dossier=dossier,
                 sequence=sequence,
                 action=action,
                 at=at or _NO_MOMENT,
-                actor_name=item.text("NguoiXuLy", max_length=255),
+                actor_name=item.text(EntryKey.NguoiXuLy, max_length=255),
                 from_status=from_status,
                 to_status=to_status,
                 national_status=national or 0,
-                agency_id=item.agency("DonVi"),
-                note=item.text("NoiDungXuLy"),
-                payload=item.details("DuLieu"),
+                agency_id=item.agency(EntryKey.DonVi),
+                note=item.text(EntryKey.NoiDungXuLy),
+                payload=item.details(EntryKey.DuLieu),
             )
-            username = item.text("TaiKhoanXuLy", max_length=150)
+            username = item.text(EntryKey.TaiKhoanXuLy, max_length=150)
             if username:
                 planned.accounts.append((event, "actor_id", username))
             planned.events.append((event, step))
@@ -756,10 +874,10 @@ class RecordReader:
             and dossier.status
             and previous
             and previous != dossier.status
-            and not self._faulty & {"TrangThaiNoiBo", "TrangThaiHoSo"}
+            and not self._faulty & {DossierKey.TrangThaiNoiBo, DossierKey.TrangThaiHoSo}
         ):
             f.problem(
-                "QuaTrinhXuLy",
+                DossierKey.QuaTrinhXuLy,
                 _(
                     "the last progress entry leaves the dossier in %(last)s, not in %(status)s"
                 )
@@ -771,12 +889,12 @@ class RecordReader:
         what imported history entries cannot say (the request's content, the appointments
         before and after), round by round, to entries without motcua fields."""
         given = []
-        for item in f.objects("DanhSachHoSoBoSung"):
+        for item in f.objects(DossierKey.DanhSachHoSoBoSung):
             for key in (
-                "NgayBoSung",
-                "NgayTiepNhanBoSung",
-                "NgayHenTraTruoc",
-                "NgayHenTraMoi",
+                SupplementKey.NgayBoSung,
+                SupplementKey.NgayTiepNhanBoSung,
+                SupplementKey.NgayHenTraTruoc,
+                SupplementKey.NgayHenTraMoi,
             ):
                 item.moment(key)
             given.append(item)
@@ -790,37 +908,33 @@ class RecordReader:
         if self.problems:
             return
         for (opening, closing), item in zip(rounds, given, strict=False):
-            content = item.text("NoiDungBoSung")
-            if (
-                opening.action == Action.IMPORT
-                and content
-                and "missing" not in opening.payload
-            ):
-                opening.payload = {**opening.payload, "missing": [content]}
+            content = item.text(SupplementKey.NoiDungBoSung)
+            if opening.action == Action.IMPORT and content:
+                add_missing(opening, content)
             if closing is not None and closing.action == Action.IMPORT:
-                before = iso_of_timestamp(item.raw("NgayHenTraTruoc"))
-                after = iso_of_timestamp(item.raw("NgayHenTraMoi"))
+                before = iso_of_timestamp(item.raw(SupplementKey.NgayHenTraTruoc))
+                after = iso_of_timestamp(item.raw(SupplementKey.NgayHenTraMoi))
                 if before or after:
-                    closing.payload = {
-                        "previous_due_at": before,
-                        "new_due_at": after,
-                        **closing.payload,
-                    }
+                    add_due_change(closing, before, after)
         dossier = planned.dossier
-        if "SoLanBoSung" in self.data:
-            dossier.supplement_rounds = f.integer("SoLanBoSung", minimum=0) or 0
+        if DossierKey.SoLanBoSung in self.data:
+            dossier.supplement_rounds = (
+                f.integer(DossierKey.SoLanBoSung, minimum=0) or 0
+            )
         else:
             dossier.supplement_rounds = max(len(rounds), len(given))
-        if "SoLanHenLai" in self.data:
-            dossier.reschedules = f.integer("SoLanHenLai", minimum=0) or 0
+        if DossierKey.SoLanHenLai in self.data:
+            dossier.reschedules = f.integer(DossierKey.SoLanHenLai, minimum=0) or 0
         else:
             dossier.reschedules = sum(
                 1 for event, _step in planned.events if event.action == Action.APOLOGISE
             )
 
     def _synthesize_history(self, planned: PlannedDossier) -> None:
-        """A history without entries gets one ``import`` event at the dossier's latest
-        moment, so that every dossier has a legal history to read."""
+        """A history without entries gets ``import`` events that say what the dossier's
+        fields say: received at ``NgayTiepNhan``, processing ended at ``NgayKetThucXuLy``,
+        and its status at its latest moment, so that every dossier has a legal history
+        and the 766 figures read from it agree with the fields (spec 08 §4–5)."""
         dossier = planned.dossier
         if planned.events:
             return
@@ -838,18 +952,277 @@ class RecordReader:
         ]
         if not moments:
             return
-        planned.events.append(
-            (
-                DossierEvent(
-                    dossier=dossier,
-                    sequence=1,
-                    action=Action.IMPORT,
-                    at=max(moments),
-                    actor_name="",
-                    from_status="",
-                    to_status=dossier.status,
-                    national_status=int(NATIONAL_STATUS[dossier.status]),
-                ),
-                None,
+        history: list[tuple[dt.datetime, str]] = []
+        if dossier.received_at is not None and dossier.status != DossierStatus.RECEIVED:
+            history.append((dossier.received_at, DossierStatus.RECEIVED))
+        if dossier.finished_at is not None and dossier.status != DossierStatus.RESOLVED:
+            history.append((dossier.finished_at, DossierStatus.RESOLVED))
+        last = max(moments)
+        if dossier.status == DossierStatus.RECEIVED and dossier.received_at:
+            last = dossier.received_at
+        elif dossier.status == DossierStatus.RESOLVED and dossier.finished_at:
+            last = dossier.finished_at
+        history.append((last, dossier.status))
+        previous = ""
+        for sequence, (at, status) in enumerate(history, start=1):
+            planned.events.append(
+                (
+                    DossierEvent(
+                        dossier=dossier,
+                        sequence=sequence,
+                        action=Action.IMPORT,
+                        at=at,
+                        actor_name="",
+                        from_status=previous,
+                        to_status=status,
+                        national_status=int(NATIONAL_STATUS[status]),
+                    ),
+                    None,
+                )
             )
+            previous = status
+
+    # -------------------------------------------------------------- coherence
+
+    def _check_coherence(
+        self, f: _Fields, planned: PlannedDossier, version: VersionInfo | None
+    ) -> None:
+        """What the fields are, checked against each other, the organisation and the
+        catalogue on the reception day, once each field reads well (docs/interchange.md,
+        "Refused and warned")."""
+        dossier = planned.dossier
+        moment = dossier.received_at or dossier.submitted_at
+        day = local(moment).date()
+        receiving_key = (
+            DossierKey.DonViTiepNhan
+            if f.raw(DossierKey.DonViTiepNhan)
+            else DossierKey.MaHoSo
         )
+        self._check_agency(f, receiving_key, dossier.receiving_agency_id, day)
+        self._check_agency(f, DossierKey.DonViXuLy, dossier.handling_agency_id, day)
+        if version is not None:
+            self._check_implementing(f, dossier.handling_agency_id, version)
+        self._check_due(f, dossier)
+        if not self._synthetic:
+            self._check_history(f, planned)
+
+    def _check_agency(self, f: _Fields, key: Key, pk: int, day: dt.date) -> None:
+        """An agency must exist on the reception day (its ``valid_from``…``valid_to``,
+        spec 07 §3.2). One ended by the reorganisation whose successor took over is what
+        previous systems keep sending after 1/7/2025 (NQ 202/2025/QH15: the provinces and
+        communes merged, their systems kept the old identifiers): imported as the file
+        gives it, with a warning naming the successor. Codes and history are never
+        rewritten (spec 07 §2)."""
+        agency = self.catalogue.agency_rows[pk]
+        values = {
+            "id": agency.identifier,
+            "day": _day(day),
+            "start": _day(agency.valid_from),
+            "end": _day(agency.valid_to) if agency.valid_to else "",
+        }
+        if day < agency.valid_from:
+            f.problem(
+                key,
+                _(
+                    "%(id)s did not exist yet on %(day)s, the reception day (from %(start)s)"
+                )
+                % values,
+            )
+        elif agency.valid_to is not None and agency.valid_to < day:
+            successor = agency.successor_on(day)
+            if successor is None:
+                f.problem(
+                    key,
+                    _(
+                        "%(id)s no longer existed on %(day)s, the reception day (until "
+                        "%(end)s), and no agency took over from it"
+                    )
+                    % values,
+                )
+            else:
+                values["successor"] = self.catalogue.agency_rows[successor].identifier
+                self.warn(
+                    f.where(key),
+                    _(
+                        "%(id)s no longer existed on %(day)s, the reception day (until "
+                        "%(end)s); %(successor)s took over from it. Imported as the file "
+                        "gives it"
+                    )
+                    % values,
+                )
+
+    def _check_implementing(self, f: _Fields, pk: int, version: VersionInfo) -> None:
+        """The handling agency carries the procedure out (khoản 2 Điều 8 NĐ 63/2010/NĐ-CP:
+        the implementing agency is published with the procedure): it is one of the
+        version's implementing agencies, or an agency they took over from; where the
+        catalogue names no agency, its level is one of the version's implementing levels.
+        Receiving is not checked: any centre may receive for any competent body of the
+        province (spec 07 §3.5)."""
+        code = str(f.raw(DossierKey.MaTTHC))
+        agency = self.catalogue.agency_rows[pk]
+        if version.agencies:
+            if pk in version.agencies or self._took_over(pk, version.agencies):
+                return
+            f.problem(
+                DossierKey.DonViXuLy,
+                _("%(id)s is not an implementing agency of %(code)s version %(number)s")
+                % {"id": agency.identifier, "code": code, "number": version.number},
+            )
+            return
+        levels = set(version.levels)
+        if not levels or ImplementingLevel.OTHER in levels:
+            return
+        if any(agency.level in _AGENCY_LEVELS_OF.get(level, ()) for level in levels):
+            return
+        f.problem(
+            DossierKey.DonViXuLy,
+            _(
+                "%(id)s is a %(level)s agency; %(code)s version %(number)s is carried "
+                "out at level %(levels)s"
+            )
+            % {
+                "id": agency.identifier,
+                "level": agency.level,
+                "code": code,
+                "number": version.number,
+                "levels": ", ".join(sorted(levels)),
+            },
+        )
+
+    def _took_over(self, pk: int, agencies: frozenset[int]) -> bool:
+        """Whether one of ``agencies`` took over from ``pk``, however many mergers later
+        (the graph is small and acyclic in practice; each agency is visited once)."""
+        seen: set[int] = set()
+        frontier = [pk]
+        while frontier:
+            node = frontier.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for successor, _on in self.catalogue.agency_rows[node].successors:
+                if successor in agencies:
+                    return True
+                frontier.append(successor)
+        return False
+
+    def _check_due(self, f: _Fields, dossier: Dossier) -> None:
+        """A due moment counts from reception (Điều 18 NĐ 61/2018/NĐ-CP: the appointment
+        is the reception plus the legal handling time), so none is before it."""
+        received = dossier.received_at
+        if received is None:
+            return
+        for key, moment in (
+            (DossierKey.NgayHenTra, dossier.due_at),
+            (DossierKey.NgayHenTraTheoQuyDinh, dossier.legal_due_at),
+            (DossierKey.NgayHenTraBanDau, dossier.original_due_at),
+        ):
+            given = key == DossierKey.NgayHenTra or f.raw(key) is not None
+            if given and moment is not None and moment < received:
+                f.problem(
+                    key,
+                    _("%(due)s is before the reception (NgayTiepNhan %(received)s)")
+                    % {"due": _moment(moment), "received": _moment(received)},
+                )
+
+    def _check_history(self, f: _Fields, planned: PlannedDossier) -> None:
+        """The history in order, and saying what the fields say. The 766 rules read the
+        first moment of each status from the history (spec 08 §4) and the reception and
+        end of processing from the fields (``NgayTiepNhan``, ``NgayKetThucXuLy``; the end
+        by priority 9 > 10 > 8/3, spec 08 §5): after an import the two never disagree."""
+        dossier = planned.dossier
+        entries = sorted(
+            enumerate(event for event, _step in planned.events),
+            key=lambda item: item[1].sequence,
+        )
+
+        def where(index: int) -> str:
+            return (
+                f"{f.where(DossierKey.QuaTrinhXuLy)}[{index}].{EntryKey.ThoiDiemXuLy}"
+            )
+
+        latest: DossierEvent | None = None
+        for index, event in entries:
+            if latest is not None and event.at < latest.at:
+                values = {
+                    "seconds": int((latest.at - event.at).total_seconds()),
+                    "sequence": latest.sequence,
+                    "at": _moment(latest.at),
+                }
+                if latest.at - event.at <= CLOCK_SKEW:
+                    self.warn(
+                        where(index),
+                        _(
+                            "%(seconds)s s before the entry STT %(sequence)s at "
+                            "%(at)s that comes before it (clocks of two systems); "
+                            "imported as the file gives it"
+                        )
+                        % values,
+                    )
+                else:
+                    self.note(
+                        where(index),
+                        _(
+                            "%(seconds)s s before the entry STT %(sequence)s at %(at)s "
+                            "that comes before it: the history is out of order"
+                        )
+                        % values,
+                    )
+            if latest is None or event.at > latest.at:
+                latest = event
+
+        def first(codes: frozenset[int]) -> tuple[int, DossierEvent] | None:
+            return next(
+                ((i, e) for i, e in entries if e.national_status in codes), None
+            )
+
+        reception = first(_RECEIVED_CODES)
+        self._agree(
+            f,
+            DossierKey.NgayTiepNhan,
+            dossier.received_at,
+            reception,
+            _("no progress entry receives the dossier (TrangThai 2, 4, 6, 8, 9 or 10)"),
+        )
+        end = (
+            first(frozenset({NationalStatus.RESOLVED}))
+            or first(frozenset({NationalStatus.RETURNED}))
+            or first(frozenset({NationalStatus.STOPPED, NationalStatus.NOT_RECEIVED}))
+        )
+        if dossier.finished_at is not None or (
+            end is not None and end[1].national_status == NationalStatus.RESOLVED
+        ):
+            self._agree(
+                f,
+                DossierKey.NgayKetThucXuLy,
+                dossier.finished_at,
+                end,
+                _("no progress entry ends the processing (TrangThai 9, 10, 8 or 3)"),
+            )
+
+    def _agree(
+        self,
+        f: _Fields,
+        key: Key,
+        field_moment: dt.datetime | None,
+        entry: tuple[int, DossierEvent] | None,
+        none_message: str,
+    ) -> None:
+        if entry is None:
+            if field_moment is not None:
+                f.problem(key, none_message)
+            return
+        index, event = entry
+        if field_moment != event.at:
+            f.problem(
+                key,
+                _(
+                    "is %(field)s but the history says %(at)s "
+                    "(QuaTrinhXuLy[%(index)s], TrangThai %(national)s)"
+                )
+                % {
+                    "field": _moment(field_moment) if field_moment else "null",
+                    "at": _moment(event.at),
+                    "index": index,
+                    "national": event.national_status,
+                },
+            )

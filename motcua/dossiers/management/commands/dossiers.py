@@ -165,6 +165,13 @@ class Command(BaseCommand):
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
+        for warning in report.warnings:
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
+        if report.warnings_not_shown:
+            self.stderr.write(
+                _("... and %(count)s more warning(s).")
+                % {"count": report.warnings_not_shown}
+            )
         for problem in report.problems:
             self.stderr.write(str(problem))
         if report.problems_not_shown:
