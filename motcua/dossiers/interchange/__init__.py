@@ -14,9 +14,9 @@ from motcua.dossiers.interchange.importing import (
     BATCH_SIZE,
     DossierImporter,
     ImportReport,
-    RecordStream,
     import_dossiers,
 )
+from motcua.dossiers.interchange.reading import RecordStream
 from motcua.dossiers.interchange.writing import (
     dossier_record,
     dossiers_for_export,

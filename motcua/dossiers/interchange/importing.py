@@ -1,6 +1,6 @@
 """Importing an interchange file: how a province brings its history from a previous system.
 
-The file is read as a stream (``ijson``), so its size does not matter, and imported in
+The file is read as a stream (``reading.RecordStream``, with ``ijson``), so its size does not matter, and imported in
 batches (1,000 dossiers by default). Each batch is checked whole before anything of it is
 written, then written in one transaction with bulk inserts: all of it or nothing of it.
 
@@ -22,17 +22,16 @@ moments (docs/interchange.md).
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 import ijson
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.dossiers.interchange.errors import DossierFileError, RecordProblem
+from motcua.dossiers.interchange.errors import RecordProblem
 from motcua.dossiers.interchange.format import DossierKey
 from motcua.dossiers.interchange.reading import (
     Catalogue,
@@ -107,54 +106,6 @@ class ImportReport:
                 "run the import again: it skips what is already imported."
             ) % {"position": self.stopped_at}
         return text
-
-
-class _CountingReader(io.RawIOBase):
-    """A binary stream that remembers how far it has been read (for the progress line),
-    after the bytes already taken to look at the start of the file."""
-
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self._head = head
-        self._rest = rest
-        self.consumed = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            chunk = self._head if size < 0 else self._head[:size]
-            self._head = self._head[len(chunk) :]
-        else:
-            chunk = self._rest.read(size)
-        self.consumed += len(chunk)
-        return chunk
-
-    def readinto(self, buffer: Any) -> int:
-        chunk = self.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
-class RecordStream:
-    """The records of an interchange file, one at a time; ``consumed`` bytes so far."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        head = stream.read(65536)
-        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not start.startswith(b"["):
-            raise DossierFileError(
-                _("The file must hold a JSON array of dossiers, starting with “[”.")
-            )
-        self._reader = _CountingReader(head, stream)
-
-    @property
-    def consumed(self) -> int:
-        return self._reader.consumed
-
-    def __iter__(self) -> Iterator[Any]:
-        # floats stay floats in event details; whole numbers are ints
-        return iter(ijson.items(self._reader, "item", use_float=True))
 
 
 class DossierImporter:

@@ -288,3 +288,24 @@ def test_an_end_of_processing_the_history_does_not_tell_is_refused(record):
             "(QuaTrinhXuLy[5], TrangThai 9)",
         )
     ]
+
+
+def test_a_returned_dossier_without_history_gets_the_history_its_fields_tell(record):
+    # Given the returned dossier with its history left out, as a previous system may send
+    del record[D.QuaTrinhXuLy]
+
+    # When it is imported
+    found, report = problems([record])
+
+    # Then its history receives it at NgayTiepNhan, ends its processing at
+    # NgayKetThucXuLy and returns it at NgayTra
+    assert (found, report.warnings) == ([], [])
+    events = Dossier.objects.get().events.order_by("sequence")
+    assert [
+        (e.from_status, e.to_status, e.national_status, format_timestamp(e.at))
+        for e in events
+    ] == [
+        ("", "received", 2, record[D.NgayTiepNhan]),
+        ("received", "resolved", 9, record[D.NgayKetThucXuLy]),
+        ("resolved", "returned", 10, record[D.NgayTra]),
+    ]
