@@ -4,7 +4,8 @@
   dossiers (received or handled by the agency, submitted in the period) as a JSON array;
 - ``import FILE.json|- [--batch-size N] [--progress]`` brings them in batch by batch; every
   problem is printed on standard error with the record's position and the field, and the
-  exit status is 2;
+  exit status is 2; warnings (records imported as the file gives them that a person should
+  look at) are printed there too, prefixed ``warning:``, and leave the exit status 0;
 - ``generate --count N FILE.json|-`` writes synthetic dossiers built on the catalogue, for
   measuring an import (docs/interchange.md).
 """
