@@ -96,9 +96,13 @@ def _moment(value: dt.datetime | None) -> str | None:
 
 
 def _read_moment(value: Any) -> dt.datetime | None:
-    if not value:
+    if not value or not isinstance(value, str):
         return None
-    return dt.datetime.fromisoformat(str(value))
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _due_change(change: DueChange | None) -> dict[str, Any]:
@@ -117,7 +121,9 @@ def dossier_submitted_event() -> NewEvent:
     return NewEvent(Action.SUBMIT_ONLINE)
 
 
-def dossier_received_event(*, due_at: dt.datetime | None, agency: Agency) -> NewEvent:
+def dossier_received_event(
+    *, due_at: dt.datetime | None, agency: Agency | None = None
+) -> NewEvent:
     return NewEvent(Action.RECEIVE, payload={_DUE_AT: _moment(due_at)}, agency=agency)
 
 
@@ -251,6 +257,15 @@ def with_due_change(payload: Mapping[str, Any], due: DueChange) -> dict[str, Any
 
 
 # ------------------------------------------------------------------ readers
+#
+# Readers take what they find: an event imported from a previous system keeps its details
+# as they came (``DuLieu``), so a value of the wrong shape reads as absent, not as an error.
+
+
+def _texts(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [str(item) for item in value]
 
 
 def due_change(event: DossierEvent) -> DueChange | None:
@@ -271,7 +286,7 @@ def appointment(event: DossierEvent) -> dt.datetime | None:
 
 def missing_papers(event: DossierEvent) -> list[str]:
     """What a supplement request asked for."""
-    return [str(item) for item in (event.payload or {}).get(_MISSING) or []]
+    return _texts((event.payload or {}).get(_MISSING))
 
 
 def has_missing_papers(event: DossierEvent) -> bool:
@@ -280,7 +295,7 @@ def has_missing_papers(event: DossierEvent) -> bool:
 
 def result_codes(event: DossierEvent) -> list[str]:
     """The codes of the results an issue recorded (``<dossier code>-KQ(n)``)."""
-    return [str(code) for code in (event.payload or {}).get(_RESULTS) or []]
+    return _texts((event.payload or {}).get(_RESULTS))
 
 
 def result_receiver(event: DossierEvent) -> str:

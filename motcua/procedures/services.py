@@ -27,9 +27,9 @@ from motcua.procedures.interchange import (
     export_version,
     parse_catalogue,
 )
-from motcua.procedures.interchange.columns import VERSION_COLUMNS
 from motcua.procedures.interchange.errors import CatalogueError, CatalogueProblem
-from motcua.procedures.interchange.parsing import (
+from motcua.procedures.interchange.format import VERSION_COLUMNS
+from motcua.procedures.interchange.reading import (
     ParsedCatalogue,
     ParsedField,
     ParsedVersion,

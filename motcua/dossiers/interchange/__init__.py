@@ -8,21 +8,20 @@
 - ``generate_records(count)`` makes synthetic records from the catalogue, for benchmarks.
 """
 
-from motcua.dossiers.interchange.checking import RecordProblem
-from motcua.dossiers.interchange.exporting import (
+from motcua.dossiers.interchange.errors import DossierFileError, RecordProblem
+from motcua.dossiers.interchange.generating import generate_records
+from motcua.dossiers.interchange.importing import (
+    BATCH_SIZE,
+    DossierImporter,
+    ImportReport,
+    import_dossiers,
+)
+from motcua.dossiers.interchange.reading import RecordStream
+from motcua.dossiers.interchange.writing import (
     dossier_record,
     dossiers_for_export,
     write_dossiers,
     write_records,
-)
-from motcua.dossiers.interchange.generating import generate_records
-from motcua.dossiers.interchange.importing import (
-    BATCH_SIZE,
-    DossierFileError,
-    DossierImporter,
-    ImportReport,
-    RecordStream,
-    import_dossiers,
 )
 
 __all__ = [

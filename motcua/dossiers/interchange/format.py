@@ -3,15 +3,19 @@ split (docs/interchange.md).
 
 Field names follow the national portal's ``DongBoHoSoMC`` (dossier) and
 ``CapNhatTienDoHoSoMC`` (progress entry) payloads (domain spec 08 §3–4); the fields the
-national payload lacks but a faithful copy of a dossier needs are motcua extensions, listed
-in ``EXTENSION_FIELDS`` so that the documentation and a national sync can tell them apart.
+national payload lacks but a faithful copy of a dossier needs are motcua extensions. Every
+key is a member of one of the tables below (``DossierKey``, ``EntryKey``, …), which say
+its kind, whether it is required and whether it is an extension; the export, the checks
+of an import and the generator name keys only through them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from decimal import Decimal
+from typing import Self
 
 from motcua.dossiers.choices import ReturnMethod
 from motcua.procedures.choices import TimeUnit
@@ -40,38 +44,180 @@ TIME_UNIT_NAMES: dict[str, str] = {
     TimeUnit.MONTHS: "tháng",
 }
 
+
+class Kind(enum.Enum):
+    """What a field's value is in the JSON."""
+
+    TEXT = "text"
+    WHOLE = "whole number"
+    DECIMAL = "decimal as text"
+    NUMBER = "number"
+    TIMESTAMP = "yyyyMMddHHmmss"
+    BOOLEAN = "true or false"
+    OBJECT = "object"
+    LIST = "list of objects"
+
+
+class Key(enum.StrEnum):
+    """A field of the interchange file: the member *is* its key (a ``str``, so a record
+    is a plain ``dict``), and says what the value is, whether every record must give it,
+    and whether it is a motcua extension rather than a national field. Each object of the
+    file has its own table below; code names a key only through them, so a misspelled key
+    is an ``AttributeError`` (and a mypy error), never a silently missing value."""
+
+    kind: Kind
+    required: bool
+    extension: bool
+
+    def __new__(
+        cls,
+        key: str,
+        kind: Kind,
+        required: bool = False,
+        extension: bool = False,
+    ) -> Self:
+        member = str.__new__(cls, key)
+        member._value_ = key
+        member.kind = kind
+        member.required = required
+        member.extension = extension
+        return member
+
+
+_REQUIRED, _OPTIONAL = True, False
+_EXTENSION = True
+
+
+class DossierKey(Key):
+    """A dossier record: ``DongBoHoSoMC`` (spec 08 §3), then motcua's extensions."""
+
+    MaHoSo = "MaHoSo", Kind.TEXT, _REQUIRED
+    MaTTHC = "MaTTHC", Kind.TEXT, _REQUIRED
+    TenTTHC = "TenTTHC", Kind.TEXT
+    MaLinhVuc = "MaLinhVuc", Kind.TEXT
+    TenLinhVuc = "TenLinhVuc", Kind.TEXT
+    DonViXuLy = "DonViXuLy", Kind.TEXT, _REQUIRED
+    ChuHoSo = "ChuHoSo", Kind.TEXT, _REQUIRED
+    LoaiDoiTuong = "LoaiDoiTuong", Kind.WHOLE
+    SoDienThoai = "SoDienThoai", Kind.TEXT
+    Email = "Email", Kind.TEXT
+    NgayNopHoSo = "NgayNopHoSo", Kind.TIMESTAMP, _REQUIRED
+    NgayTiepNhan = "NgayTiepNhan", Kind.TIMESTAMP
+    NgayHenTra = "NgayHenTra", Kind.TIMESTAMP
+    NgayKetThucXuLy = "NgayKetThucXuLy", Kind.TIMESTAMP
+    NgayTra = "NgayTra", Kind.TIMESTAMP
+    NgayTuChoi = "NgayTuChoi", Kind.TIMESTAMP
+    TrangThaiHoSo = "TrangThaiHoSo", Kind.WHOLE, _REQUIRED
+    KenhThucHien = "KenhThucHien", Kind.WHOLE
+    HinhThuc = "HinhThuc", Kind.WHOLE
+    ThoiGianGiaiQuyet = "ThoiGianGiaiQuyet", Kind.NUMBER
+    DonViTinh = "DonViTinh", Kind.TEXT
+    TaiLieuNop = "TaiLieuNop", Kind.LIST
+    DanhSachHoSoBoSung = "DanhSachHoSoBoSung", Kind.LIST
+    DanhSachGiayToKetQua = "DanhSachGiayToKetQua", Kind.LIST
+    # motcua extensions
+    PhienBanTTHC = "PhienBanTTHC", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    DonViTiepNhan = "DonViTiepNhan", Kind.TEXT, _OPTIONAL, _EXTENSION
+    SoGiayTo = "SoGiayTo", Kind.TEXT, _OPTIONAL, _EXTENSION
+    DiaChi = "DiaChi", Kind.TEXT, _OPTIONAL, _EXTENSION
+    TaiKhoanChuHoSo = "TaiKhoanChuHoSo", Kind.TEXT, _OPTIONAL, _EXTENSION
+    TrangThaiNoiBo = "TrangThaiNoiBo", Kind.TEXT, _OPTIONAL, _EXTENSION
+    SoBo = "SoBo", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    NgayHenTraTheoQuyDinh = (
+        "NgayHenTraTheoQuyDinh",
+        Kind.TIMESTAMP,
+        _OPTIONAL,
+        _EXTENSION,
+    )
+    NgayHenTraBanDau = "NgayHenTraBanDau", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    NgayTamDung = "NgayTamDung", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    NgayDongHoSo = "NgayDongHoSo", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    NgayCanhBaoSapDenHan = "NgayCanhBaoSapDenHan", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    NgayCanhBaoQuaHan = "NgayCanhBaoQuaHan", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    SoLanBoSung = "SoLanBoSung", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    SoLanHenLai = "SoLanHenLai", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    ChuyenVienXuLy = "ChuyenVienXuLy", Kind.TEXT, _OPTIONAL, _EXTENSION
+    CacBuocXuLy = "CacBuocXuLy", Kind.LIST, _OPTIONAL, _EXTENSION
+    QuaTrinhXuLy = "QuaTrinhXuLy", Kind.LIST, _OPTIONAL, _EXTENSION
+
+
+class EntryKey(Key):
+    """A progress entry of ``QuaTrinhXuLy``: ``CapNhatTienDoHoSoMC`` (spec 08 §4), then
+    motcua's extensions."""
+
+    MaHoSo = "MaHoSo", Kind.TEXT
+    NguoiXuLy = "NguoiXuLy", Kind.TEXT
+    ThoiDiemXuLy = "ThoiDiemXuLy", Kind.TIMESTAMP, _REQUIRED
+    NoiDungXuLy = "NoiDungXuLy", Kind.TEXT
+    TrangThai = "TrangThai", Kind.WHOLE, _REQUIRED
+    NgayBatDau = "NgayBatDau", Kind.TIMESTAMP
+    NgayKetThucTheoQuyDinh = "NgayKetThucTheoQuyDinh", Kind.TIMESTAMP
+    # motcua extensions
+    STT = "STT", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    HanhDong = "HanhDong", Kind.TEXT, _OPTIONAL, _EXTENSION
+    TrangThaiTruoc = "TrangThaiTruoc", Kind.TEXT, _OPTIONAL, _EXTENSION
+    TrangThaiSau = "TrangThaiSau", Kind.TEXT, _OPTIONAL, _EXTENSION
+    DonVi = "DonVi", Kind.TEXT, _OPTIONAL, _EXTENSION
+    TaiKhoanXuLy = "TaiKhoanXuLy", Kind.TEXT, _OPTIONAL, _EXTENSION
+    BuocXuLy = "BuocXuLy", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    DuLieu = "DuLieu", Kind.OBJECT, _OPTIONAL, _EXTENSION
+
+
+class PaperKey(Key):
+    """A paper of ``TaiLieuNop`` (spec 08 §3)."""
+
+    TenTepDinhKem = "TenTepDinhKem", Kind.TEXT, _REQUIRED
+    MaThanhPhanHoSo = "MaThanhPhanHoSo", Kind.TEXT
+    HinhThucNop = "HinhThucNop", Kind.TEXT, _OPTIONAL, _EXTENSION
+    SoLuong = "SoLuong", Kind.WHOLE, _OPTIONAL, _EXTENSION
+
+
+class SupplementKey(Key):
+    """A supplement round of ``DanhSachHoSoBoSung`` (spec 08 §3)."""
+
+    HoSoBoSungId = "HoSoBoSungId", Kind.WHOLE
+    NguoiYeuCauBoSung = "NguoiYeuCauBoSung", Kind.TEXT
+    NoiDungBoSung = "NoiDungBoSung", Kind.TEXT
+    NgayBoSung = "NgayBoSung", Kind.TIMESTAMP
+    NguoiTiepNhanBoSung = "NguoiTiepNhanBoSung", Kind.TEXT
+    NgayTiepNhanBoSung = "NgayTiepNhanBoSung", Kind.TIMESTAMP
+    NgayHenTraTruoc = "NgayHenTraTruoc", Kind.TIMESTAMP
+    NgayHenTraMoi = "NgayHenTraMoi", Kind.TIMESTAMP
+
+
+class ResultKey(Key):
+    """A result of ``DanhSachGiayToKetQua`` (spec 08 §3)."""
+
+    TenGiayTo = "TenGiayTo", Kind.TEXT, _REQUIRED
+    MaKetQua = "MaKetQua", Kind.TEXT, _REQUIRED
+    SoThuTu = "SoThuTu", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    NgayBanHanh = "NgayBanHanh", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+
+
+class StepKey(Key):
+    """A process step of ``CacBuocXuLy`` (a motcua extension as a whole)."""
+
+    ThuTu = "ThuTu", Kind.WHOLE, _REQUIRED, _EXTENSION
+    TenBuoc = "TenBuoc", Kind.TEXT, _REQUIRED, _EXTENSION
+    VaiTro = "VaiTro", Kind.TEXT, _REQUIRED, _EXTENSION
+    DonVi = "DonVi", Kind.TEXT, _REQUIRED, _EXTENSION
+    LienThong = "LienThong", Kind.BOOLEAN, _OPTIONAL, _EXTENSION
+    ThoiGianBuoc = "ThoiGianBuoc", Kind.DECIMAL, _REQUIRED, _EXTENSION
+    NgayBatDau = "NgayBatDau", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    NgayKetThucTheoQuyDinh = (
+        "NgayKetThucTheoQuyDinh",
+        Kind.TIMESTAMP,
+        _OPTIONAL,
+        _EXTENSION,
+    )
+    NgayKetThuc = "NgayKetThuc", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    TaiKhoanXuLy = "TaiKhoanXuLy", Kind.TEXT, _OPTIONAL, _EXTENSION
+
+
 #: Dossier fields that are motcua extensions of ``DongBoHoSoMC``.
-EXTENSION_FIELDS = (
-    "PhienBanTTHC",
-    "DonViTiepNhan",
-    "SoGiayTo",
-    "DiaChi",
-    "TaiKhoanChuHoSo",
-    "TrangThaiNoiBo",
-    "SoBo",
-    "NgayHenTraTheoQuyDinh",
-    "NgayHenTraBanDau",
-    "NgayTamDung",
-    "NgayDongHoSo",
-    "NgayCanhBaoSapDenHan",
-    "NgayCanhBaoQuaHan",
-    "SoLanBoSung",
-    "SoLanHenLai",
-    "ChuyenVienXuLy",
-    "CacBuocXuLy",
-    "QuaTrinhXuLy",
-)
+EXTENSION_FIELDS = tuple(key for key in DossierKey if key.extension)
 #: Progress-entry fields that are motcua extensions of ``CapNhatTienDoHoSoMC``.
-ENTRY_EXTENSION_FIELDS = (
-    "STT",
-    "HanhDong",
-    "TrangThaiTruoc",
-    "TrangThaiSau",
-    "DonVi",
-    "TaiKhoanXuLy",
-    "BuocXuLy",
-    "DuLieu",
-)
+ENTRY_EXTENSION_FIELDS = tuple(key for key in EntryKey if key.extension)
 
 
 def format_timestamp(moment: dt.datetime | None) -> str | None:

@@ -20,9 +20,20 @@ from motcua.agencies.models import Agency
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.interchange.format import (
     TIME_UNIT_NAMES,
+    DossierKey,
+    EntryKey,
+    PaperKey,
+    ResultKey,
+    StepKey,
     format_decimal,
     format_timestamp,
     number,
+)
+from motcua.dossiers.interchange.payloads import (
+    due_change_payload,
+    issue_result_payload,
+    receive_payload,
+    request_supplement_payload,
 )
 from motcua.dossiers.workflow import NATIONAL_STATUS, Action, DossierStatus
 from motcua.procedures.models import ProcedureVersion
@@ -155,117 +166,120 @@ def _record(
     for n, ((action, after), at) in enumerate(zip(history, moments, strict=True)):
         payload: dict[str, Any] = {}
         if action == A.RECEIVE:
-            payload = {"due_at": due.isoformat() if due else None}
+            payload = receive_payload(due)
         elif action == A.REQUEST_SUPPLEMENT:
-            payload = {"missing": ["Bản sao giấy tờ tùy thân"]}
+            payload = request_supplement_payload(["Bản sao giấy tờ tùy thân"])
         elif action == A.RECEIVE_SUPPLEMENT and due is not None:
-            payload = {
-                "previous_due_at": due.isoformat(),
-                "new_due_at": due.isoformat(),
-            }
+            payload = due_change_payload(due, due)
         elif action == A.ISSUE_RESULT:
-            payload = {"results": [f"{code}-KQ(1)"]}
+            payload = issue_result_payload([f"{code}-KQ(1)"])
         entries.append(
             {
-                "MaHoSo": code,
-                "NguoiXuLy": "Cán bộ một cửa" if n == 0 else "Chuyên viên",
-                "ThoiDiemXuLy": format_timestamp(at),
-                "NoiDungXuLy": "",
-                "TrangThai": int(NATIONAL_STATUS[after]),
-                "NgayBatDau": None,
-                "NgayKetThucTheoQuyDinh": None,
-                "STT": n + 1,
-                "HanhDong": str(action),
-                "TrangThaiTruoc": previous,
-                "TrangThaiSau": str(after),
-                "DonVi": offer.receiving if n == 0 else offer.handling,
-                "TaiKhoanXuLy": None,
-                "BuocXuLy": None,
-                "DuLieu": payload,
+                EntryKey.MaHoSo: code,
+                EntryKey.NguoiXuLy: "Cán bộ một cửa" if n == 0 else "Chuyên viên",
+                EntryKey.ThoiDiemXuLy: format_timestamp(at),
+                EntryKey.NoiDungXuLy: "",
+                EntryKey.TrangThai: int(NATIONAL_STATUS[after]),
+                EntryKey.NgayBatDau: None,
+                EntryKey.NgayKetThucTheoQuyDinh: None,
+                EntryKey.STT: n + 1,
+                EntryKey.HanhDong: str(action),
+                EntryKey.TrangThaiTruoc: previous,
+                EntryKey.TrangThaiSau: str(after),
+                EntryKey.DonVi: offer.receiving if n == 0 else offer.handling,
+                EntryKey.TaiKhoanXuLy: None,
+                EntryKey.BuocXuLy: None,
+                EntryKey.DuLieu: payload,
             }
         )
         previous = str(after)
     if status == S.REFUSED:
-        entries[-1]["NoiDungXuLy"] = "Thủ tục không thuộc thẩm quyền"
+        entries[-1][EntryKey.NoiDungXuLy] = "Thủ tục không thuộc thẩm quyền"
     return {
-        "MaHoSo": code,
-        "MaTTHC": version.procedure.code,
-        "TenTTHC": version.name,
-        "MaLinhVuc": version.field.code,
-        "TenLinhVuc": version.field.name,
-        "DonViXuLy": offer.handling,
-        "ChuHoSo": f"Nguyễn Văn Thử {index + 1}",
-        "LoaiDoiTuong": 1,
-        "SoDienThoai": f"09{index % 100_000_000:08d}",
-        "Email": "",
-        "NgayNopHoSo": format_timestamp(start),
-        "NgayTiepNhan": format_timestamp(received),
-        "NgayHenTra": format_timestamp(due),
-        "NgayKetThucXuLy": format_timestamp(finished),
-        "NgayTra": format_timestamp(returned),
-        "NgayTuChoi": format_timestamp(closed) if status == S.REFUSED else None,
-        "TrangThaiHoSo": int(NATIONAL_STATUS[status]),
-        "KenhThucHien": int(Channel.ONLINE if online else Channel.DIRECT),
-        "HinhThuc": 0,
-        "ThoiGianGiaiQuyet": number(version.handling_time),
-        "DonViTinh": TIME_UNIT_NAMES[version.handling_time_unit],
-        "TaiLieuNop": [
+        DossierKey.MaHoSo: code,
+        DossierKey.MaTTHC: version.procedure.code,
+        DossierKey.TenTTHC: version.name,
+        DossierKey.MaLinhVuc: version.field.code,
+        DossierKey.TenLinhVuc: version.field.name,
+        DossierKey.DonViXuLy: offer.handling,
+        DossierKey.ChuHoSo: f"Nguyễn Văn Thử {index + 1}",
+        DossierKey.LoaiDoiTuong: 1,
+        DossierKey.SoDienThoai: f"09{index % 100_000_000:08d}",
+        DossierKey.Email: "",
+        DossierKey.NgayNopHoSo: format_timestamp(start),
+        DossierKey.NgayTiepNhan: format_timestamp(received),
+        DossierKey.NgayHenTra: format_timestamp(due),
+        DossierKey.NgayKetThucXuLy: format_timestamp(finished),
+        DossierKey.NgayTra: format_timestamp(returned),
+        DossierKey.NgayTuChoi: format_timestamp(closed)
+        if status == S.REFUSED
+        else None,
+        DossierKey.TrangThaiHoSo: int(NATIONAL_STATUS[status]),
+        DossierKey.KenhThucHien: int(Channel.ONLINE if online else Channel.DIRECT),
+        DossierKey.HinhThuc: 0,
+        DossierKey.ThoiGianGiaiQuyet: number(version.handling_time),
+        DossierKey.DonViTinh: TIME_UNIT_NAMES[version.handling_time_unit],
+        DossierKey.TaiLieuNop: [
             {
-                "TenTepDinhKem": component.name,
-                "MaThanhPhanHoSo": str(component.position),
-                "HinhThucNop": component.form,
-                "SoLuong": component.quantity,
+                PaperKey.TenTepDinhKem: component.name,
+                PaperKey.MaThanhPhanHoSo: str(component.position),
+                PaperKey.HinhThucNop: component.form,
+                PaperKey.SoLuong: component.quantity,
             }
             for component in version.components.all()
             if component.is_mandatory
         ],
-        "DanhSachHoSoBoSung": [],
-        "DanhSachGiayToKetQua": (
+        DossierKey.DanhSachHoSoBoSung: [],
+        DossierKey.DanhSachGiayToKetQua: (
             [
                 {
-                    "TenGiayTo": version.results.all()[0].name
+                    ResultKey.TenGiayTo: version.results.all()[0].name
                     if version.results.all()
                     else version.name,
-                    "MaKetQua": f"{code}-KQ(1)",
-                    "SoThuTu": 1,
-                    "NgayBanHanh": format_timestamp(finished),
+                    ResultKey.MaKetQua: f"{code}-KQ(1)",
+                    ResultKey.SoThuTu: 1,
+                    ResultKey.NgayBanHanh: format_timestamp(finished),
                 }
             ]
             if finished
             else []
         ),
-        "PhienBanTTHC": version.number,
-        "DonViTiepNhan": offer.receiving,
-        "SoGiayTo": f"{66_000_000_000 + index:012d}",
-        "DiaChi": "Phường Buôn Ma Thuột, tỉnh Đắk Lắk",
-        "TaiKhoanChuHoSo": None,
-        "TrangThaiNoiBo": str(status),
-        "SoBo": 1,
-        "NgayHenTraTheoQuyDinh": format_timestamp(due),
-        "NgayHenTraBanDau": format_timestamp(due),
-        "NgayTamDung": format_timestamp(paused),
-        "NgayDongHoSo": format_timestamp(closed),
-        "NgayCanhBaoSapDenHan": None,
-        "NgayCanhBaoQuaHan": None,
-        "SoLanBoSung": sum(1 for s in statuses if s == S.SUPPLEMENT_REQUESTED),
-        "SoLanHenLai": 0,
-        "ChuyenVienXuLy": None,
-        "CacBuocXuLy": [
+        DossierKey.PhienBanTTHC: version.number,
+        DossierKey.DonViTiepNhan: offer.receiving,
+        DossierKey.SoGiayTo: f"{66_000_000_000 + index:012d}",
+        DossierKey.DiaChi: "Phường Buôn Ma Thuột, tỉnh Đắk Lắk",
+        DossierKey.TaiKhoanChuHoSo: None,
+        DossierKey.TrangThaiNoiBo: str(status),
+        DossierKey.SoBo: 1,
+        DossierKey.NgayHenTraTheoQuyDinh: format_timestamp(due),
+        DossierKey.NgayHenTraBanDau: format_timestamp(due),
+        DossierKey.NgayTamDung: format_timestamp(paused),
+        DossierKey.NgayDongHoSo: format_timestamp(closed),
+        DossierKey.NgayCanhBaoSapDenHan: None,
+        DossierKey.NgayCanhBaoQuaHan: None,
+        DossierKey.SoLanBoSung: sum(1 for s in statuses if s == S.SUPPLEMENT_REQUESTED),
+        DossierKey.SoLanHenLai: 0,
+        DossierKey.ChuyenVienXuLy: None,
+        DossierKey.CacBuocXuLy: [
             {
-                "ThuTu": position,
-                "TenBuoc": step.name,
-                "VaiTro": step.role,
-                "DonVi": step.agency.identifier if step.agency else offer.handling,
-                "LienThong": step.is_inter_agency,
-                "ThoiGianBuoc": format_decimal(step.budget),
-                "NgayBatDau": format_timestamp(received) if position == 1 else None,
-                "NgayKetThucTheoQuyDinh": None,
-                "NgayKetThuc": None,
-                "TaiKhoanXuLy": None,
+                StepKey.ThuTu: position,
+                StepKey.TenBuoc: step.name,
+                StepKey.VaiTro: step.role,
+                StepKey.DonVi: step.agency.identifier
+                if step.agency
+                else offer.handling,
+                StepKey.LienThong: step.is_inter_agency,
+                StepKey.ThoiGianBuoc: format_decimal(step.budget),
+                StepKey.NgayBatDau: format_timestamp(received)
+                if position == 1
+                else None,
+                StepKey.NgayKetThucTheoQuyDinh: None,
+                StepKey.NgayKetThuc: None,
+                StepKey.TaiKhoanXuLy: None,
             }
             for position, step in enumerate(steps, start=1)
         ]
         if received
         else [],
-        "QuaTrinhXuLy": entries,
+        DossierKey.QuaTrinhXuLy: entries,
     }

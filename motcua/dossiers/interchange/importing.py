@@ -1,6 +1,6 @@
 """Importing an interchange file: how a province brings its history from a previous system.
 
-The file is read as a stream (``ijson``), so its size does not matter, and imported in
+The file is read as a stream (``reading.RecordStream``, with ``ijson``), so its size does not matter, and imported in
 batches (1,000 dossiers by default). Each batch is checked whole before anything of it is
 written, then written in one transaction with bulk inserts: all of it or nothing of it.
 
@@ -22,20 +22,20 @@ moments (docs/interchange.md).
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 import ijson
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.dossiers.interchange.checking import (
+from motcua.dossiers.interchange.errors import RecordProblem
+from motcua.dossiers.interchange.format import DossierKey
+from motcua.dossiers.interchange.reading import (
     Catalogue,
     PlannedDossier,
-    RecordProblem,
     RecordReader,
 )
 from motcua.dossiers.models import (
@@ -54,10 +54,6 @@ WRITE_CHUNK = 1000
 MAX_PROBLEMS = 1000
 
 
-class DossierFileError(Exception):
-    """The file as a whole cannot be read (not JSON, not an array)."""
-
-
 @dataclass
 class ImportReport:
     """What an import did: counts, and the problems that stopped it."""
@@ -70,6 +66,10 @@ class ImportReport:
     stopped_at: int | None = None
     problems: list[RecordProblem] = field(default_factory=list)
     problems_not_shown: int = 0
+    #: records imported as the file gives them that a person should look at
+    #: (docs/interchange.md, "Refused and warned")
+    warnings: list[RecordProblem] = field(default_factory=list)
+    warnings_not_shown: int = 0
     #: a fault of the file's JSON found part-way (the batch it was in was not written)
     file_error: str = ""
 
@@ -82,6 +82,11 @@ class ImportReport:
         self.problems.extend(problems[:room])
         self.problems_not_shown += max(0, len(problems) - room)
 
+    def warn(self, warnings: list[RecordProblem]) -> None:
+        room = MAX_PROBLEMS - len(self.warnings)
+        self.warnings.extend(warnings[:room])
+        self.warnings_not_shown += max(0, len(warnings) - room)
+
     def summary(self) -> str:
         text = _(
             "%(imported)s dossier(s) imported in %(batches)s batch(es), %(skipped)s "
@@ -92,60 +97,15 @@ class ImportReport:
             "skipped": self.skipped,
             "read": self.read,
         }
+        warned = len(self.warnings) + self.warnings_not_shown
+        if warned:
+            text += " " + _("%(count)s warning(s).") % {"count": warned}
         if self.stopped_at is not None:
             text += " " + _(
                 "Nothing from record %(position)s on was imported; fix the problems and "
                 "run the import again: it skips what is already imported."
             ) % {"position": self.stopped_at}
         return text
-
-
-class _CountingReader(io.RawIOBase):
-    """A binary stream that remembers how far it has been read (for the progress line),
-    after the bytes already taken to look at the start of the file."""
-
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self._head = head
-        self._rest = rest
-        self.consumed = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            chunk = self._head if size < 0 else self._head[:size]
-            self._head = self._head[len(chunk) :]
-        else:
-            chunk = self._rest.read(size)
-        self.consumed += len(chunk)
-        return chunk
-
-    def readinto(self, buffer: Any) -> int:
-        chunk = self.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
-class RecordStream:
-    """The records of an interchange file, one at a time; ``consumed`` bytes so far."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        head = stream.read(65536)
-        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not start.startswith(b"["):
-            raise DossierFileError(
-                _("The file must hold a JSON array of dossiers, starting with “[”.")
-            )
-        self._reader = _CountingReader(head, stream)
-
-    @property
-    def consumed(self) -> int:
-        return self._reader.consumed
-
-    def __iter__(self) -> Iterator[Any]:
-        # floats stay floats in event details; whole numbers are ints
-        return iter(ijson.items(self._reader, "item", use_float=True))
 
 
 class DossierImporter:
@@ -195,7 +155,7 @@ class DossierImporter:
     def import_batch(self, batch: list[tuple[int, Any]]) -> bool:
         """Check every record of ``batch``, then write it in one transaction if nothing is
         wrong and no earlier batch was refused. True if it was written."""
-        planned, problems = self._check(batch)
+        planned, problems, warnings = self._check(batch)
         if problems:
             self.report.add(problems)
             if self.report.stopped_at is None:
@@ -204,6 +164,7 @@ class DossierImporter:
         if self.report.stopped_at is not None:
             return False
         new = [plan for plan in planned if plan is not None]
+        self.report.warn(warnings)
         if new:
             self._write(new)
             self.report.batches_written += 1
@@ -214,9 +175,12 @@ class DossierImporter:
 
     def _check(
         self, batch: list[tuple[int, Any]]
-    ) -> tuple[list[PlannedDossier | None], list[RecordProblem]]:
+    ) -> tuple[list[PlannedDossier | None], list[RecordProblem], list[RecordProblem]]:
+        """The planned dossiers (``None`` for a refused or already present record), the
+        problems, and the warnings of the records to be written."""
         problems: list[RecordProblem] = []
         planned: list[PlannedDossier | None] = []
+        warnings: dict[int, list[RecordProblem]] = {}
         for position, record in batch:
             reader = RecordReader(self.catalogue, position, record)
             plan = reader.read()
@@ -224,12 +188,13 @@ class DossierImporter:
                 first = self._codes_seen.setdefault(reader.code, position)
                 if first != position:
                     reader.note(
-                        "MaHoSo",
+                        DossierKey.MaHoSo,
                         _("appears twice in the file (first at record %(first)s)")
                         % {"first": first},
                     )
                     plan = None
             problems.extend(reader.problems)
+            warnings[position] = reader.warnings
             planned.append(plan)
         present = set(
             Dossier.objects.filter(
@@ -241,7 +206,16 @@ class DossierImporter:
                 planned[index] = None
                 self.report.skipped += 1
         problems.extend(self._check_result_codes(planned))
-        return planned, sorted(problems, key=lambda problem: problem.position)
+        return (
+            planned,
+            sorted(problems, key=lambda problem: problem.position),
+            [
+                warning
+                for plan in planned
+                if plan is not None
+                for warning in warnings[plan.position]
+            ],
+        )
 
     def _check_result_codes(
         self, planned: list[PlannedDossier | None]

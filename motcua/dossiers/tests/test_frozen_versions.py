@@ -11,7 +11,7 @@ from django.urls import reverse
 from motcua.dossiers import services
 from motcua.dossiers.tests.world import at, build_world
 from motcua.procedures.interchange import CatalogueError
-from motcua.procedures.interchange.document import export_catalogue
+from motcua.procedures.interchange.writing import export_catalogue
 from motcua.procedures.services import create_next_version, import_catalogue
 
 pytestmark = pytest.mark.django_db

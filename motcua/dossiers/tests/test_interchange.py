@@ -33,6 +33,14 @@ from motcua.dossiers.interchange import (
     write_dossiers,
     write_records,
 )
+from motcua.dossiers.interchange.format import (
+    DossierKey,
+    EntryKey,
+    PaperKey,
+    ResultKey,
+    StepKey,
+    SupplementKey,
+)
 from motcua.dossiers.models import (
     Dossier,
     DossierCodeCounter,
@@ -362,6 +370,38 @@ def test_round_trip_into_an_empty_database_gives_the_same_file(demo):
     assert export_text() == first
 
 
+def test_a_generated_batch_round_trips_through_export_and_import_unchanged(demo):
+    # Given a generated batch imported and exported
+    assert import_dossiers(generated(60)).problems == []
+    first = export_text()
+
+    # When the dossier tables are emptied, the export imported and exported again
+    empty_dossiers()
+    report = import_text(first)
+
+    # Then the second export is the first, and every record, entry, step, paper and
+    # result speaks exactly the keys of the format's tables
+    assert (report.imported, report.problems, report.warnings) == (60, [], [])
+    assert export_text() == first
+    for record in records_of(first):
+        assert list(record) == list(DossierKey)
+        for entry in record[DossierKey.QuaTrinhXuLy]:
+            assert list(entry) == list(EntryKey)
+        for step in record[DossierKey.CacBuocXuLy]:
+            assert list(step) == list(StepKey)
+        for paper in record[DossierKey.TaiLieuNop]:
+            assert list(paper) == list(PaperKey)
+        for result in record[DossierKey.DanhSachGiayToKetQua]:
+            assert list(result) == list(ResultKey)
+        for round_ in record[DossierKey.DanhSachHoSoBoSung]:
+            assert list(round_) == list(SupplementKey)
+
+
+def test_a_misspelled_key_is_a_python_error():
+    with pytest.raises(AttributeError):
+        _ = DossierKey.NgayTiepNhạn  # type: ignore[attr-defined]
+
+
 def test_import_raises_the_daily_code_counter(demo):
     # Given the day's 3 dossiers of the commune centre (6/10/2025) exported, and the
     # tables emptied
@@ -477,7 +517,7 @@ def test_history_without_motcua_fields_is_imported_as_import_events(demo):
     )
 
 
-def test_dossier_without_history_gets_one_import_event(demo):
+def test_dossier_without_history_gets_import_events_that_say_what_its_fields_say(demo):
     record = {
         "MaHoSo": "000.01.51.H15-250915-0007",
         "MaTTHC": "1.004873",
@@ -491,9 +531,16 @@ def test_dossier_without_history_gets_one_import_event(demo):
     assert import_dossiers([record]).problems == []
     dossier = Dossier.objects.get()
     assert dossier.status == "processing"
+    # the Decision 766 figures read the reception from the history (the first entry
+    # with a "received" code): it is the record's NgayTiepNhan
+    received = dt.datetime(2025, 9, 15, 8, tzinfo=VN_TZ)
     assert [
-        (e.action, e.at, e.to_status, e.national_status) for e in dossier.events.all()
-    ] == [("import", dt.datetime(2025, 9, 15, 8, tzinfo=VN_TZ), "processing", 4)]
+        (e.action, e.at, e.from_status, e.to_status, e.national_status)
+        for e in dossier.events.order_by("sequence")
+    ] == [
+        ("import", received, "", "received", 2),
+        ("import", received, "received", "processing", 4),
+    ]
 
 
 # ---------------------------------------------------------------------- problems

@@ -9,15 +9,15 @@
   checks first and writes all or nothing.
 """
 
-from motcua.procedures.interchange.columns import FORMAT_NAME, FORMAT_VERSION
-from motcua.procedures.interchange.document import export_catalogue, export_version
 from motcua.procedures.interchange.errors import CatalogueError, CatalogueProblem
-from motcua.procedures.interchange.parsing import ParsedCatalogue, parse_catalogue
+from motcua.procedures.interchange.format import FORMAT_NAME, FORMAT_VERSION
+from motcua.procedures.interchange.reading import ParsedCatalogue, parse_catalogue
 from motcua.procedures.interchange.workbook import (
     WorkbookDocument,
     export_catalogue_xlsx,
     read_catalogue_xlsx,
 )
+from motcua.procedures.interchange.writing import export_catalogue, export_version
 
 __all__ = [
     "FORMAT_NAME",

@@ -24,7 +24,8 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from motcua.procedures.interchange.columns import (
+from motcua.procedures.interchange.errors import CatalogueError, CatalogueProblem
+from motcua.procedures.interchange.format import (
     CHILD_TABLES,
     FIELD_COLUMNS,
     FORMAT_NAME,
@@ -34,8 +35,7 @@ from motcua.procedures.interchange.columns import (
     Kind,
     format_decimal,
 )
-from motcua.procedures.interchange.document import field_values, version_values
-from motcua.procedures.interchange.errors import CatalogueError, CatalogueProblem
+from motcua.procedures.interchange.writing import field_values, version_values
 from motcua.procedures.models import Field
 from motcua.procedures.selectors import procedures_with_versions
 

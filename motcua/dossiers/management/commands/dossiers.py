@@ -4,7 +4,8 @@
   dossiers (received or handled by the agency, submitted in the period) as a JSON array;
 - ``import FILE.json|- [--batch-size N] [--progress]`` brings them in batch by batch; every
   problem is printed on standard error with the record's position and the field, and the
-  exit status is 2;
+  exit status is 2; warnings (records imported as the file gives them that a person should
+  look at) are printed there too, prefixed ``warning:``, and leave the exit status 0;
 - ``generate --count N FILE.json|-`` writes synthetic dossiers built on the catalogue, for
   measuring an import (docs/interchange.md).
 """
@@ -165,6 +166,13 @@ class Command(BaseCommand):
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
+        for warning in report.warnings:
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
+        if report.warnings_not_shown:
+            self.stderr.write(
+                _("... and %(count)s more warning(s).")
+                % {"count": report.warnings_not_shown}
+            )
         for problem in report.problems:
             self.stderr.write(str(problem))
         if report.problems_not_shown:

@@ -17,11 +17,18 @@ from django.db.models import Prefetch, Q, QuerySet
 from motcua.dossiers.interchange.format import (
     RETURN_METHOD_CODES,
     TIME_UNIT_NAMES,
+    DossierKey,
+    EntryKey,
+    PaperKey,
+    ResultKey,
+    StepKey,
+    SupplementKey,
     format_decimal,
     format_timestamp,
     number,
     timestamp_of_iso,
 )
+from motcua.dossiers.interchange.payloads import payload_due_change, payload_missing
 from motcua.dossiers.models import (
     Dossier,
     DossierComponent,
@@ -99,14 +106,14 @@ def _username(user: Any) -> str | None:
 def _components(dossier: Dossier) -> list[dict[str, Any]]:
     return [
         {
-            "TenTepDinhKem": component.name,
-            "MaThanhPhanHoSo": (
+            PaperKey.TenTepDinhKem: component.name,
+            PaperKey.MaThanhPhanHoSo: (
                 str(component.required.position)
                 if component.required is not None
                 else None
             ),
-            "HinhThucNop": component.form,
-            "SoLuong": component.quantity,
+            PaperKey.HinhThucNop: component.form,
+            PaperKey.SoLuong: component.quantity,
         }
         for component in dossier.components.all()
     ]
@@ -123,30 +130,25 @@ def _supplements(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str,
     for event in events:
         if current is None:
             if event.to_status == waiting and event.from_status != waiting:
-                missing = event.payload.get("missing")
-                content = (
-                    "; ".join(str(item) for item in missing)
-                    if isinstance(missing, list) and missing
-                    else event.note
-                )
+                missing = payload_missing(event)
+                content = "; ".join(missing) if missing else event.note
                 current = {
-                    "HoSoBoSungId": len(rounds) + 1,
-                    "NguoiYeuCauBoSung": event.actor_name,
-                    "NoiDungBoSung": content,
-                    "NgayBoSung": format_timestamp(event.at),
-                    "NguoiTiepNhanBoSung": None,
-                    "NgayTiepNhanBoSung": None,
-                    "NgayHenTraTruoc": format_timestamp(dossier.due_at),
-                    "NgayHenTraMoi": None,
+                    SupplementKey.HoSoBoSungId: len(rounds) + 1,
+                    SupplementKey.NguoiYeuCauBoSung: event.actor_name,
+                    SupplementKey.NoiDungBoSung: content,
+                    SupplementKey.NgayBoSung: format_timestamp(event.at),
+                    SupplementKey.NguoiTiepNhanBoSung: None,
+                    SupplementKey.NgayTiepNhanBoSung: None,
+                    SupplementKey.NgayHenTraTruoc: format_timestamp(dossier.due_at),
+                    SupplementKey.NgayHenTraMoi: None,
                 }
                 rounds.append(current)
         elif event.to_status != waiting:
-            current["NguoiTiepNhanBoSung"] = event.actor_name
-            current["NgayTiepNhanBoSung"] = format_timestamp(event.at)
-            current["NgayHenTraTruoc"] = timestamp_of_iso(
-                event.payload.get("previous_due_at")
-            )
-            current["NgayHenTraMoi"] = timestamp_of_iso(event.payload.get("new_due_at"))
+            before, after = payload_due_change(event)
+            current[SupplementKey.NguoiTiepNhanBoSung] = event.actor_name
+            current[SupplementKey.NgayTiepNhanBoSung] = format_timestamp(event.at)
+            current[SupplementKey.NgayHenTraTruoc] = timestamp_of_iso(before)
+            current[SupplementKey.NgayHenTraMoi] = timestamp_of_iso(after)
             current = None
     return rounds
 
@@ -154,10 +156,10 @@ def _supplements(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str,
 def _results(dossier: Dossier) -> list[dict[str, Any]]:
     return [
         {
-            "TenGiayTo": result.name,
-            "MaKetQua": result.code,
-            "SoThuTu": result.number,
-            "NgayBanHanh": format_timestamp(result.issued_at),
+            ResultKey.TenGiayTo: result.name,
+            ResultKey.MaKetQua: result.code,
+            ResultKey.SoThuTu: result.number,
+            ResultKey.NgayBanHanh: format_timestamp(result.issued_at),
         }
         for result in dossier.results.all()
     ]
@@ -166,16 +168,16 @@ def _results(dossier: Dossier) -> list[dict[str, Any]]:
 def _steps(dossier: Dossier) -> list[dict[str, Any]]:
     return [
         {
-            "ThuTu": step.position,
-            "TenBuoc": step.name,
-            "VaiTro": step.role,
-            "DonVi": step.agency.identifier,
-            "LienThong": step.is_inter_agency,
-            "ThoiGianBuoc": format_decimal(step.budget),
-            "NgayBatDau": format_timestamp(step.started_at),
-            "NgayKetThucTheoQuyDinh": format_timestamp(step.due_at),
-            "NgayKetThuc": format_timestamp(step.finished_at),
-            "TaiKhoanXuLy": _username(step.actor),
+            StepKey.ThuTu: step.position,
+            StepKey.TenBuoc: step.name,
+            StepKey.VaiTro: step.role,
+            StepKey.DonVi: step.agency.identifier,
+            StepKey.LienThong: step.is_inter_agency,
+            StepKey.ThoiGianBuoc: format_decimal(step.budget),
+            StepKey.NgayBatDau: format_timestamp(step.started_at),
+            StepKey.NgayKetThucTheoQuyDinh: format_timestamp(step.due_at),
+            StepKey.NgayKetThuc: format_timestamp(step.finished_at),
+            StepKey.TaiKhoanXuLy: _username(step.actor),
         }
         for step in dossier.steps.all()
     ]
@@ -184,25 +186,25 @@ def _steps(dossier: Dossier) -> list[dict[str, Any]]:
 def _entries(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str, Any]]:
     return [
         {
-            "MaHoSo": dossier.code,
-            "NguoiXuLy": event.actor_name,
-            "ThoiDiemXuLy": format_timestamp(event.at),
-            "NoiDungXuLy": event.note,
-            "TrangThai": event.national_status,
-            "NgayBatDau": format_timestamp(event.step.started_at)
+            EntryKey.MaHoSo: dossier.code,
+            EntryKey.NguoiXuLy: event.actor_name,
+            EntryKey.ThoiDiemXuLy: format_timestamp(event.at),
+            EntryKey.NoiDungXuLy: event.note,
+            EntryKey.TrangThai: event.national_status,
+            EntryKey.NgayBatDau: format_timestamp(event.step.started_at)
             if event.step
             else None,
-            "NgayKetThucTheoQuyDinh": format_timestamp(event.step.due_at)
+            EntryKey.NgayKetThucTheoQuyDinh: format_timestamp(event.step.due_at)
             if event.step
             else None,
-            "STT": event.sequence,
-            "HanhDong": event.action,
-            "TrangThaiTruoc": event.from_status,
-            "TrangThaiSau": event.to_status,
-            "DonVi": event.agency.identifier if event.agency else None,
-            "TaiKhoanXuLy": _username(event.actor),
-            "BuocXuLy": event.step.position if event.step else None,
-            "DuLieu": event.payload,
+            EntryKey.STT: event.sequence,
+            EntryKey.HanhDong: event.action,
+            EntryKey.TrangThaiTruoc: event.from_status,
+            EntryKey.TrangThaiSau: event.to_status,
+            EntryKey.DonVi: event.agency.identifier if event.agency else None,
+            EntryKey.TaiKhoanXuLy: _username(event.actor),
+            EntryKey.BuocXuLy: event.step.position if event.step else None,
+            EntryKey.DuLieu: event.payload,
         }
         for event in events
     ]
@@ -214,53 +216,53 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
     version = dossier.procedure_version
     events = list(dossier.events.all())
     return {
-        "MaHoSo": dossier.code,
-        "MaTTHC": version.procedure.code,
-        "TenTTHC": version.name,
-        "MaLinhVuc": version.field.code,
-        "TenLinhVuc": version.field.name,
-        "DonViXuLy": dossier.handling_agency.identifier,
-        "ChuHoSo": dossier.applicant_name,
-        "LoaiDoiTuong": dossier.applicant_kind,
-        "SoDienThoai": dossier.applicant_phone,
-        "Email": dossier.applicant_email,
-        "NgayNopHoSo": format_timestamp(dossier.submitted_at),
-        "NgayTiepNhan": format_timestamp(dossier.received_at),
-        "NgayHenTra": format_timestamp(dossier.due_at),
-        "NgayKetThucXuLy": format_timestamp(dossier.finished_at),
-        "NgayTra": format_timestamp(dossier.returned_at),
-        "NgayTuChoi": (
+        DossierKey.MaHoSo: dossier.code,
+        DossierKey.MaTTHC: version.procedure.code,
+        DossierKey.TenTTHC: version.name,
+        DossierKey.MaLinhVuc: version.field.code,
+        DossierKey.TenLinhVuc: version.field.name,
+        DossierKey.DonViXuLy: dossier.handling_agency.identifier,
+        DossierKey.ChuHoSo: dossier.applicant_name,
+        DossierKey.LoaiDoiTuong: dossier.applicant_kind,
+        DossierKey.SoDienThoai: dossier.applicant_phone,
+        DossierKey.Email: dossier.applicant_email,
+        DossierKey.NgayNopHoSo: format_timestamp(dossier.submitted_at),
+        DossierKey.NgayTiepNhan: format_timestamp(dossier.received_at),
+        DossierKey.NgayHenTra: format_timestamp(dossier.due_at),
+        DossierKey.NgayKetThucXuLy: format_timestamp(dossier.finished_at),
+        DossierKey.NgayTra: format_timestamp(dossier.returned_at),
+        DossierKey.NgayTuChoi: (
             format_timestamp(dossier.closed_at)
             if dossier.status == DossierStatus.REFUSED
             else None
         ),
-        "TrangThaiHoSo": int(NATIONAL_STATUS[dossier.status]),
-        "KenhThucHien": dossier.channel,
-        "HinhThuc": RETURN_METHOD_CODES[dossier.return_method],
-        "ThoiGianGiaiQuyet": number(version.handling_time),
-        "DonViTinh": TIME_UNIT_NAMES[version.handling_time_unit],
-        "TaiLieuNop": _components(dossier),
-        "DanhSachHoSoBoSung": _supplements(dossier, events),
-        "DanhSachGiayToKetQua": _results(dossier),
+        DossierKey.TrangThaiHoSo: int(NATIONAL_STATUS[dossier.status]),
+        DossierKey.KenhThucHien: dossier.channel,
+        DossierKey.HinhThuc: RETURN_METHOD_CODES[dossier.return_method],
+        DossierKey.ThoiGianGiaiQuyet: number(version.handling_time),
+        DossierKey.DonViTinh: TIME_UNIT_NAMES[version.handling_time_unit],
+        DossierKey.TaiLieuNop: _components(dossier),
+        DossierKey.DanhSachHoSoBoSung: _supplements(dossier, events),
+        DossierKey.DanhSachGiayToKetQua: _results(dossier),
         # motcua extensions
-        "PhienBanTTHC": version.number,
-        "DonViTiepNhan": dossier.receiving_agency.identifier,
-        "SoGiayTo": dossier.applicant_id_number,
-        "DiaChi": dossier.applicant_address,
-        "TaiKhoanChuHoSo": _username(dossier.applicant),
-        "TrangThaiNoiBo": dossier.status,
-        "SoBo": dossier.sets,
-        "NgayHenTraTheoQuyDinh": format_timestamp(dossier.legal_due_at),
-        "NgayHenTraBanDau": format_timestamp(dossier.original_due_at),
-        "NgayTamDung": format_timestamp(dossier.paused_at),
-        "NgayDongHoSo": format_timestamp(dossier.closed_at),
-        "NgayCanhBaoSapDenHan": format_timestamp(dossier.due_soon_flagged_at),
-        "NgayCanhBaoQuaHan": format_timestamp(dossier.overdue_flagged_at),
-        "SoLanBoSung": dossier.supplement_rounds,
-        "SoLanHenLai": dossier.reschedules,
-        "ChuyenVienXuLy": _username(dossier.assignee),
-        "CacBuocXuLy": _steps(dossier),
-        "QuaTrinhXuLy": _entries(dossier, events),
+        DossierKey.PhienBanTTHC: version.number,
+        DossierKey.DonViTiepNhan: dossier.receiving_agency.identifier,
+        DossierKey.SoGiayTo: dossier.applicant_id_number,
+        DossierKey.DiaChi: dossier.applicant_address,
+        DossierKey.TaiKhoanChuHoSo: _username(dossier.applicant),
+        DossierKey.TrangThaiNoiBo: dossier.status,
+        DossierKey.SoBo: dossier.sets,
+        DossierKey.NgayHenTraTheoQuyDinh: format_timestamp(dossier.legal_due_at),
+        DossierKey.NgayHenTraBanDau: format_timestamp(dossier.original_due_at),
+        DossierKey.NgayTamDung: format_timestamp(dossier.paused_at),
+        DossierKey.NgayDongHoSo: format_timestamp(dossier.closed_at),
+        DossierKey.NgayCanhBaoSapDenHan: format_timestamp(dossier.due_soon_flagged_at),
+        DossierKey.NgayCanhBaoQuaHan: format_timestamp(dossier.overdue_flagged_at),
+        DossierKey.SoLanBoSung: dossier.supplement_rounds,
+        DossierKey.SoLanHenLai: dossier.reschedules,
+        DossierKey.ChuyenVienXuLy: _username(dossier.assignee),
+        DossierKey.CacBuocXuLy: _steps(dossier),
+        DossierKey.QuaTrinhXuLy: _entries(dossier, events),
     }
 
 

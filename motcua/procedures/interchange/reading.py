@@ -22,7 +22,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
-from motcua.procedures.interchange.columns import (
+from motcua.procedures.interchange.errors import CatalogueError, CatalogueProblem
+from motcua.procedures.interchange.format import (
     CHILD_TABLES,
     FIELD_COLUMNS,
     FORMAT_NAME,
@@ -32,8 +33,7 @@ from motcua.procedures.interchange.columns import (
     Kind,
     ValueProblem,
 )
-from motcua.procedures.interchange.document import version_document
-from motcua.procedures.interchange.errors import CatalogueError, CatalogueProblem
+from motcua.procedures.interchange.writing import version_document
 from motcua.procedures.models import (
     FeeLine,
     Field,

@@ -1,7 +1,7 @@
 """The catalogue as a document: from the database to the JSON of docs/catalogue-format.md.
 
 Export goes model → Python values → JSON. An incoming document is brought to the same
-Python values (``parsing``), so "this version is unchanged" is the plain equality of two
+Python values (``reading``), so "this version is unchanged" is the plain equality of two
 JSON objects made by the same function.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcua.procedures.interchange.columns import (
+from motcua.procedures.interchange.format import (
     CHILD_TABLES,
     FIELD_COLUMNS,
     FORMAT_NAME,
