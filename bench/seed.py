@@ -504,12 +504,14 @@ def bare_intake_body() -> dict[str, Any]:
     remove what it wrote. Its codes come from the handling agency's counter, which no
     intake of the benchmark uses: the intake's own daily sequence (at most 9999) is left
     to the intake."""
+    from django.conf import settings
     from django.test import Client
 
     from motcua.accounts.models import User
     from motcua.dossiers.models import Dossier
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    host = settings.ALLOWED_HOSTS[0].lstrip(".") if settings.ALLOWED_HOSTS else ""
+    client = Client(HTTP_HOST=host if host and host != "*" else "testserver")
     client.force_login(User.objects.get(username=COUNTER_OFFICER))
     answer = client.post(
         "/api/dossiers/",
