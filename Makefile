@@ -62,9 +62,10 @@ pytest-postgres: system-packages-test install
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: the PostgreSQL run is skipped"; \
 	fi
 
-## make bench: the benchmark of issue 3 (not a test; about five minutes): gunicorn, PostgreSQL
-## at BENCH_PG_URL when it answers (else SQLite), intake and lookup against bare endpoints.
-## BENCH_ARGS passes options: --fresh, --drop, --sqlite, --json FILE (see docs/benchmarks.md).
+## make bench: the benchmark of issues 3 and 8 (not a test; about seven minutes): gunicorn,
+## PostgreSQL at BENCH_PG_URL when it answers (else SQLite); intake, transitions and lookup
+## against bare endpoints. BENCH_ARGS passes options: --dossiers N (another N than the last
+## run's regenerates them), --fresh, --drop, --sqlite, --json FILE (docs/benchmarks.md).
 bench: install
 	BENCH_PG_URL="$(BENCH_PG_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def report(result: Result) -> None:
         print(  # noqa: T201 - progress of a command-line tool
-            f"  {result.name:<13} {result.ok:>6} ok {result.errors:>4} errors "
+            f"  {result.name:<19} {result.ok:>6} ok {result.errors:>4} errors "
             f"{result.per_second:8.1f}/s  p50 {result.p50_ms:6.1f} ms  "
             f"p99 {result.p99_ms:6.1f} ms  ({result.seconds:.1f} s, stopped by "
             f"{result.stopped_by})",
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> None:
         for name, action, who, shape in TRANSITIONS:
             warm = TRANSITION_WARMUP * c
             if len(moving) <= warm:
-                print(f"  {name:<13} skipped: no dossier left to take it", flush=True)  # noqa: T201 - progress
+                print(f"  {name:<19} skipped: no dossier left to take it", flush=True)  # noqa: T201 - progress
                 break
             body = json.dumps(
                 {k: v.format(assignee=plan["assignee"]) for k, v in shape.items()}
