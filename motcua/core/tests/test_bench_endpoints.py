@@ -150,8 +150,8 @@ def test_the_bare_intake_writes_the_rows_of_a_counter_intake(client, bare_intake
     assert DossierCodeCounter.objects.get(agency=ward, day=day).last == 1
     # the same columns as the real intake's rows, the moments shifted by the same amount
     shift = bare.submitted_at - real.submitted_at
-    moments = ("submitted_at", "received_at", "legal_due_at", "due_at")
-    moments += ("original_due_at", "created_at")
+    moments = ["submitted_at", "received_at", "legal_due_at", "due_at"]
+    moments += ["original_due_at", "created_at"]
     assert _columns(bare, "code", "applicant_email", *moments) == _columns(
         real, "code", "applicant_email", *moments
     )
