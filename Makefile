@@ -11,8 +11,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages clean bench
+.PHONY: system-packages-run system-packages-test system-packages-messages
+
+# The system packages each target needs (scripts/system-packages): installed with apt-get
+# when this runs as root or with passwordless sudo, else the command that would install them.
+system-packages-run system-packages-test system-packages-messages: system-packages-%:
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/system-packages $*
 
 $(BIN)/.installed: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/system-packages install
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
@@ -21,14 +28,14 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 install: $(BIN)/.installed
 
 ## make run: migrate, load the demo province (idempotent) and serve on http://127.0.0.1:8000
-run: install
+run: system-packages-run install
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua load_demo
 	@echo "motcua: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/motcua runserver $(HOST):$(PORT)
 
 ## make test: lint, types, migrations check, the suite on SQLite, then on PostgreSQL
-test: install lint types migrations-check pytest-sqlite pytest-postgres
+test: system-packages-test install lint types migrations-check pytest-sqlite pytest-postgres
 
 lint: install
 	$(BIN)/ruff check .
@@ -40,12 +47,12 @@ types: install
 migrations-check: install
 	MOTCUA_DATA_DIR=$$(mktemp -d) $(BIN)/motcua makemigrations --check --dry-run
 
-pytest-sqlite: install
+pytest-sqlite: system-packages-test install
 	@echo "== the suite on SQLite =="
 	MOTCUA_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider
 
 # PostgreSQL when reachable; with CI=true it is required.
-pytest-postgres: install
+pytest-postgres: system-packages-test install
 	@if $(BIN)/python -m motcua.core.dbcheck "$(PG_TEST_URL)"; then \
 		echo "== the suite on PostgreSQL ($(PG_TEST_URL)) =="; \
 		MOTCUA_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider; \
@@ -55,14 +62,15 @@ pytest-postgres: install
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: the PostgreSQL run is skipped"; \
 	fi
 
-## make bench: the benchmark of issue 3 (not a test; about five minutes): gunicorn, PostgreSQL
-## at BENCH_PG_URL when it answers (else SQLite), intake and lookup against bare endpoints.
-## BENCH_ARGS passes options: --fresh, --drop, --sqlite, --json FILE (see docs/benchmarks.md).
+## make bench: the benchmark of issues 3 and 8 (not a test; about seven minutes): gunicorn,
+## PostgreSQL at BENCH_PG_URL when it answers (else SQLite); intake, transitions and lookup
+## against bare endpoints. BENCH_ARGS passes options: --dossiers N (another N than the last
+## run's regenerates them), --fresh, --drop, --sqlite, --json FILE (docs/benchmarks.md).
 bench: install
 	BENCH_PG_URL="$(BENCH_PG_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## make messages: re-extract and compile the translations (needs gettext)
-messages: install
+messages: system-packages-messages install
 	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --no-obsolete && ../$(BIN)/motcua compilemessages
 
 clean:

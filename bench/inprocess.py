@@ -8,11 +8,18 @@ goes (cProfile, sorted by cumulative time).
 
 WHAT is ``lookup`` (a generated dossier by code, as the provincial supervisor), ``full``
 (a dossier the last run's intake measure received, with papers, steps and event),
-``intake`` (the counter intake of the benchmark, as ``tiepnhan.bmt``) or ``bare`` (the
-bare write, ``POST /bench/probe/``). Intakes write dossiers; the next ``make bench``
-removes them. Not a test, and not part of ``make bench``: run it by hand, e.g.
+``intake`` (the counter intake of the benchmark, as ``tiepnhan.bmt``), ``bare`` (the
+bare write, ``POST /bench/probe/``) or ``bare_intake`` (``POST /bench/intake/``). Intakes
+write dossiers; the next ``make bench`` removes them. Not a test; run it by hand, e.g.
 
     .venv/bin/python -m bench.inprocess lookup --requests 500
+
+``statements`` is the one ``make bench`` runs: it counts the SQL statements of one request
+of each kind it measures (Django's ``CaptureQueriesContext``: every statement sent, the
+session's and the user's included, and on PostgreSQL a transaction's BEGIN and COMMIT; the
+bare intake is 7 there): one counter intake, the bare intake,
+then the transitions of ``bench.load.TRANSITIONS`` taken on the dossier the intake
+received, each as the officer who takes it, and prints them (``--json FILE``: writes them).
 """
 
 from __future__ import annotations
@@ -24,16 +31,68 @@ import os
 import pstats
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from bench.run import DEFAULT_PG_URL
 
 
+def count_statements() -> dict[str, int]:
+    """The statements of one request of each kind ``make bench`` measures (see the module's
+    docstring), in the order they are taken, through Django's test client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import seed
+    from bench.load import TRANSITIONS
+
+    clients: dict[str, Client] = {}
+    for who, username in (
+        ("counter", seed.COUNTER_OFFICER),
+        ("leader", seed.LEADER),
+        ("specialist", seed.SPECIALIST),
+    ):
+        clients[who] = Client()
+        clients[who].cookies["sessionid"] = seed.open_sessions(username, 1)[0]
+    counts: dict[str, int] = {}
+
+    def post(name: str, who: str, path: str, body: dict[str, Any], expect: int) -> Any:
+        with CaptureQueriesContext(connection) as captured:
+            answer = clients[who].post(
+                path, json.dumps(body), content_type="application/json"
+            )
+        if answer.status_code != expect:
+            raise SystemExit(
+                f"{path} answered {answer.status_code}: {answer.content[:300]!r}"
+            )
+        counts[name] = len(captured.captured_queries)
+        return answer.json()
+
+    # The first requests of a process compile and cache what later ones reuse: each kind
+    # is sent twice (two dossiers) and the second count is kept.
+    for _ in range(2):
+        intake = seed.intake_body()
+        code = post("intake", "counter", "/api/dossiers/", intake, 201)["code"]
+        for name, action, who, shape in TRANSITIONS:
+            body = {k: v.format(assignee=seed.SPECIALIST) for k, v in shape.items()}
+            post(name, who, f"/api/dossiers/{code}/{action}/", body, 200)
+    bare = seed.bare_intake_body()
+    for _ in range(2):
+        post("bare_intake", "counter", "/bench/intake/", bare, 201)
+    return counts
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess")
-    parser.add_argument("what", choices=["lookup", "full", "intake", "bare"])
+    parser.add_argument(
+        "what",
+        choices=["lookup", "full", "intake", "bare", "bare_intake", "statements"],
+    )
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--json", type=Path, help="statements: write them here too")
     parser.add_argument(
         "--database",
         default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
@@ -63,12 +122,24 @@ def main(argv: list[str] | None = None) -> None:
     from bench import seed
     from motcua.dossiers.models import Dossier
 
+    if args.what == "statements":
+        counts = count_statements()
+        for name, count in counts.items():
+            print(f"{name}: {count} statements")  # noqa: T201 - the command's output
+        if args.json:
+            args.json.write_text(json.dumps(counts))
+        return
     client = Client()
     one: Callable[[int], None]
-    if args.what in ("intake", "bare"):
+    if args.what in ("intake", "bare", "bare_intake"):
         client.cookies["sessionid"] = seed.open_sessions(seed.COUNTER_OFFICER, 1)[0]
-        body = json.dumps(seed.intake_body())
-        path = "/api/dossiers/" if args.what == "intake" else "/bench/probe/"
+        paths = {
+            "intake": ("/api/dossiers/", seed.intake_body),
+            "bare": ("/bench/probe/", dict),
+            "bare_intake": ("/bench/intake/", seed.bare_intake_body),
+        }
+        path, make_body = paths[args.what]
+        body = json.dumps(make_body())
 
         def one(_: int) -> None:
             answer = client.post(path, body, content_type="application/json")

@@ -33,6 +33,33 @@ HOST = "127.0.0.1"
 #: what each client sends next: method, path, body
 Next = Callable[[random.Random], tuple[str, str, bytes | None]]
 
+#: the transitions measured on the dossiers the intake measure received, in the order a
+#: dossier takes them: measure name, URL path, who takes it (a session), the body
+TRANSITIONS: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+    ("transfer", "transfer", "counter", {}),
+    ("assign", "assign", "leader", {"assignee": "{assignee}"}),
+    ("submit_for_approval", "submit-for-approval", "specialist", {}),
+    ("approve", "approve", "leader", {}),
+)
+#: warm-up requests per client of a transition measure (each spends a dossier)
+TRANSITION_WARMUP = 2
+#: dossiers the intake received that are kept as they are for the lookup of full dossiers
+FULL_LOOKUPS = 500
+
+
+def each_once(codes: list[str], action: str, body: bytes) -> Next:
+    """``POST /api/dossiers/{code}/<action>/`` for each of ``codes`` in turn, shared by
+    the clients of one measure: a transition is taken once per dossier."""
+    remaining = iter(codes)
+    lock = threading.Lock()
+
+    def next_request(_draw: random.Random) -> tuple[str, str, bytes | None]:
+        with lock:
+            code = next(remaining)
+        return "POST", f"/api/dossiers/{code}/{action}/", body
+
+    return next_request
+
 
 @dataclass
 class Measure:
@@ -256,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def report(result: Result) -> None:
         print(  # noqa: T201 - progress of a command-line tool
-            f"  {result.name:<13} {result.ok:>6} ok {result.errors:>4} errors "
+            f"  {result.name:<19} {result.ok:>6} ok {result.errors:>4} errors "
             f"{result.per_second:8.1f}/s  p50 {result.p50_ms:6.1f} ms  "
             f"p99 {result.p99_ms:6.1f} ms  ({result.seconds:.1f} s, stopped by "
             f"{result.stopped_by})",
@@ -286,7 +313,12 @@ def main(argv: list[str] | None = None) -> None:
             Measure("bare_post", c, 20_000, 20, 201, "counter", keep="id"),
             lambda draw: ("POST", "/bench/probe/", None),
         ).kept
-        received = measure(
+        bare_intake = json.dumps(plan["bare_intake"]).encode()
+        measure(
+            Measure("bare_intake", c, 20_000, 20, 201, "counter"),
+            lambda draw: ("POST", "/bench/intake/", bare_intake),
+        )
+        intakes = measure(
             Measure("intake", c, 20_000, 40, 201, "counter", keep="code"),
             lambda draw: ("POST", "/api/dossiers/", intake),
         ).kept
@@ -294,6 +326,31 @@ def main(argv: list[str] | None = None) -> None:
             Measure("intake_basic", c, 300, 10, 201, "basic", warmup=1),
             lambda draw: ("POST", "/api/dossiers/", intake),
         )
+        # the received dossiers: a few kept as received for the lookup of full dossiers,
+        # the others taken through their process, one transition measure after another
+        kept_whole = min(FULL_LOOKUPS, len(intakes) // 2)
+        received, moving = intakes[:kept_whole], intakes[kept_whole:]
+        for name, action, who, shape in TRANSITIONS:
+            warm = TRANSITION_WARMUP * c
+            if len(moving) <= warm:
+                print(f"  {name:<19} skipped: no dossier left to take it", flush=True)  # noqa: T201 - progress
+                break
+            body = json.dumps(
+                {k: v.format(assignee=plan["assignee"]) for k, v in shape.items()}
+            ).encode()
+            moving = measure(
+                Measure(
+                    name,
+                    c,
+                    len(moving) - warm,
+                    15,
+                    200,
+                    who,
+                    keep="code",
+                    warmup=TRANSITION_WARMUP,
+                ),
+                each_once(moving, action, body),
+            ).kept
         if args.phase == "writes":
             args.kept.write_text(json.dumps({"probes": probes, "received": received}))
     else:

@@ -40,10 +40,14 @@ import django
 #: tells them apart from each other (and from anything else)
 GENERATED_MARKER = "generated@bench.example"
 INTAKE_MARKER = "intake@bench.example"
+BARE_MARKER = "bare@bench.example"
 #: generated dossiers per receiving agency and day: codes end -0001 … -2500
 PER_DAY = 2500
 COUNTER_OFFICER = "tiepnhan.bmt"
 SUPERVISOR = "giamsat.tinh"
+#: who takes the transitions the benchmark measures, at the handling agency
+LEADER = "lanhdao.bmt"
+SPECIALIST = "chuyenvien.bmt"
 DEMO_PASSWORD = "motcua-demo-2025"  # noqa: S105 - the demo's published password
 PROCEDURE = "1.004873"
 RECEIVING = "000.01.51.H15"
@@ -67,13 +71,13 @@ def _write(text: str) -> None:
 
 
 def remove_leftovers() -> int:
-    """Delete the dossiers earlier runs received through the API, the code counters and
-    the sessions. Returns how many dossiers went."""
+    """Delete the dossiers earlier runs received through the API or wrote through the bare
+    intake, the code counters and the sessions. Returns how many dossiers went."""
     from django.contrib.sessions.models import Session
 
     from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
 
-    leftovers = Dossier.objects.filter(applicant_email=INTAKE_MARKER)
+    leftovers = Dossier.objects.filter(applicant_email__in=[INTAKE_MARKER, BARE_MARKER])
     count = leftovers.count()
     # events PROTECT the dossier (the legal history); steps and papers cascade
     DossierEvent.objects.filter(dossier__in=leftovers).delete()
@@ -320,7 +324,14 @@ def ensure_generated(rows: int) -> Generated:
         return Generated(rows=rows, created=False, seconds=0.0)
     started = time.monotonic()
     _write(f"  generating {rows:,} dossiers (found {present:,}) …")
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: the checks the
+            # deletes and inserts below owe would wait for the commit, and PostgreSQL
+            # refuses to CREATE INDEX on a table with checks pending. Checked at the end
+            # of each statement instead, nothing is pending when the indexes are rebuilt.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if present:
             cursor.execute(
                 f"DELETE FROM {events} WHERE dossier_id IN "  # noqa: S608 - the models' tables
@@ -332,7 +343,6 @@ def ensure_generated(rows: int) -> Generated:
                 [GENERATED_MARKER],
             )
         if rows:
-            postgres = connection.vendor == "postgresql"
             if postgres:
                 _skip_foreign_key_triggers(cursor)
                 indexes = _drop_secondary_indexes(cursor, [dossiers, events])
@@ -464,6 +474,83 @@ def intake_body() -> dict[str, Any]:
     }
 
 
+def _row(instance: Any, *, moment: dt.datetime, skip: set[str]) -> dict[str, Any]:
+    """Every column of ``instance`` but its key and ``skip``, as ``POST /bench/intake/``
+    takes them: a date-time as seconds after ``moment``, a decimal as text."""
+    from decimal import Decimal
+
+    from django.db import models
+
+    row: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.primary_key or field.column in skip:
+            continue
+        value = field.value_from_object(instance)
+        if isinstance(field, models.DateTimeField) and value is not None:
+            value = (value - moment).total_seconds()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        row[field.column] = value
+    return row
+
+
+def bare_intake_body() -> dict[str, Any]:
+    """The body of ``POST /bench/intake/``: the rows one counter intake of ``intake_body``
+    wrote, received now through the API as ``COUNTER_OFFICER`` and read back, column by
+    column, so that the bare intake writes what the application writes (new columns
+    included) and nothing else. Its own applicant e-mail (``BARE_MARKER``) lets the next run
+    remove what it wrote. Its codes come from the handling agency's counter, which no
+    intake of the benchmark uses: the intake's own daily sequence (at most 9999) is left
+    to the intake."""
+    from django.conf import settings
+    from django.test import Client
+
+    from motcua.accounts.models import User
+    from motcua.dossiers.models import Dossier
+
+    host = settings.ALLOWED_HOSTS[0].lstrip(".") if settings.ALLOWED_HOSTS else ""
+    client = Client(HTTP_HOST=host if host and host != "*" else "testserver")
+    client.force_login(User.objects.get(username=COUNTER_OFFICER))
+    answer = client.post(
+        "/api/dossiers/",
+        json.dumps(intake_body()),
+        content_type="application/json",
+        secure=True,  # as behind the production proxy
+    )
+    if answer.status_code != 201:
+        raise SystemExit(
+            f"bench.seed: the intake answered {answer.status_code}: {answer.content[:300]!r}"
+        )
+    dossier = Dossier.objects.select_related("handling_agency").get(
+        code=answer.json()["code"]
+    )
+    moment = dossier.submitted_at
+    owned = {"dossier_id"}
+    (event,) = dossier.events.all()
+    body = {
+        "counter": {
+            "agency_id": dossier.handling_agency_id,
+            "prefix": dossier.handling_agency.identifier,
+        },
+        "dossier": {
+            **_row(dossier, moment=moment, skip={"code"}),
+            "applicant_email": BARE_MARKER,
+        },
+        "components": [
+            _row(c, moment=moment, skip=owned)
+            for c in dossier.components.order_by("pk")
+        ],
+        "steps": [
+            _row(s, moment=moment, skip=owned) for s in dossier.steps.order_by("pk")
+        ],
+        "event": _row(event, moment=moment, skip={*owned, "sequence"}),
+    }
+    client.logout()
+    return body
+
+
 def database_description() -> str:
     from django.db import connection
 
@@ -510,9 +597,13 @@ def main(argv: list[str] | None = None) -> None:
         "sessions": {
             "counter": open_sessions(COUNTER_OFFICER, args.clients),
             "supervisor": open_sessions(SUPERVISOR, args.clients),
+            "leader": open_sessions(LEADER, args.clients),
+            "specialist": open_sessions(SPECIALIST, args.clients),
         },
         "credentials": {"counter": [COUNTER_OFFICER, DEMO_PASSWORD]},
         "intake": intake_body(),
+        "bare_intake": bare_intake_body(),
+        "assignee": SPECIALIST,
         "codes": sample_codes(SAMPLE),
     }
     args.plan.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
