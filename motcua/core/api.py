@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import accumulate
 from typing import Any
 
@@ -73,7 +73,9 @@ class ApiError(APIException):
         self.details = details or {}
 
 
-def error_response(code: str, message: str, *, status: int, **details: Any) -> Any:
+def error_response(
+    code: str, message: str, *, status: int, **details: Any
+) -> HttpResponse:
     """A JSON error answer outside DRF (middleware, plain views)."""
     return JsonResponse(
         error_body(code, message, details),
@@ -181,19 +183,23 @@ class JSONParser(parsers.JSONParser):
         self,
         stream: Any,
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = stream.read().decode(encoding)
         except (UnicodeDecodeError, LookupError) as error:
-            raise ParseError(_("The request body is not text in %s.") % encoding) from error
+            raise ParseError(
+                _("The request body is not text in %s.") % encoding
+            ) from error
         depth = json_depth(text)
         if depth > MAX_JSON_DEPTH:
             raise ApiError(
                 "json_too_deep",
-                _("The request nests arrays and objects %(depth)s levels deep; "
-                  "at most %(limit)s are accepted.")
+                _(
+                    "The request nests arrays and objects %(depth)s levels deep; "
+                    "at most %(limit)s are accepted."
+                )
                 % {"depth": depth, "limit": MAX_JSON_DEPTH},
                 details={"depth": depth, "limit": MAX_JSON_DEPTH},
             )
@@ -207,8 +213,10 @@ class JSONParser(parsers.JSONParser):
                 path, position, character = found
                 raise ApiError(
                     "control_character",
-                    _("The text at %(path)s holds a control character (%(character)s) "
-                      "that no form accepts.")
+                    _(
+                        "The text at %(path)s holds a control character (%(character)s) "
+                        "that no form accepts."
+                    )
                     % {"path": path, "character": f"U+{ord(character):04X}"},
                     details={
                         "path": path,

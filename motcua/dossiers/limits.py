@@ -57,7 +57,9 @@ def check_text(value: str, *, field: str, max_length: int) -> str:
     if len(value) > max_length:
         raise InvalidInput(
             "text_too_long",
-            _("%(field)s is %(length)s characters long; at most %(limit)s are accepted.")
+            _(
+                "%(field)s is %(length)s characters long; at most %(limit)s are accepted."
+            )
             % {"field": field, "length": len(value), "limit": max_length},
             details={"field": field, "length": len(value), "max_length": max_length},
         )

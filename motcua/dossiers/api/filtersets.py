@@ -36,7 +36,7 @@ class StrictBooleanWidget(BooleanWidget):
 class StrictBooleanField(forms.NullBooleanField):
     widget = StrictBooleanWidget
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override] # None: no filter
         if value in (None, "", True, False):
             return value if value != "" else None
         raise forms.ValidationError(
@@ -46,6 +46,10 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
 
 
 #: The orders a list may come in (``?ordering=due_at``, ``-due_at``, ...): by due moment
@@ -100,7 +104,8 @@ class DossierFilterSet(filters.FilterSet):
         fields=ORDERINGS,
         # the columns' own names, translated
         field_labels={
-            name: Dossier._meta.get_field(name).verbose_name for name in ORDERINGS
+            name: Dossier._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+            for name in ORDERINGS
         },
         help_text=_(
             "Order of the list: due_at, received_at, submitted_at or code, with - for "

@@ -29,11 +29,7 @@ def _bounded(request: Request, name: str, maximum: int) -> int | None:
     value = int(raw) if _DIGITS.match(raw) else 0
     if not 1 <= value <= maximum:
         raise ValidationError(
-            {
-                name: [
-                    _("A whole number from 1 to %(maximum)s.") % {"maximum": maximum}
-                ]
-            },
+            {name: [_("A whole number from 1 to %(maximum)s.") % {"maximum": maximum}]},
             code="invalid",
         )
     return value

@@ -31,7 +31,7 @@ class ApiAutoSchema(AutoSchema):
             "415": "unsupported_media_type: the body is not application/json.",
         }
         for status, description in extra.items():
-            responses[status] = self._get_response_for_code(
+            responses[status] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                 OpenApiResponse(ErrorSerializer, description=description),
                 status,
                 direction=direction,

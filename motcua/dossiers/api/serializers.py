@@ -349,9 +349,7 @@ def text_field(
     )
 
 
-def text_list(
-    max_items: int, max_length: int, **kwargs: Any
-) -> serializers.ListField:
+def text_list(max_items: int, max_length: int, **kwargs: Any) -> serializers.ListField:
     """At least one and at most ``max_items`` texts, each as ``text_field``."""
     return serializers.ListField(
         child=text_field(max_length),

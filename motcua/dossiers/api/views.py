@@ -43,13 +43,13 @@ from motcua.dossiers import services
 from motcua.dossiers.api.filtersets import DossierFilterSet
 from motcua.dossiers.api.pagination import DossierPagination
 from motcua.dossiers.api.serializers import (
+    MAX_INTEGER,
     ApologiseSerializer,
     AssignSerializer,
     CounterIntakeSerializer,
     Decision,
     DossierDetailSerializer,
     DossierSerializer,
-    MAX_INTEGER,
     ErrorSerializer,
     FinancialObligationSerializer,
     HandOverSerializer,

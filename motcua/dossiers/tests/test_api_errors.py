@@ -29,7 +29,7 @@ def world() -> World:
     return build_world()
 
 
-def _post_text(world: World, text: str | bytes, where: str = "/api/dossiers/") -> Any:
+def _post_text(world: World, text: str, where: str = "/api/dossiers/") -> Any:
     return s.client_for(world.counter).generic(
         "POST", where, text, content_type="application/json"
     )
