@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, so that it sees the views' exceptions first: JSON errors under /api/
+    "motcua.core.api.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -150,8 +152,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, refusing deep nesting and control characters (motcua/core/api.py)
+    "DEFAULT_PARSER_CLASSES": ["motcua.core.api.JSONParser"],
     "EXCEPTION_HANDLER": "motcua.dossiers.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the errors that arise before any view (413, 415)
+    "DEFAULT_SCHEMA_CLASS": "motcua.dossiers.api.schema.ApiAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",

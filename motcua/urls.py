@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
+
+from motcua.core.api import not_found
 
 admin.site.site_header = _("motcua · administration")
 admin.site.site_title = _("motcua administration")
@@ -15,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("motcua.dossiers.api.urls")),
+    # last of /api/: any other path there gets the API's JSON 404, not the site's page
+    re_path(r"^api/", not_found),
     path("thu-tuc/", include("motcua.portal.urls")),
     path("ho-so/", include("motcua.documents.urls")),
     path("", include("motcua.core.urls")),

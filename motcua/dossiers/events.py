@@ -80,6 +80,8 @@ class NewEvent:
     payload: Mapping[str, Any] = field(default_factory=dict)
     #: the agency that acted, when it is not the one holding the step the action starts
     agency: Agency | None = None
+    #: the request's field the note came from, for an error about it
+    note_field: str = "note"
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def dossier_resubmitted_event() -> NewEvent:
 
 
 def dossier_refused_event(*, reasons: str, agency: Agency) -> NewEvent:
-    return NewEvent(Action.REFUSE, note=reasons, agency=agency)
+    return NewEvent(Action.REFUSE, note=reasons, agency=agency, note_field="reasons")
 
 
 def dossier_transferred_event() -> NewEvent:
@@ -218,7 +220,9 @@ def result_returned_event(*, method: str, receiver: str) -> NewEvent:
 
 
 def dossier_apologised_event(*, reason: str, due: DueChange) -> NewEvent:
-    return NewEvent(Action.APOLOGISE, note=reason, payload=_due_change(due))
+    return NewEvent(
+        Action.APOLOGISE, note=reason, payload=_due_change(due), note_field="reason"
+    )
 
 
 def dossier_withdrawn_event(*, note: str) -> NewEvent:
@@ -226,7 +230,7 @@ def dossier_withdrawn_event(*, note: str) -> NewEvent:
 
 
 def dossier_stopped_event(*, reasons: str) -> NewEvent:
-    return NewEvent(Action.STOP, note=reasons)
+    return NewEvent(Action.STOP, note=reasons, note_field="reasons")
 
 
 def deadline_flagged_event(*, action: Action, due_at: dt.datetime | None) -> NewEvent:

@@ -3,7 +3,9 @@
 Every error leaves as ``{"code": ..., "message": ..., "details": {...}}``: the services'
 ``DossierError`` with its own code and HTTP status; DRF's validation errors as 400
 ``invalid`` with the messages of each field in ``details``; everything else DRF knows with
-its own code (``not_found``, ``not_authenticated``, ``permission_denied``, ...).
+its own code (``not_found``, ``not_authenticated``, ``permission_denied``, ...); the
+parser's ``ApiError`` (``json_too_deep``, ``control_character``) with its details. What DRF
+does not know of (a body too large, a failure) is left to ``core.api.ApiErrorMiddleware``.
 
 A ``NotAllowed`` about a dossier the user cannot see becomes 404, never 403: "not yours" and
 "not found" must look the same (STYLE; Zulip's ``access_stream_by_id``).
@@ -21,20 +23,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from motcua.accounts.models import User
+from motcua.core.api import ApiError, error_body
+from motcua.core.errors import ErrorCode, known_code
 from motcua.dossiers.errors import DossierError, NotAllowed
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import may_see
-
-
-def error_body(
-    code: str, message: str, details: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    return {"code": code, "message": message, "details": details or {}}
+from motcua.workdays.clock import OutOfCalendarRange
 
 
 def _not_found() -> Response:
     return Response(
-        error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND
+        error_body(ErrorCode.NOT_FOUND, _("Not found.")),
+        status=status.HTTP_404_NOT_FOUND,
     )
 
 
@@ -59,22 +59,38 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             error_body(exc.code, exc.message, exc.details), status=exc.http_status
         )
+    if isinstance(exc, OutOfCalendarRange):
+        # a moment beyond the years the working-day calendar covers (workdays.clock)
+        set_rollback()
+        return Response(
+            error_body(ErrorCode.MOMENT_OUT_OF_RANGE, str(exc)),
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
     if isinstance(exc, Http404 | exceptions.NotFound):
         # Django's message names the model and the lookup; say no more than "not found".
         set_rollback()
         return _not_found()
     response = drf_exception_handler(exc, context)
     if response is None:
+        # not DRF's: motcua.core.api.ApiErrorMiddleware answers it
         return None
+    if isinstance(exc, ApiError):
+        response.data = error_body(exc.code, exc.message, exc.details)
+        return response
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
         response.data = error_body(
-            "invalid", _("The request is not valid; see the details."), details
+            ErrorCode.INVALID, _("The request is not valid; see the details."), details
         )
         return response
     assert isinstance(exc, exceptions.APIException)  # noqa: S101 - DRF handled it
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else exc.default_code
-    response.data = error_body(str(code), str(exc.detail))
+    fallback = (
+        ErrorCode.INVALID if response.status_code < 500 else ErrorCode.SERVER_ERROR
+    )
+    response.data = error_body(
+        known_code(str(code), fallback=fallback), str(exc.detail)
+    )
     return response

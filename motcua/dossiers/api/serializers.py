@@ -16,13 +16,16 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.accounts.choices import AccountKind, Role
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
+from motcua.dossiers import limits
 from motcua.dossiers.choices import ApplicantKind, Channel, DeadlineState, ReturnMethod
 from motcua.dossiers.errors import ErrorCode
+from motcua.dossiers.limits import PlainTextValidator
 from motcua.dossiers.models import Dossier, DossierResult
 from motcua.dossiers.selectors import (
     ComponentView,
@@ -291,11 +294,47 @@ class DossierDetailSerializer(DossierSerializer):
 
 # ------------------------------------------------------------------ intake
 
+#: Columns the request names rows by: ``Procedure.code``, ``Agency.identifier``, Django's
+#: ``User.username``.
+PROCEDURE_CODE_MAX_LENGTH = 30
+AGENCY_IDENTIFIER_MAX_LENGTH = 13
+USERNAME_MAX_LENGTH = 150
+#: Integers the database stores (a version, a position): PostgreSQL's ``integer``.
+MAX_INTEGER = 2**31 - 1
+#: An amount in VND: the largest integer every JSON client reads exactly (2^53 - 1).
+MAX_AMOUNT = 2**53 - 1
+
+
+def text_field(
+    max_length: int, *, required: bool = True, **kwargs: Any
+) -> serializers.CharField:
+    """A free text of at most ``max_length`` characters (``limits``), without control
+    characters; one that is not ``required`` defaults to blank. The parser refuses control
+    characters in the whole body first (``core.api.JSONParser``); the validator states the
+    rule in the schema (``pattern``) and holds for any other parser."""
+    if not required:
+        kwargs = {"required": False, "default": "", "allow_blank": True, **kwargs}
+    return serializers.CharField(
+        max_length=max_length,
+        validators=[PlainTextValidator(required=required)],
+        **kwargs,
+    )
+
+
+def text_list(max_items: int, max_length: int, **kwargs: Any) -> serializers.ListField:
+    """At least one and at most ``max_items`` texts, each as ``text_field``."""
+    return serializers.ListField(
+        child=text_field(max_length),
+        min_length=1,
+        max_length=max_items,
+        **kwargs,
+    )
+
 
 class ApplicantSerializer(serializers.Serializer[Applicant]):
     """Who asks (``ChuHoSo`` of the national payload)."""
 
-    name = serializers.CharField(max_length=255)
+    name = text_field(limits.NAME_MAX_LENGTH)
     kind = serializers.ChoiceField(
         choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
     )
@@ -309,10 +348,10 @@ class ApplicantSerializer(serializers.Serializer[Applicant]):
     phone = serializers.CharField(
         max_length=20, required=False, default="", allow_blank=True
     )
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
-    address = serializers.CharField(
-        max_length=500, required=False, default="", allow_blank=True
+    email = serializers.EmailField(
+        max_length=254, required=False, default="", allow_blank=True
     )
+    address = text_field(limits.ADDRESS_MAX_LENGTH, required=False)
 
 
 class PaperSerializer(serializers.Serializer[Paper]):
@@ -321,10 +360,15 @@ class PaperSerializer(serializers.Serializer[Paper]):
 
     component = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_INTEGER,
         required=False,
         help_text=_("Position of the required component in the procedure version."),
     )
-    name = serializers.CharField(max_length=1000, required=False)
+    name = serializers.CharField(
+        max_length=limits.PAPER_NAME_MAX_LENGTH,
+        required=False,
+        validators=[PlainTextValidator(required=True)],
+    )
     form = serializers.ChoiceField(
         choices=ComponentForm.choices,
         required=False,
@@ -390,6 +434,9 @@ def resolve_papers(
     return resolved
 
 
+@extend_schema_field(
+    {"type": "string", "minLength": 1, "maxLength": AGENCY_IDENTIFIER_MAX_LENGTH}
+)
 class AgencyField(serializers.SlugRelatedField[Agency]):
     """An agency named by its identifier, found among the agencies the process keeps
     (``selectors.agency_by_identifier``) rather than by a query; the same answers and
@@ -414,10 +461,13 @@ class IntakeSerializer(serializers.Serializer[Intake]):
     the papers. ``validate`` resolves them into ``procedure_version`` and ``paper_list``."""
 
     procedure = serializers.CharField(
-        max_length=40, help_text=_("National procedure code, e.g. 1.004873.")
+        max_length=PROCEDURE_CODE_MAX_LENGTH,
+        validators=[PlainTextValidator(required=True)],
+        help_text=_("National procedure code, e.g. 1.004873."),
     )
     version = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_INTEGER,
         required=False,
         help_text=_("Version number; by default the version in force today."),
     )
@@ -426,7 +476,12 @@ class IntakeSerializer(serializers.Serializer[Intake]):
     )
     handling_agency = AgencyField(help_text=_("Identifier of the competent body."))
     applicant = ApplicantSerializer()
-    papers = PaperSerializer(many=True, required=False, default=list)
+    papers = serializers.ListField(
+        child=PaperSerializer(),
+        max_length=limits.MAX_PAPERS,
+        required=False,
+        default=list,
+    )
     return_method = serializers.ChoiceField(
         choices=ReturnMethod.choices, default=ReturnMethod.COUNTER
     )
@@ -517,18 +572,18 @@ class CounterIntakeSerializer(IntakeSerializer):
     )
     decision = serializers.ChoiceField(choices=Decision.choices)
     missing = serializers.ListField(
-        child=serializers.CharField(max_length=1000),
+        child=text_field(limits.MISSING_ITEM_MAX_LENGTH),
+        max_length=limits.MAX_MISSING_ITEMS,
         required=False,
         default=list,
         help_text=_("With request_supplement: everything the applicant must add."),
     )
-    reasons = serializers.CharField(
+    reasons = text_field(
+        limits.REASONS_MAX_LENGTH,
         required=False,
-        default="",
-        allow_blank=True,
         help_text=_("With refuse: the reasons, in writing."),
     )
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = text_field(limits.NOTE_MAX_LENGTH, required=False)
 
     def given_applicant(self) -> Applicant:
         return applicant_from(self.validated_data["applicant"])
@@ -557,8 +612,9 @@ class OnlineSubmissionSerializer(IntakeSerializer):
 class OnTheSpotSerializer(IntakeSerializer):
     """A procedure settled at the counter while the applicant waits."""
 
-    results = serializers.ListField(
-        child=serializers.CharField(max_length=500),
+    results = text_list(
+        limits.MAX_RESULTS,
+        limits.RESULT_NAME_MAX_LENGTH,
         help_text=_("Names of the result documents handed over."),
     )
 
@@ -574,6 +630,7 @@ class TransitionSerializer(serializers.Serializer[Any]):
 
     expected_version = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_INTEGER,
         required=False,
         help_text=_(
             "The dossier's lock_version as the client last read it (or send If-Match); "
@@ -583,30 +640,47 @@ class TransitionSerializer(serializers.Serializer[Any]):
 
 
 class NoteSerializer(TransitionSerializer):
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = text_field(limits.NOTE_MAX_LENGTH, required=False)
 
 
 class RequiredNoteSerializer(TransitionSerializer):
-    note = serializers.CharField(help_text=_("What must be reworked, and why."))
+    note = text_field(
+        limits.NOTE_MAX_LENGTH, help_text=_("What must be reworked, and why.")
+    )
 
 
 class MissingSerializer(NoteSerializer):
-    missing = serializers.ListField(
-        child=serializers.CharField(max_length=1000),
+    missing = text_list(
+        limits.MAX_MISSING_ITEMS,
+        limits.MISSING_ITEM_MAX_LENGTH,
         help_text=_("Everything the applicant must add, listed once and in full."),
     )
 
 
 class ReasonsSerializer(TransitionSerializer):
-    reasons = serializers.CharField(help_text=_("The reasons, in writing."))
+    reasons = text_field(
+        limits.REASONS_MAX_LENGTH, help_text=_("The reasons, in writing.")
+    )
 
 
 class ResubmitSerializer(TransitionSerializer):
-    papers = PaperSerializer(many=True, help_text=_("The papers added."))
+    papers = serializers.ListField(
+        child=PaperSerializer(),
+        min_length=1,
+        max_length=limits.MAX_PAPERS,
+        help_text=_("The papers added."),
+    )
+
+
+@extend_schema_field(
+    {"type": "string", "minLength": 1, "maxLength": USERNAME_MAX_LENGTH}
+)
+class OfficerField(serializers.SlugRelatedField[User]):
+    """An officer named by user name."""
 
 
 class AssignSerializer(TransitionSerializer):
-    assignee = serializers.SlugRelatedField(
+    assignee = OfficerField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True, kind=AccountKind.OFFICER),
         help_text=_("User name of the specialist."),
@@ -619,13 +693,18 @@ class HandOverSerializer(NoteSerializer):
 
 class FinancialObligationSerializer(NoteSerializer):
     amount = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, help_text=_("Amount in VND.")
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        required=False,
+        allow_null=True,
+        help_text=_("Amount in VND."),
     )
 
 
 class IssueResultSerializer(TransitionSerializer):
-    results = serializers.ListField(
-        child=serializers.CharField(max_length=500, allow_blank=True),
+    results = text_list(
+        limits.MAX_RESULTS,
+        limits.RESULT_NAME_MAX_LENGTH,
         help_text=_("Names of the result documents; each is coded <dossier>-KQ(n)."),
     )
 
@@ -636,35 +715,25 @@ class ReturnResultSerializer(TransitionSerializer):
         required=False,
         help_text=_("By default the method the applicant chose."),
     )
-    receiver = serializers.CharField(
-        max_length=255,
-        required=False,
-        default="",
-        allow_blank=True,
-        help_text=_("Who received the result."),
+    receiver = text_field(
+        limits.NAME_MAX_LENGTH, required=False, help_text=_("Who received the result.")
     )
 
 
 class MomentField(serializers.DateTimeField):
-    """A moment with its time of day: a date alone is refused, not read as midnight (an
-    appointment at 00:00 is never what an officer means)."""
-
-    default_error_messages = {
-        "date_only": _("Give the time of day as well, e.g. 2026-03-20T16:00+07:00."),
-    }
+    """A moment with its time of day: a date alone (``2026-12-01``) is refused, not read
+    as its midnight, which Python's ``fromisoformat`` (and so DRF) would do."""
 
     def to_internal_value(self, value: Any) -> dt.datetime:
-        if isinstance(value, str) and not _HAS_TIME.search(value):
-            self.fail("date_only")
-        moment: dt.datetime = super().to_internal_value(value)
-        return moment
-
-
-_HAS_TIME = re.compile(r"\d[T ]\d{2}:\d{2}")
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+            self.fail("date")
+        return super().to_internal_value(value)
 
 
 class ApologiseSerializer(TransitionSerializer):
     new_due_at = MomentField(
         help_text=_("The new appointment, with its time of day and offset.")
     )
-    reason = serializers.CharField(help_text=_("Why the dossier is late."))
+    reason = text_field(
+        limits.REASONS_MAX_LENGTH, help_text=_("Why the dossier is late.")
+    )

@@ -13,6 +13,7 @@ service then refuses with 409 ``stale_dossier`` if anyone changed the dossier si
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -32,8 +33,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,7 +41,9 @@ from motcua.accounts.models import User
 from motcua.core.serializers import represent
 from motcua.dossiers import services
 from motcua.dossiers.api.filtersets import DossierFilterSet
+from motcua.dossiers.api.pagination import DossierPagination
 from motcua.dossiers.api.serializers import (
+    MAX_INTEGER,
     ApologiseSerializer,
     AssignSerializer,
     CounterIntakeSerializer,
@@ -74,6 +75,8 @@ from motcua.dossiers.workflow import RULES, Action, describe
 #: Dossier codes (``000.01.51.H15-260325-0001``) and result codes (``...-KQ(1)``) carry
 #: dots, dashes and brackets.
 CODE_PATTERN = r"[0-9A-Z.\-()]+"
+#: An entity tag as ``If-Match`` carries it: ``"7"``, ``W/"7"``, ``7``, or ``*`` for any.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[0-9]{1,10}"|[0-9]{1,10})\s*$'
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 Row = TypeVar("Row")
@@ -120,6 +123,7 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
+    pattern=IF_MATCH_PATTERN,
     description=gettext_lazy(
         'The dossier\'s lock_version as an entity tag ("7"), instead of expected_version.'
     ),
@@ -130,11 +134,11 @@ def _expected_version(request: Request, data: dict[str, Any]) -> int | None:
     """The version the client acts on: ``expected_version`` or ``If-Match`` (``"7"``,
     ``W/"7"`` or ``7``; ``*`` names none), which must agree when both are given."""
     in_body: int | None = data.get("expected_version")
-    header = request.headers.get("If-Match", "").strip()
+    header = request.headers.get("If-Match", "")
     in_header: int | None = None
-    if header and header != "*":
-        tag = header.removeprefix("W/").strip().strip('"')
-        if not tag.isdigit():
+    if header.strip() and header.strip() != "*":
+        tag = header.strip().removeprefix("W/").strip('"')
+        if not re.match(IF_MATCH_PATTERN, header) or int(tag) > MAX_INTEGER:
             raise ValidationError(
                 {"If-Match": [_("An entity tag is the dossier's lock_version.")]}
             )
@@ -144,12 +148,6 @@ def _expected_version(request: Request, data: dict[str, Any]) -> int | None:
             {"expected_version": [_("expected_version and If-Match disagree.")]}
         )
     return in_body if in_body is not None else in_header
-
-
-class DossierPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 @extend_schema_view(
@@ -180,7 +178,6 @@ class DossierViewSet(
     lookup_field = "code"
     lookup_value_regex = CODE_PATTERN
     pagination_class = DossierPagination
-    parser_classes = [JSONParser]
     filter_backends = [DjangoFilterBackend]
     filterset_class = DossierFilterSet
     serializer_class = DossierSerializer

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
-from motcua.dossiers import events
+from motcua.dossiers import events, limits
 from motcua.dossiers.choices import ApplicantKind, Channel, ReturnMethod
 from motcua.dossiers.deadlines import due_after, paper_transfer_due
 from motcua.dossiers.errors import ErrorCode, InvalidInput
+from motcua.dossiers.limits import check_text, check_texts
 from motcua.dossiers.models import Dossier, DossierComponent, DossierStep
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.selectors import rules_on
@@ -95,6 +96,12 @@ def _check_complete(version: ProcedureVersion, papers: Sequence[Paper]) -> None:
 
 
 def _check_missing_listed(missing: Sequence[str]) -> None:
+    check_texts(
+        missing,
+        field="missing",
+        max_items=limits.MAX_MISSING_ITEMS,
+        max_length=limits.MISSING_ITEM_MAX_LENGTH,
+    )
     if not [item for item in missing if item.strip()]:
         raise InvalidInput(
             ErrorCode.MISSING_REQUIRED,
@@ -104,13 +111,36 @@ def _check_missing_listed(missing: Sequence[str]) -> None:
 
 
 def _check_reasons(reasons: str, message: str, field_name: str = "reasons") -> None:
+    check_text(reasons, field=field_name, max_length=limits.REASONS_MAX_LENGTH)
     if not reasons.strip():
         raise InvalidInput(
             ErrorCode.REASONS_REQUIRED, message, details={"field": field_name}
         )
 
 
+def _check_papers(papers: Sequence[Paper]) -> None:
+    check_texts(
+        [paper.name for paper in papers],
+        field="papers",
+        max_items=limits.MAX_PAPERS,
+        max_length=limits.PAPER_NAME_MAX_LENGTH,
+    )
+
+
 def _validate_intake(intake: Intake, at: dt.datetime) -> None:
+    """The bounds of every free text (``limits``), and what the law requires of an
+    intake: a procedure version and agencies in force that day, an applicant, papers of
+    that procedure."""
+    applicant = intake.applicant
+    check_text(
+        applicant.name, field="applicant.name", max_length=limits.NAME_MAX_LENGTH
+    )
+    check_text(
+        applicant.address,
+        field="applicant.address",
+        max_length=limits.ADDRESS_MAX_LENGTH,
+    )
+    _check_papers(intake.papers)
     version = intake.procedure_version
     day = local(at).date()
     if not version.is_in_force_on(day):
@@ -447,6 +477,7 @@ def resubmit_dossier(
         at=at,
         expected_version=expected_version,
     )
+    _check_papers(papers)
     finish(acting, events.dossier_resubmitted_event())
     _write_papers(dossier, papers)
     return dossier

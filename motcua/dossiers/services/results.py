@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.dossiers import events
+from motcua.dossiers import events, limits
 from motcua.dossiers.choices import ReturnMethod
 from motcua.dossiers.errors import ErrorCode, InvalidInput
+from motcua.dossiers.limits import check_text, check_texts
 from motcua.dossiers.models import Dossier, DossierResult
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services.intake import Intake, receive_dossier
@@ -26,6 +27,12 @@ from motcua.dossiers.workflow import Action
 
 
 def _result_names(results: Sequence[str]) -> list[str]:
+    check_texts(
+        results,
+        field="results",
+        max_items=limits.MAX_RESULTS,
+        max_length=limits.RESULT_NAME_MAX_LENGTH,
+    )
     names = [name.strip() for name in results if name.strip()]
     if not names:
         raise InvalidInput(
@@ -94,6 +101,7 @@ def return_result(
         at=at,
         expected_version=expected_version,
     )
+    check_text(receiver, field="receiver", max_length=limits.NAME_MAX_LENGTH)
     acting.set(returned_at=acting.moment)
     return finish(
         acting,

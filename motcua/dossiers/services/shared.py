@@ -28,9 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
+from motcua.dossiers import limits
 from motcua.dossiers.deadlines import due_after, extend_for_pause
 from motcua.dossiers.errors import Conflict, ErrorCode, InvalidInput, NotAllowed
 from motcua.dossiers.events import DueChange, NewEvent
+from motcua.dossiers.limits import check_text
 from motcua.dossiers.models import (
     Dossier,
     DossierCodeCounter,
@@ -144,6 +146,7 @@ def write_event(
     the dossier was created in this transaction, so there is none). Two writers taking
     the same number (the sweeper's flag beside an officer's act) cannot both succeed: the
     second is refused as a stale dossier, and its transaction rolls back."""
+    check_text(event.note, field=event.note_field, max_length=limits.NOTE_MAX_LENGTH)
     last = (
         0
         if first

@@ -49,6 +49,8 @@ def test_the_schema_documents_every_transition_and_both_ways_to_sign_in():
             "403",
             "404",
             "409",
+            "413",
+            "415",
             "422",
         }
     # no way to write a status

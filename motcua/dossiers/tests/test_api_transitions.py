@@ -298,12 +298,14 @@ def test_a_malformed_request_is_400_with_the_fields_and_changes_nothing(world):
     assert s.snapshot(dossier) == before
 
 
-def test_an_empty_list_of_missing_papers_is_refused_by_the_rules(world):
+def test_an_empty_list_of_missing_papers_is_refused_as_the_schema_says(world):
+    # minItems: 1 in docs/openapi.yaml; the service refuses it too (missing_required)
     dossier = s.processing(world)
     before = s.snapshot(dossier)
     response = s.post(world.specialist, dossier, "request-supplement", {"missing": []})
-    assert response.status_code == 422
-    assert response.json()["code"] == "missing_required"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["details"]) == {"missing"}
     assert s.snapshot(dossier) == before
 
 
