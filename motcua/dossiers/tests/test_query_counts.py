@@ -68,3 +68,31 @@ def test_each_transition_costs_what_it_states(endpoint, state, persona, body, ex
     assert answer.json()["status"] == expected
     stated = BASE + MOVES_STEPS.get(rule.steps, 0) + OWN.get(endpoint, 0)
     assert len(queries) == stated, [q["sql"][:80] for q in queries.captured_queries]
+
+
+#: A counter intake (warm caches, inside the test's transaction): SAVEPOINT and RELEASE
+#: (2), the officer's roles (1), the day's code counter (1), the dossier, its papers and
+#: its event (3), and the answer's four child reads (4); a received dossier also writes
+#: its steps (1).
+INTAKE = {"receive": 12, "request_supplement": 11, "refuse": 11}
+
+
+@pytest.mark.parametrize("decision", list(INTAKE))
+def test_a_counter_intake_costs_what_it_states(decision):
+    from motcua.dossiers.tests.test_api_intake import _intake
+
+    world = build_world()
+    client = s.client_for(world.counter)
+    extras: dict[str, dict[str, object]] = {
+        "request_supplement": {"missing": ["Giấy tờ chứng minh"]},
+        "refuse": {"reasons": "Không thuộc thẩm quyền"},
+    }
+    extra = extras.get(decision, {})
+    body = _intake(world, decision=decision, **extra)
+    assert client.post("/api/dossiers/", body, format="json").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post("/api/dossiers/", body, format="json")
+    assert answer.status_code == 201, answer.json()
+    assert len(queries) == INTAKE[decision], [
+        q["sql"][:80] for q in queries.captured_queries
+    ]

@@ -123,14 +123,23 @@ class Command(BaseCommand):
         if file == STDIO:
             count: int = writer(self.stdout)
             return count
+        # written beside the file and moved into place once complete, so that a failure
+        # half-way (a full disk, a database that cannot be read) leaves no partial file
+        target = Path(file)
+        partial = target.with_name(f".{target.name}.partial")
         try:
-            with Path(file).open("w", encoding="utf-8") as out:
+            with partial.open("w", encoding="utf-8") as out:
                 count = writer(out)
+            partial.replace(target)
         except OSError as error:
+            partial.unlink(missing_ok=True)
             raise CommandError(
                 _("Cannot write %(file)s: %(error)s") % {"file": file, "error": error},
                 returncode=2,
             ) from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         return count
 
     # ------------------------------------------------------------------ generate
