@@ -75,6 +75,7 @@ from motcua.dossiers.selectors import (
     show_written,
 )
 from motcua.dossiers.workflow import Action
+from motcua.idempotency.views import idempotent
 from motcua.workdays.selectors import calendar_for
 
 #: Dossier codes (``000.01.51.H15-260325-0001``) and result codes (``...-KQ(1)``) carry
@@ -308,6 +309,7 @@ class DossierViewSet(
 
     # -------------------------------------------------------------- intake
 
+    @idempotent
     @extend_schema(
         summary=gettext_lazy("Record a dossier handed in at the counter or by post"),
         request=CounterIntakeSerializer,
@@ -338,6 +340,7 @@ class DossierViewSet(
             )
         return self._detail(dossier, status_code=status.HTTP_201_CREATED)
 
+    @idempotent
     @extend_schema(
         summary=gettext_lazy("Submit a dossier online"),
         request=OnlineSubmissionSerializer,
@@ -366,6 +369,7 @@ class DossierViewSet(
         dossier = services.submit_online(intake=intake, actor=user)
         return self._detail(dossier, status_code=status.HTTP_201_CREATED)
 
+    @idempotent
     @extend_schema(
         summary=gettext_lazy("Settle a procedure on the spot"),
         request=OnTheSpotSerializer,
