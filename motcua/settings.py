@@ -189,9 +189,9 @@ TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0, minimum=0)
 # ---------------------------------------------------------------- API tokens
 # Machine clients send "Authorization: Token <key>" (or Bearer); only a SHA-512 digest of the
 # key is stored (django-rest-knox; motcua/accounts/models.py, docs/decisions/0006).
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
 REST_KNOX = {
-    "TOKEN_MODEL": "accounts.ApiToken",
+    "TOKEN_MODEL": "accounts.ApiToken",  # noqa: S105 - a model name
     "TOKEN_PREFIX": "motcua_",
     "TOKEN_TTL": None,  # each token carries its own expiry, chosen when it is created
     "AUTO_REFRESH": False,
@@ -287,14 +287,16 @@ BENCH_ENDPOINTS = env_bool("MOTCUA_BENCH_ENDPOINTS", False)
 # `manage.py check --deploy` passes without a warning, a test runs it).
 # MOTCUA_HSTS_SECONDS: Strict-Transport-Security max-age (default one year; 0 = no header).
 # MOTCUA_HSTS_INCLUDE_SUBDOMAINS: the header covers the subdomains too (default true).
-# MOTCUA_HSTS_PRELOAD: ask browsers to preload the host (default false: hard to undo).
+# MOTCUA_HSTS_PRELOAD: allow the host into browsers' HSTS preload lists (default true, as
+# the checklist asks; a host submitted there stays HTTPS-only for months, so set it false
+# on a host that may ever need plain HTTP).
 # MOTCUA_SSL_REDIRECT: redirect plain HTTP to HTTPS (default true).
 # MOTCUA_SECURE_PROXY_SSL_HEADER: behind a TLS-terminating proxy, the header it sets on
 # HTTPS requests and its value, "X-Forwarded-Proto: https"; empty (default) trusts none.
 if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("MOTCUA_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", True)
     SECURE_SSL_REDIRECT = env_bool("MOTCUA_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -98,7 +98,7 @@ class ApiTokenCreationForm(forms.ModelForm[ApiToken]):
             actor=None,
         )
         self.instance = token
-        self.save_m2m = lambda: None  # no many-to-many fields
+        self.save_m2m = lambda: None  # type: ignore[method-assign]  # no many-to-many fields
         return token
 
 
@@ -115,12 +115,16 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     fields = ["token_key", "user", "name", "created", "expiry"]
 
     def get_form(
-        self, request: HttpRequest, obj: ApiToken | None = None, **kwargs: Any
+        self,
+        request: HttpRequest,
+        obj: ApiToken | None = None,
+        change: bool = False,
+        **kwargs: Any,
     ) -> Any:
         if obj is None:
             kwargs["form"] = ApiTokenCreationForm
             kwargs["fields"] = ["user", "name", "expires_on"]
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
         if obj is None:

@@ -41,11 +41,13 @@ class BasicAuthentication(authentication.BasicAuthentication):
         if request is not None:
             # as AXES_RESET_ON_SUCCESS does for a login: the right password clears the
             # pair's failures (Basic logs nobody in, so axes' own reset never runs)
-            reset_failures(ip=getattr(request, "axes_ip_address", None), username=userid)
+            reset_failures(
+                ip=getattr(request, "axes_ip_address", None), username=userid
+            )
         return found
 
 
-class TokenAuthentication(KnoxTokenAuthentication):  # type: ignore[misc]
+class TokenAuthentication(KnoxTokenAuthentication):
     """django-rest-knox's check of a hashed token, under both usual keywords."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
@@ -63,7 +65,7 @@ class TokenAuthentication(KnoxTokenAuthentication):  # type: ignore[misc]
         return "Token"
 
 
-class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """The token in the OpenAPI schema (``tokenAuth``)."""
 
     target_class = "motcua.accounts.authentication.TokenAuthentication"
@@ -80,7 +82,7 @@ class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
         }
 
 
-class BasicScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class BasicScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """HTTP Basic in the OpenAPI schema, under the name DRF's own class has there."""
 
     target_class = "motcua.accounts.authentication.BasicAuthentication"

@@ -86,12 +86,9 @@ def client_ip(request: HttpRequest) -> str | None:
     client wrote further left is not trusted."""
     proxies: int = settings.TRUSTED_PROXIES
     if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
+        header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if forwarded:
             return forwarded[-min(proxies, len(forwarded))]
-    address: str | None = request.META.get("REMOTE_ADDR")
-    return address
+    address = request.META.get("REMOTE_ADDR")
+    return str(address) if address else None

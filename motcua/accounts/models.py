@@ -14,7 +14,8 @@ from knox.models import AbstractAuthToken
 from motcua.accounts.choices import AccountKind, Role
 
 
-class User(AbstractUser):
+# django-stubs cannot follow knox's related name to ApiToken (auth_token_set)
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in: an officer, a citizen, or someone acting for a business.
 
     Citizens are identified by their personal identification number (số định danh cá nhân,
@@ -116,7 +117,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.agency.identifier}"
 
 
-class ApiToken(AbstractAuthToken):  # type: ignore[misc]
+class ApiToken(AbstractAuthToken):
     """An API token (khóa truy cập API) of a machine client acting as ``user``: sent as
     ``Authorization: Token <key>``, so that programs need not send a password (HTTP Basic)
     with every request.

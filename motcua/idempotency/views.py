@@ -28,7 +28,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -39,6 +39,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from motcua.accounts.models import User
 from motcua.idempotency.models import MAX_KEY_LENGTH, IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -100,9 +101,9 @@ def _replay(record: IdempotencyKey) -> Response:
     )
 
 
-def _answer_again(request: Request, key: str, digest: str) -> Response:
+def _answer_again(user: User, key: str, digest: str) -> Response:
     """The key was used before (or by the request that just made us wait)."""
-    record = IdempotencyKey.objects.get(user=request.user, key=key)
+    record = IdempotencyKey.objects.get(user=user, key=key)
     if record.request_digest != digest:
         raise KeyReused()
     return _replay(record)
@@ -117,23 +118,26 @@ def idempotent(method: Method) -> Method:
         key = request.headers.get(HEADER)
         if key is None:
             return method(view, request, *args, **kwargs)
+        user = request.user
+        if not isinstance(user, User):  # the view's permissions ran before: never
+            raise exceptions.NotAuthenticated()
         if not KEY_PATTERN.fullmatch(key):
             raise InvalidKey()
         digest = request_digest(request)
         with transaction.atomic():
-            IdempotencyKey.objects.filter(user=request.user).expired().delete()
+            IdempotencyKey.objects.filter(user=user).expired().delete()
             try:
                 with transaction.atomic():
                     # waits here while another request holds the same key
                     record = IdempotencyKey.objects.create(
-                        user=request.user,
+                        user=user,
                         key=key,
                         request_method=request.method or "",
                         request_path=request.path[:255],
                         request_digest=digest,
                     )
             except IntegrityError:
-                return _answer_again(request, key, digest)
+                return _answer_again(user, key, digest)
             response = method(view, request, *args, **kwargs)
             if not status.is_success(response.status_code):
                 transaction.set_rollback(True)
@@ -146,4 +150,4 @@ def idempotent(method: Method) -> Method:
             )
             return response
 
-    return extend_schema(parameters=[PARAMETER])(wrapper)  # type: ignore[no-any-return]
+    return cast(Method, extend_schema(parameters=[PARAMETER])(wrapper))

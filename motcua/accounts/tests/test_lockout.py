@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -29,7 +30,7 @@ def _limit(settings):
     settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 
 
-def basic(username: str, password: str, address: str = "203.0.113.7") -> object:
+def basic(username: str, password: str, address: str = "203.0.113.7") -> Any:
     client = APIClient(REMOTE_ADDR=address)
     pair = base64.b64encode(f"{username}:{password}".encode()).decode()
     client.credentials(HTTP_AUTHORIZATION=f"Basic {pair}")
@@ -101,7 +102,7 @@ def test_a_success_clears_the_failures():
     assert basic("lanhdao", PASSWORD).status_code == 200
 
 
-def admin_login(client: Client, password: str) -> object:
+def admin_login(client: Client, password: str) -> Any:
     return client.post(
         "/admin/login/",
         {"username": "quantri", "password": password, "next": "/admin/"},

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -27,7 +28,7 @@ def tokens(*args: str) -> str:
     return out.getvalue()
 
 
-def api(key: str, keyword: str = "Token") -> object:
+def api(key: str, keyword: str = "Token") -> Any:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"{keyword} {key}")
     return client.get("/api/dossiers/")
@@ -36,10 +37,13 @@ def api(key: str, keyword: str = "Token") -> object:
 def test_a_token_made_by_the_command_signs_in_and_only_its_digest_is_kept():
     OfficerFactory.create(username="maychu")
 
-    printed = tokens("create", "--user", "maychu", "--name", "đồng bộ", "--expires", "31/12/2026")
+    printed = tokens(
+        "create", "--user", "maychu", "--name", "đồng bộ", "--expires", "31/12/2026"
+    )
 
     key = printed.strip().splitlines()[-1]
-    assert key.startswith("motcua_") and len(key) == len("motcua_") + 64
+    assert key.startswith("motcua_")
+    assert len(key) == len("motcua_") + 64
     token = ApiToken.objects.get()
     assert token.name == "đồng bộ"
     assert token.token_key == key[:15]

@@ -154,7 +154,11 @@ def test_the_schema_documents_the_header_on_the_three_creates():
     schema = yaml.safe_load(
         (settings.BASE_DIR.parent / "docs" / "openapi.yaml").read_text(encoding="utf-8")
     )
-    for path in ("/api/dossiers/", "/api/dossiers/online/", "/api/dossiers/on-the-spot/"):
+    for path in (
+        "/api/dossiers/",
+        "/api/dossiers/online/",
+        "/api/dossiers/on-the-spot/",
+    ):
         names = {p["name"] for p in schema["paths"][path]["post"].get("parameters", [])}
         assert "Idempotency-Key" in names, path
 

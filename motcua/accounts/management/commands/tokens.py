@@ -24,6 +24,8 @@ from motcua.accounts.models import ApiToken, User
 from motcua.accounts.services import TokenError, create_api_token, revoke_api_token
 from motcua.workdays.clock import VN_TZ
 
+NAME_LENGTH = 100  # ApiToken.name
+
 
 def _fail(message: str) -> CommandError:
     return CommandError(message, returncode=2)
@@ -78,8 +80,10 @@ class Command(BaseCommand):
     def _create(self, options: dict[str, Any]) -> None:
         user = _user(options["user"])
         name: str = options["name"].strip()
-        if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
-            raise _fail(_("--name: at most 100 characters."))
+        if len(name) > NAME_LENGTH:
+            raise _fail(
+                _("--name: at most %(count)d characters.") % {"count": NAME_LENGTH}
+            )
         expires = options["expires"]
         try:
             token, key = create_api_token(
@@ -97,7 +101,9 @@ class Command(BaseCommand):
         self.stdout.write(key)
 
     def _list(self, options: dict[str, Any]) -> None:
-        tokens = ApiToken.objects.select_related("user").order_by("user__username", "created")
+        tokens = ApiToken.objects.select_related("user").order_by(
+            "user__username", "created"
+        )
         if options["user"]:
             tokens = tokens.filter(user=_user(options["user"]))
         for token in tokens:
