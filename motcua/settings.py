@@ -190,6 +190,9 @@ TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0, minimum=0)
 # Machine clients send "Authorization: Token <key>" (or Bearer); only a SHA-512 digest of the
 # key is stored (django-rest-knox; motcua/accounts/models.py, docs/decisions/0006).
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
+# knox's migrations would create its own token table, unused once swapped for ApiToken, whose
+# foreign key to the users would then stop a flush (TRUNCATE) of the users on PostgreSQL.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_MODEL": "accounts.ApiToken",  # noqa: S105 - a model name
     "TOKEN_PREFIX": "motcua_",
