@@ -7,13 +7,22 @@ set-up of ``make run``: SQLite in ``var/``, debug on, bound to 127.0.0.1.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.env import EnvError, env_bool, env_int, env_list, env_str
+from motcua.core.env import (
+    EnvError,
+    env_bool,
+    env_header,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+)
 
 # Lets generic Django classes be subscripted at run time (ModelAdmin[Agency]) for mypy.
 django_stubs_ext.monkeypatch()
@@ -43,6 +52,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "axes",
+    "knox",
+    "csp",
     "motcua.core",
     "motcua.agencies",
     "motcua.accounts",
@@ -52,10 +64,12 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.demo",
     "motcua.portal",
+    "motcua.idempotency",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # turns a login that django-axes refused into its lockout answer
+    "axes.middleware.AxesMiddleware",
     # last, so that it sees the views' exceptions first: JSON errors under /api/
     "motcua.core.api.ApiErrorMiddleware",
 ]
@@ -111,9 +127,14 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's model backend and database sessions, each read with a query compiled once per
-# process (motcua/core/precompiled.py): every request of a logged-in user makes both reads.
-AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.ModelBackend"]
+# django-axes first: a username locked out from an address is refused before any password
+# is hashed (motcua/accounts/lockout.py). Then Django's model backend and database sessions,
+# each read with a query compiled once per process (motcua/core/precompiled.py): every
+# request of a logged-in user makes both reads.
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.LockoutBackend",
+    "motcua.accounts.backends.ModelBackend",
+]
 SESSION_ENGINE = "motcua.core.sessions"
 # Argon2 first: new and re-saved passwords are hashed with it (brief, non-negotiable 8).
 PASSWORD_HASHERS = [
@@ -144,16 +165,73 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
+# ---------------------------------------------------------------- logins and lockout
+# django-axes counts failed logins per username and client address, on every way in: the
+# admin's login page, the API's HTTP Basic, and any login form that calls Django's
+# authenticate() with the request (motcua/accounts/lockout.py).
+# MOTCUA_LOGIN_FAILURE_LIMIT: failed logins of one username from one address before both are
+# locked out (the limit-th failure is already refused).
+AXES_FAILURE_LIMIT = env_int("MOTCUA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# MOTCUA_LOGIN_COOLOFF_MINUTES: how long a lockout lasts, counted from the last failure that
+# was recorded; refused attempts during the lockout do not extend it.
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("MOTCUA_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "motcua.accounts.lockout.client_ip"
+# MOTCUA_TRUSTED_PROXIES: how many reverse proxies in front of the site append to
+# X-Forwarded-For; the client is the address that many places from its end. 0 (default):
+# the connection's own address, and X-Forwarded-For is ignored (a client could forge it).
+TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0, minimum=0)
+
+# ---------------------------------------------------------------- API tokens
+# Machine clients send "Authorization: Token <key>" (or Bearer); only a SHA-512 digest of the
+# key is stored (django-rest-knox; motcua/accounts/models.py, docs/decisions/0008).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
+# knox's migrations would create its own token table, unused once swapped for ApiToken, whose
+# foreign key to the users would then stop a flush (TRUNCATE) of the users on PostgreSQL.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": "accounts.ApiToken",  # noqa: S105 - a model name
+    "TOKEN_PREFIX": "motcua_",
+    "TOKEN_TTL": None,  # each token carries its own expiry, chosen when it is created
+    "AUTO_REFRESH": False,
+}
+
+# ---------------------------------------------------------------- idempotency keys
+# MOTCUA_IDEMPOTENCY_KEY_HOURS: how long the answer to a create sent with an Idempotency-Key
+# is kept for a retry to receive again (motcua/idempotency).
+IDEMPOTENCY_KEY_TTL = timedelta(
+    hours=env_int("MOTCUA_IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
+)
+
 REST_FRAMEWORK = {
     # HTTP Basic first so that an anonymous call gets 401 with a WWW-Authenticate header;
-    # the session serves the browser (with CSRF). Tokens come later.
+    # tokens for machine clients; the session serves the browser (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.BasicAuthentication",
+        "motcua.accounts.authentication.BasicAuthentication",
+        "motcua.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only, refusing deep nesting and control characters (motcua/core/api.py)
     "DEFAULT_PARSER_CLASSES": ["motcua.core.api.JSONParser"],
+    # Per client address for anonymous calls, per account otherwise; counted in the cache of
+    # each process. MOTCUA_THROTTLE_ANON_RATE / MOTCUA_THROTTLE_USER_RATE: requests per
+    # second, minute, hour or day, e.g. "60/minute".
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("MOTCUA_THROTTLE_ANON_RATE", "60/minute"),
+        "user": env_rate("MOTCUA_THROTTLE_USER_RATE", "1200/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "EXCEPTION_HANDLER": "motcua.dossiers.api.exceptions.exception_handler",
     # drf-spectacular's, with the errors that arise before any view (413, 415)
     "DEFAULT_SCHEMA_CLASS": "motcua.dossiers.api.schema.ApiAutoSchema",
@@ -162,8 +240,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
     "DESCRIPTION": (
         "Dossiers of administrative procedures under the one-stop mechanism.\n\n"
-        "Authentication: HTTP Basic (basicAuth) or the site's session cookie (cookieAuth; "
-        "unsafe methods then need the CSRF token in X-CSRFToken).\n\n"
+        "Authentication: an API token (tokenAuth: `Authorization: Token <key>`, or "
+        "Bearer), HTTP Basic (basicAuth) or the site's session cookie (cookieAuth; "
+        "unsafe methods then need the CSRF token in X-CSRFToken). Repeated failed logins "
+        "of one username from one address lock both out for a while (429 locked_out); "
+        "too many requests answer 429 throttled with Retry-After.\n\n"
+        "Retries: send an Idempotency-Key header with a create; a retry with the same key "
+        "and body receives the first answer again (Idempotency-Replayed: true).\n\n"
         "Errors: every error body is {code, message, details}; code is stable and "
         "machine-readable. A dossier you may not see is 404, never 403.\n\n"
         "Changes: each transition is a POST on /api/dossiers/{code}/<action>/; no status "
@@ -207,11 +290,50 @@ REFERENCE_CACHE_SECONDS = env_int("MOTCUA_REFERENCE_CACHE_SECONDS", 60)
 # with. Off by default; never on in production.
 BENCH_ENDPOINTS = env_bool("MOTCUA_BENCH_ENDPOINTS", False)
 
+# ---------------------------------------------------------------- HTTPS and headers
+# With MOTCUA_DEBUG off the site is served over HTTPS only (Django's deployment checklist;
+# `manage.py check --deploy` passes without a warning, a test runs it).
+# MOTCUA_HSTS_SECONDS: Strict-Transport-Security max-age (default one year; 0 = no header).
+# MOTCUA_HSTS_INCLUDE_SUBDOMAINS: the header covers the subdomains too (default true).
+# MOTCUA_HSTS_PRELOAD: allow the host into browsers' HSTS preload lists (default true, as
+# the checklist asks; a host submitted there stays HTTPS-only for months, so set it false
+# on a host that may ever need plain HTTP).
+# MOTCUA_SSL_REDIRECT: redirect plain HTTP to HTTPS (default true).
+# MOTCUA_SECURE_PROXY_SSL_HEADER: behind a TLS-terminating proxy, the header it sets on
+# HTTPS requests and its value, "X-Forwarded-Proto: https"; empty (default) trusts none.
+if not DEBUG:
+    SECURE_HSTS_SECONDS = env_int("MOTCUA_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", True)
+    SECURE_SSL_REDIRECT = env_bool("MOTCUA_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = env_header("MOTCUA_SECURE_PROXY_SSL_HEADER", "")
+# The same Content-Security-Policy in debug and production, so that a page that needs an
+# inline script fails on the developer's machine first: everything from the site itself, no
+# inline script or style, no plugins, no framing (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
     # WeasyPrint reports each of its seven rendering steps at INFO for every slip.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # django-axes reports every login at INFO; failures and lockouts are WARNING
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

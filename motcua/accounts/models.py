@@ -9,11 +9,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from motcua.accounts.choices import AccountKind, Role
 
 
-class User(AbstractUser):
+# django-stubs cannot follow knox's related name to ApiToken (auth_token_set)
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in: an officer, a citizen, or someone acting for a business.
 
     Citizens are identified by their personal identification number (số định danh cá nhân,
@@ -126,3 +128,32 @@ class RoleAssignment(models.Model):
 
     def holds_on(self, day: dt.date) -> bool:
         return self.period_holds_on(self.valid_from, self.valid_to, day)
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (khóa truy cập API) of a machine client acting as ``user``: sent as
+    ``Authorization: Token <key>``, so that programs need not send a password (HTTP Basic)
+    with every request.
+
+    Only a SHA-512 digest of the key is stored (django-rest-knox); the key is shown once,
+    when the token is made (``motcua tokens create`` or the admin). ``token_key``, the key's
+    first 15 characters, names it in lists. A token past ``expiry`` is refused; a revoked
+    token is deleted. docs/decisions/0008.
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the token is for, e.g. the program that uses it."),
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.token_key}… · {self.user}" + (
+            f" · {self.name}" if self.name else ""
+        )

@@ -9,6 +9,7 @@ is read (``motcua/settings.py``) and in the README table.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from datetime import time
 
@@ -45,15 +46,23 @@ def env_bool(
 
 
 def env_int(
-    name: str, default: int, *, environ: Mapping[str, str] | None = None
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
+    """An integer, at least ``minimum`` when one is given."""
     source = os.environ if environ is None else environ
     if name not in source:
         return default
     try:
-        return int(source[name])
+        value = int(source[name])
     except ValueError:
         raise EnvError(f"{name}={source[name]!r}: expected an integer") from None
+    if minimum is not None and value < minimum:
+        raise EnvError(f"{name}={source[name]!r}: expected at least {minimum}")
+    return value
 
 
 def env_list(
@@ -76,3 +85,43 @@ def env_time(
         return time.fromisoformat(raw)
     except ValueError:
         raise EnvError(f"{name}={raw!r}: expected a time written HH:MM") from None
+
+
+_RATE = re.compile(r"^[1-9][0-9]{0,8}/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rate(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> str:
+    """A request rate as Django REST framework's throttles read it: ``60/minute``."""
+    source = os.environ if environ is None else environ
+    raw = source.get(name, default).strip()
+    if not _RATE.fullmatch(raw):
+        raise EnvError(
+            f"{name}={raw!r}: expected a count per second, minute, hour or day, "
+            "e.g. 60/minute"
+        )
+    return raw
+
+
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def env_header(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> tuple[str, str] | None:
+    """A request header and the value that marks it, written ``Name: value``, as Django's
+    ``SECURE_PROXY_SSL_HEADER`` wants it (``("HTTP_X_FORWARDED_PROTO", "https")``). Empty:
+    ``None``."""
+    source = os.environ if environ is None else environ
+    raw = source.get(name, default).strip()
+    if not raw:
+        return None
+    header, colon, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not colon or not _HEADER_NAME.fullmatch(header) or not value:
+        raise EnvError(
+            f"{name}={raw!r}: expected a header and its value, "
+            "e.g. X-Forwarded-Proto: https"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value

@@ -71,6 +71,7 @@ from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import dossiers_visible_to, may_see
 from motcua.dossiers.selectors import dossier_by_code, dossier_detail, dossier_rows
 from motcua.dossiers.workflow import RULES, Action, describe
+from motcua.idempotency.views import idempotent
 
 #: Dossier codes (``000.01.51.H15-260325-0001``) and result codes (``...-KQ(1)``) carry
 #: dots, dashes and brackets.
@@ -256,6 +257,7 @@ class DossierViewSet(
 
     # -------------------------------------------------------------- intake
 
+    @idempotent
     @extend_schema(
         summary=gettext_lazy("Record a dossier handed in at the counter or by post"),
         request=CounterIntakeSerializer,
@@ -286,6 +288,7 @@ class DossierViewSet(
             )
         return self._detail(dossier, status_code=status.HTTP_201_CREATED)
 
+    @idempotent
     @extend_schema(
         summary=gettext_lazy("Submit a dossier online"),
         request=OnlineSubmissionSerializer,
@@ -314,6 +317,7 @@ class DossierViewSet(
         dossier = services.submit_online(intake=intake, actor=user)
         return self._detail(dossier, status_code=status.HTTP_201_CREATED)
 
+    @idempotent
     @extend_schema(
         summary=gettext_lazy("Settle a procedure on the spot"),
         request=OnTheSpotSerializer,
