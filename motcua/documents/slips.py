@@ -128,15 +128,29 @@ def _moment(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _render(template: str, context: dict[str, Any]) -> bytes:
-    """HTML to PDF. Rendered in Vietnamese and the province's time zone whatever the request
-    that asked for it."""
-    with translation.override("vi"), timezone.override(VN_TZ):
-        html = render_to_string(template, context)
-    pdf = weasyprint.HTML(string=html).write_pdf()
-    if not isinstance(pdf, bytes):  # write_pdf returns bytes when given no target
-        raise TypeError("WeasyPrint returned no PDF.")
-    return pdf
+@dataclass(frozen=True)
+class SlipPage:
+    """A slip ready to print: its template and what it shows. ``pdf()`` is the file;
+    ``document()`` the laid-out pages, for a test to measure the layout."""
+
+    template: str
+    context: dict[str, Any]
+
+    def html(self) -> str:
+        """Rendered in Vietnamese and the province's time zone whatever the request that
+        asked for it."""
+        with translation.override("vi"), timezone.override(VN_TZ):
+            return render_to_string(self.template, self.context)
+
+    def document(self) -> Any:
+        """WeasyPrint's ``Document``: the pages and their boxes."""
+        return weasyprint.HTML(string=self.html()).render()
+
+    def pdf(self) -> bytes:
+        pdf = self.document().write_pdf()
+        if not isinstance(pdf, bytes):  # write_pdf returns bytes when given no target
+            raise TypeError("WeasyPrint returned no PDF.")
+        return pdf
 
 
 def _context(
@@ -164,7 +178,7 @@ def _context(
 # ------------------------------------------------------------------ the slips
 
 
-def render_receipt(dossier: Dossier) -> bytes:
+def receipt_page(dossier: Dossier) -> SlipPage:
     """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: issued by the receiving one-stop
     unit at reception, with the appointment given then (a later pause or apology does not
     rewrite the receipt the applicant holds; Mẫu 02 and 04 say what changed)."""
@@ -195,12 +209,12 @@ def render_receipt(dossier: Dossier) -> bytes:
             "number": number,
         }
     )
-    return _render("documents/receipt.html", context)
+    return SlipPage("documents/receipt.html", context)
 
 
-def render_supplement_request(
+def supplement_request_page(
     dossier: Dossier, *, event: DossierEvent | None = None
-) -> bytes:
+) -> SlipPage:
     """Mẫu 02, Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: everything missing, listed once and
     in full, with the reasons and whom to ask. Issued by the one-stop unit before reception,
     or by the handling body during appraisal (then the time the applicant takes does not
@@ -222,10 +236,10 @@ def render_supplement_request(
             "contact_agency": issuer,
         }
     )
-    return _render("documents/supplement_request.html", context)
+    return SlipPage("documents/supplement_request.html", context)
 
 
-def render_refusal(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+def refusal_page(dossier: Dossier, *, event: DossierEvent | None = None) -> SlipPage:
     """Mẫu 03, Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the reasons given at refusal."""
     dossier = _load(dossier)
     event = event or _latest_event(dossier, (Action.REFUSE,))
@@ -233,10 +247,10 @@ def render_refusal(dossier: Dossier, *, event: DossierEvent | None = None) -> by
         dossier, document=REFUSAL, issuer=dossier.receiving_agency, issued_at=event.at
     )
     context.update({"event": event, "officer": _officer_name(event)})
-    return _render("documents/refusal.html", context)
+    return SlipPage("documents/refusal.html", context)
 
 
-def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+def apology_page(dossier: Dossier, *, event: DossierEvent | None = None) -> SlipPage:
     """Mẫu 04, Phiếu xin lỗi và hẹn lại ngày trả kết quả: the original reception and
     appointment, the reason for the delay and the new appointment, signed by the head of
     the handling body (NĐ 61/2018 Điều 17)."""
@@ -258,7 +272,7 @@ def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> by
             "officer": _officer_name(event),
         }
     )
-    return _render("documents/apology.html", context)
+    return SlipPage("documents/apology.html", context)
 
 
 @dataclass(frozen=True)
@@ -270,7 +284,7 @@ class ControlRow:
     notes: list[DossierEvent]
 
 
-def render_control_slip(dossier: Dossier, *, at: dt.datetime | None = None) -> bytes:
+def control_slip_page(dossier: Dossier, *, at: dt.datetime | None = None) -> SlipPage:
     """Mẫu 05, Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per step of the
     dossier's process with when its agency received the dossier and handed it on, the step's
     due moment and how it ended against it (trước hạn, đúng hạn, quá hạn:
@@ -320,7 +334,29 @@ def render_control_slip(dossier: Dossier, *, at: dt.datetime | None = None) -> b
             "appointment": dossier.due_at,
         }
     )
-    return _render("documents/control_slip.html", context)
+    return SlipPage("documents/control_slip.html", context)
+
+
+def render_receipt(dossier: Dossier) -> bytes:
+    return receipt_page(dossier).pdf()
+
+
+def render_supplement_request(
+    dossier: Dossier, *, event: DossierEvent | None = None
+) -> bytes:
+    return supplement_request_page(dossier, event=event).pdf()
+
+
+def render_refusal(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+    return refusal_page(dossier, event=event).pdf()
+
+
+def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+    return apology_page(dossier, event=event).pdf()
+
+
+def render_control_slip(dossier: Dossier, *, at: dt.datetime | None = None) -> bytes:
+    return control_slip_page(dossier, at=at).pdf()
 
 
 # ------------------------------------------------------------------ the catalogue
