@@ -4,9 +4,10 @@ over by TT 03/2025/TT-VPCP; spec 02 §5).
 Each slip is an HTML template under ``templates/documents/`` rendered by WeasyPrint. The
 wording is the forms' own Vietnamese, written in the templates: these are legal forms, so they
 are printed in Vietnamese whatever language the person downloading them reads the site in.
-Every slip carries the national heading, the issuing agency and, at the top left, a QR code
-(TT 01/2023/TT-VPCP; :mod:`motcua.documents.qr`). Moments are shown in Asia/Ho_Chi_Minh as
-``HH giờ mm phút, ngày dd/mm/yyyy``.
+Every slip carries the national heading, the issuing agency, the place and date of issue
+("Buôn Ma Thuột, ngày 03 tháng 11 năm 2025", NĐ 30/2020/NĐ-CP Phụ lục I) and, at the top left
+of its body, a QR code (TT 01/2023/TT-VPCP; :mod:`motcua.documents.qr`). Moments are shown in
+Asia/Ho_Chi_Minh as ``HH giờ mm phút, ngày dd/mm/yyyy``.
 
 The slips read what the services recorded and nothing else: the dossier, its papers, its
 steps, and the events of the actions the slips document (the missing items of a supplement
@@ -19,6 +20,7 @@ docs/decisions/0004-slips.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,7 +40,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.workflow import Action
 from motcua.procedures.choices import FeeChannel
 from motcua.procedures.models import FeeLine
-from motcua.workdays.clock import VN_TZ
+from motcua.workdays.clock import VN_TZ, local
 from motcua.workdays.selectors import calendar_for
 
 
@@ -103,7 +105,43 @@ def _issuer(agency: Agency) -> dict[str, str]:
     superior = ""
     if agency.parent is not None and agency.kind != AgencyKind.PEOPLES_COMMITTEE:
         superior = agency.parent.short_name or agency.parent.name
-    return {"superior": superior, "name": agency.name}
+    return {
+        "superior": _unbroken_locality(superior),
+        "name": _unbroken_locality(agency.name),
+    }
+
+
+#: The words that open a locality in an agency's name ("… phường Buôn Ma Thuột").
+_UNIT = re.compile(
+    r"(?:^|(?<=[\s(]))(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)(?=\s)",
+    re.IGNORECASE,
+)
+
+
+def _unbroken_locality(name: str) -> str:
+    """``name`` with its last locality ("phường Buôn Ma Thuột") held on one line, so that a
+    long name breaks before it, "ỦY BAN NHÂN DÂN / PHƯỜNG BUÔN MA THUỘT", not inside it."""
+    units = list(_UNIT.finditer(name))
+    if not units:
+        return name
+    start = units[-1].start()
+    return name[:start] + name[start:].replace(" ", "\u00a0")
+
+
+def written_date(moment: dt.datetime) -> str:
+    """ "ngày 03 tháng 11 năm 2025": the date of a document as NĐ 30/2020/NĐ-CP Phụ lục I
+    writes it, in Arabic numerals, with a leading 0 for days below 10 and for the months 1
+    and 2; the day is the province's (Asia/Ho_Chi_Minh)."""
+    day = local(moment).date()
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _place_and_date(agency: Agency, moment: dt.datetime) -> str:
+    """The line under the national motto, "Buôn Ma Thuột, ngày 03 tháng 11 năm 2025": the
+    place (địa danh) where the issuing agency has its seat (``Agency.place``), then the
+    date. An agency with no place on record gets a dotted gap to fill in by hand."""
+    return f"{agency.place or '…………'}, {written_date(moment)}"
 
 
 def _quantity(amount: Decimal) -> str:
@@ -169,6 +207,7 @@ def _context(
         "version": dossier.procedure_version,
         "document": document,
         "issuer": _issuer(issuer),
+        "place_and_date": _place_and_date(issuer, issued_at),
         "issued_at": issued_at,
         "qr": qr_png_data_uri(payload),
         "qr_payload": payload,
