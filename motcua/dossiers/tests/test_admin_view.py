@@ -5,10 +5,12 @@ workflow's words."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.sites import site
+from django.contrib.admin.utils import label_for_field
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -75,21 +77,17 @@ def test_every_label_on_the_page_goes_through_translation(admin_client, transfer
     assert "Created at:" not in html
     assert "<label>ID:</label>" not in html
     model_admin = site._registry[Dossier]
-    labels = []
-    for _title, options in model_admin.fieldsets:
-        for name in options["fields"]:
-            if name in model_admin.readonly_fields:
-                labels.append(getattr(model_admin, name).short_description)
-            else:
-                labels.append(Dossier._meta.get_field(name).verbose_name)
-    titles = [title for title, _options in model_admin.fieldsets if title is not None]
-    for inline in model_admin.inlines:
-        labels += [
-            inline.model._meta.get_field(name).verbose_name for name in inline.fields
-        ]
-    labels += [
-        DossierEvent._meta.get_field(name).verbose_name for name in HISTORY_COLUMNS
+    fieldsets: Any = model_admin.fieldsets
+    labels = [
+        label_for_field(name, Dossier, model_admin)
+        for _title, options in fieldsets
+        for name in options["fields"]
     ]
+    titles = [title for title, _options in fieldsets if title is not None]
+    for inline in model_admin.inlines:
+        inline_fields: Any = inline.fields
+        labels += [label_for_field(name, inline.model) for name in inline_fields]
+    labels += [label_for_field(name, DossierEvent) for name in HISTORY_COLUMNS]
 
     assert all(isinstance(label, Promise) for label in labels + titles)
 
