@@ -63,7 +63,10 @@ class AgencyAdmin(admin.ModelAdmin[Agency]):
             None,
             {"fields": ["identifier", "name", "short_name", "level", "kind", "parent"]},
         ),
-        (_("Codes and address"), {"fields": ["admin_unit_code", "address"]}),
+        (
+            _("Codes and address"),
+            {"fields": ["admin_unit_code", "address", "place_name"]},
+        ),
         (_("Validity"), {"fields": ["valid_from", "valid_to", "legal_basis"]}),
     ]
 

@@ -76,6 +76,16 @@ class Agency(models.Model):
         ),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    place_name = models.CharField(
+        _("place name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Địa danh printed before the date of the agency's documents (NĐ 30/2020/NĐ-CP "
+            "Phụ lục I): the own name of the administrative unit where it has its seat, "
+            "e.g. Buôn Ma Thuột. Left empty, the parent agency's is used."
+        ),
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
@@ -121,6 +131,17 @@ class Agency(models.Model):
         return self.valid_from <= day and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    @property
+    def place(self) -> str:
+        """The place name printed on the agency's documents: its own, else the nearest
+        ancestor's (a department sits where its province does), else empty."""
+        node: Agency | None = self
+        while node is not None:
+            if node.place_name:
+                return node.place_name
+            node = node.parent
+        return ""
 
     def ancestors(self) -> list[Agency]:
         """From the root down to the parent. The tree is shallow (province → department →

@@ -43,6 +43,7 @@ _AGENCY_FIELDS = (
     "kind",
     "admin_unit_code",
     "address",
+    "place_name",
     "legal_basis",
 )
 _USER_FIELDS = (

@@ -4,9 +4,10 @@ over by TT 03/2025/TT-VPCP; spec 02 §5).
 Each slip is an HTML template under ``templates/documents/`` rendered by WeasyPrint. The
 wording is the forms' own Vietnamese, written in the templates: these are legal forms, so they
 are printed in Vietnamese whatever language the person downloading them reads the site in.
-Every slip carries the national heading, the issuing agency and, at the top left, a QR code
-(TT 01/2023/TT-VPCP; :mod:`motcua.documents.qr`). Moments are shown in Asia/Ho_Chi_Minh as
-``HH giờ mm phút, ngày dd/mm/yyyy``.
+Every slip carries the national heading, the issuing agency, the place and date of issue
+("Buôn Ma Thuột, ngày 03 tháng 11 năm 2025", NĐ 30/2020/NĐ-CP Phụ lục I) and, at the top left
+of its body, a QR code (TT 01/2023/TT-VPCP; :mod:`motcua.documents.qr`). Moments are shown in
+Asia/Ho_Chi_Minh as ``HH giờ mm phút, ngày dd/mm/yyyy``.
 
 The slips read what the services recorded and nothing else: the dossier, its papers, its
 steps, and the events of the actions the slips document (the missing items of a supplement
@@ -19,6 +20,7 @@ docs/decisions/0004-slips.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,7 +41,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.workflow import Action
 from motcua.procedures.choices import FeeChannel
 from motcua.procedures.models import FeeLine
-from motcua.workdays.clock import VN_TZ
+from motcua.workdays.clock import VN_TZ, local
 from motcua.workdays.selectors import calendar_for
 
 
@@ -104,7 +106,43 @@ def _issuer(agency: Agency) -> dict[str, str]:
     superior = ""
     if agency.parent is not None and agency.kind != AgencyKind.PEOPLES_COMMITTEE:
         superior = agency.parent.short_name or agency.parent.name
-    return {"superior": superior, "name": agency.name}
+    return {
+        "superior": _unbroken_locality(superior),
+        "name": _unbroken_locality(agency.name),
+    }
+
+
+#: The words that open a locality in an agency's name ("… phường Buôn Ma Thuột").
+_UNIT = re.compile(
+    r"(?:^|(?<=[\s(]))(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)(?=\s)",
+    re.IGNORECASE,
+)
+
+
+def _unbroken_locality(name: str) -> str:
+    """``name`` with its last locality ("phường Buôn Ma Thuột") held on one line, so that a
+    long name breaks before it, "ỦY BAN NHÂN DÂN / PHƯỜNG BUÔN MA THUỘT", not inside it."""
+    units = list(_UNIT.finditer(name))
+    if not units:
+        return name
+    start = units[-1].start()
+    return name[:start] + name[start:].replace(" ", "\u00a0")
+
+
+def written_date(moment: dt.datetime) -> str:
+    """ "ngày 03 tháng 11 năm 2025": the date of a document as NĐ 30/2020/NĐ-CP Phụ lục I
+    writes it, in Arabic numerals, with a leading 0 for days below 10 and for the months 1
+    and 2; the day is the province's (Asia/Ho_Chi_Minh)."""
+    day = local(moment).date()
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _place_and_date(agency: Agency, moment: dt.datetime) -> str:
+    """The line under the national motto, "Buôn Ma Thuột, ngày 03 tháng 11 năm 2025": the
+    place (địa danh) where the issuing agency has its seat (``Agency.place``), then the
+    date. An agency with no place on record gets a dotted gap to fill in by hand."""
+    return f"{agency.place or '…………'}, {written_date(moment)}"
 
 
 def _quantity(amount: Decimal) -> str:
@@ -125,15 +163,29 @@ def _officer_name(event: DossierEvent) -> str:
     return event.actor_name
 
 
-def _render(template: str, context: dict[str, Any]) -> bytes:
-    """HTML to PDF. Rendered in Vietnamese and the province's time zone whatever the request
-    that asked for it."""
-    with translation.override("vi"), timezone.override(VN_TZ):
-        html = render_to_string(template, context)
-    pdf = weasyprint.HTML(string=html).write_pdf()
-    if not isinstance(pdf, bytes):  # write_pdf returns bytes when given no target
-        raise TypeError("WeasyPrint returned no PDF.")
-    return pdf
+@dataclass(frozen=True)
+class SlipPage:
+    """A slip ready to print: its template and what it shows. ``pdf()`` is the file;
+    ``document()`` the laid-out pages, for a test to measure the layout."""
+
+    template: str
+    context: dict[str, Any]
+
+    def html(self) -> str:
+        """Rendered in Vietnamese and the province's time zone whatever the request that
+        asked for it."""
+        with translation.override("vi"), timezone.override(VN_TZ):
+            return render_to_string(self.template, self.context)
+
+    def document(self) -> Any:
+        """WeasyPrint's ``Document``: the pages and their boxes."""
+        return weasyprint.HTML(string=self.html()).render()
+
+    def pdf(self) -> bytes:
+        pdf = self.document().write_pdf()
+        if not isinstance(pdf, bytes):  # write_pdf returns bytes when given no target
+            raise TypeError("WeasyPrint returned no PDF.")
+        return pdf
 
 
 def _context(
@@ -152,6 +204,7 @@ def _context(
         "version": dossier.procedure_version,
         "document": document,
         "issuer": _issuer(issuer),
+        "place_and_date": _place_and_date(issuer, issued_at),
         "issued_at": issued_at,
         "qr": qr_png_data_uri(payload),
         "qr_payload": payload,
@@ -161,7 +214,7 @@ def _context(
 # ------------------------------------------------------------------ the slips
 
 
-def render_receipt(dossier: Dossier) -> bytes:
+def receipt_page(dossier: Dossier) -> SlipPage:
     """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: issued by the receiving one-stop
     unit at reception, with the appointment given then (a later pause or apology does not
     rewrite the receipt the applicant holds; Mẫu 02 and 04 say what changed)."""
@@ -192,12 +245,12 @@ def render_receipt(dossier: Dossier) -> bytes:
             "number": number,
         }
     )
-    return _render("documents/receipt.html", context)
+    return SlipPage("documents/receipt.html", context)
 
 
-def render_supplement_request(
+def supplement_request_page(
     dossier: Dossier, *, event: DossierEvent | None = None
-) -> bytes:
+) -> SlipPage:
     """Mẫu 02, Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: everything missing, listed once and
     in full, with the reasons and whom to ask. Issued by the one-stop unit before reception,
     or by the handling body during appraisal (then the time the applicant takes does not
@@ -219,10 +272,10 @@ def render_supplement_request(
             "contact_agency": issuer,
         }
     )
-    return _render("documents/supplement_request.html", context)
+    return SlipPage("documents/supplement_request.html", context)
 
 
-def render_refusal(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+def refusal_page(dossier: Dossier, *, event: DossierEvent | None = None) -> SlipPage:
     """Mẫu 03, Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the reasons given at refusal."""
     dossier = _load(dossier)
     event = event or _latest_event(dossier, (Action.REFUSE,))
@@ -230,10 +283,10 @@ def render_refusal(dossier: Dossier, *, event: DossierEvent | None = None) -> by
         dossier, document=REFUSAL, issuer=dossier.receiving_agency, issued_at=event.at
     )
     context.update({"event": event, "officer": _officer_name(event)})
-    return _render("documents/refusal.html", context)
+    return SlipPage("documents/refusal.html", context)
 
 
-def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+def apology_page(dossier: Dossier, *, event: DossierEvent | None = None) -> SlipPage:
     """Mẫu 04, Phiếu xin lỗi và hẹn lại ngày trả kết quả: the original reception and
     appointment, the reason for the delay and the new appointment, signed by the head of
     the handling body (NĐ 61/2018 Điều 17)."""
@@ -256,7 +309,7 @@ def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> by
             "officer": _officer_name(event),
         }
     )
-    return _render("documents/apology.html", context)
+    return SlipPage("documents/apology.html", context)
 
 
 @dataclass(frozen=True)
@@ -268,7 +321,7 @@ class ControlRow:
     notes: list[DossierEvent]
 
 
-def render_control_slip(dossier: Dossier, *, at: dt.datetime | None = None) -> bytes:
+def control_slip_page(dossier: Dossier, *, at: dt.datetime | None = None) -> SlipPage:
     """Mẫu 05, Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per step of the
     dossier's process with when its agency received the dossier and handed it on, the step's
     due moment and how it ended against it (trước hạn, đúng hạn, quá hạn:
@@ -320,7 +373,29 @@ def render_control_slip(dossier: Dossier, *, at: dt.datetime | None = None) -> b
             "appointment": dossier.due_at,
         }
     )
-    return _render("documents/control_slip.html", context)
+    return SlipPage("documents/control_slip.html", context)
+
+
+def render_receipt(dossier: Dossier) -> bytes:
+    return receipt_page(dossier).pdf()
+
+
+def render_supplement_request(
+    dossier: Dossier, *, event: DossierEvent | None = None
+) -> bytes:
+    return supplement_request_page(dossier, event=event).pdf()
+
+
+def render_refusal(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+    return refusal_page(dossier, event=event).pdf()
+
+
+def render_apology(dossier: Dossier, *, event: DossierEvent | None = None) -> bytes:
+    return apology_page(dossier, event=event).pdf()
+
+
+def render_control_slip(dossier: Dossier, *, at: dt.datetime | None = None) -> bytes:
+    return control_slip_page(dossier, at=at).pdf()
 
 
 # ------------------------------------------------------------------ the catalogue
