@@ -303,6 +303,13 @@ def _record_at_counter(
     return _create(intake, status=status, at=at, action=action, actor=actor)
 
 
+def _write_first_event(
+    dossier: Dossier, event: events.NewEvent, *, actor: Actor, at: dt.datetime
+) -> None:
+    """The event that opens the history of a dossier created in this transaction."""
+    write_event(dossier, event, at=at, actor=actor, from_status="", first=True)
+
+
 def _one_of(dossier: Dossier | None, intake: Intake | None) -> None:
     if (dossier is None) == (intake is None):
         raise InvalidInput(
@@ -334,13 +341,8 @@ def submit_online(
         action=Action.SUBMIT_ONLINE,
         actor=actor,
     )
-    write_event(
-        dossier,
-        events.dossier_submitted_event(),
-        at=moment,
-        actor=actor,
-        from_status="",
-        first=True,
+    _write_first_event(
+        dossier, events.dossier_submitted_event(), actor=actor, at=moment
     )
     return dossier
 
@@ -367,30 +369,31 @@ def receive_dossier(
             actor=actor,
             at=moment,
         )
-        write_event(
+        _write_first_event(
             created,
             events.dossier_received_event(
                 due_at=created.due_at, agency=created.receiving_agency
             ),
-            at=moment,
             actor=actor,
-            from_status="",
-            first=True,
+            at=moment,
         )
         return created
     assert dossier is not None  # noqa: S101 - narrowed by _one_of
+    # who may, then whether it is complete, before anything of the dossier is changed
+    check_actor(actor, Action.RECEIVE, dossier, moment)
+    papers = [
+        Paper(name=c.name, form=c.form, quantity=c.quantity, required_id=c.required_id)
+        for c in dossier.components.all()
+    ]
+    _check_complete(dossier.procedure_version, papers)
     acting = begin(
         Action.RECEIVE,
         dossier,
         actor=actor,
         at=moment,
         expected_version=expected_version,
+        authorised=True,
     )
-    papers = [
-        Paper(name=c.name, form=c.form, quantity=c.quantity, required_id=c.required_id)
-        for c in dossier.components.all()
-    ]
-    _check_complete(dossier.procedure_version, papers)
     steps = _start_clock(dossier, at=moment)
     acting.set(
         received_at=dossier.received_at,
@@ -432,15 +435,13 @@ def request_intake_supplement(
             actor=actor,
             at=moment,
         )
-        write_event(
+        _write_first_event(
             created,
             events.intake_supplement_requested_event(
                 missing=missing, note=note, agency=created.receiving_agency
             ),
-            at=moment,
             actor=actor,
-            from_status="",
-            first=True,
+            at=moment,
         )
         return created
     assert dossier is not None  # noqa: S101 - narrowed by _one_of
@@ -505,15 +506,13 @@ def refuse_dossier(
             actor=actor,
             at=moment,
         )
-        write_event(
+        _write_first_event(
             created,
             events.dossier_refused_event(
                 reasons=reasons, agency=created.receiving_agency
             ),
-            at=moment,
             actor=actor,
-            from_status="",
-            first=True,
+            at=moment,
         )
         return created
     assert dossier is not None  # noqa: S101 - narrowed by _one_of

@@ -359,6 +359,7 @@ def finish(
     and ``event``."""
     if event.action != acting.rule.action:
         raise ValueError(f"{event.action} recorded for {acting.rule.action}")
+    check_text(event.note, field=event.note_field, max_length=limits.NOTE_MAX_LENGTH)
     dossier, moment = acting.dossier, acting.moment
     save(dossier, acting.version, acting.fields)
     step = None
