@@ -109,6 +109,11 @@ def main(argv: list[str] | None = None) -> None:
             "MOTCUA_DEBUG": "false",
             "MOTCUA_BENCH_ENDPOINTS": "true",
             "MOTCUA_ALLOWED_HOSTS": "testserver",
+            # the test client speaks plain HTTP; production's redirect to HTTPS is the
+            # proxy's concern, and the throttles must not refuse a measure
+            "MOTCUA_SSL_REDIRECT": "false",
+            "MOTCUA_THROTTLE_USER_RATE": "1000000/second",
+            "MOTCUA_THROTTLE_ANON_RATE": "1000000/second",
         }
     )
     os.environ.setdefault("MOTCUA_SECRET_KEY", "in-process-" + "x" * 40)
