@@ -213,9 +213,12 @@ def result_issued_event(*, result_codes: Sequence[str]) -> NewEvent:
     return NewEvent(Action.ISSUE_RESULT, payload={_RESULTS: list(result_codes)})
 
 
-def result_returned_event(*, method: str, receiver: str) -> NewEvent:
+def result_returned_event(*, method: str, receiver: str, agency: Agency) -> NewEvent:
+    """The result handed over, by the one-stop counter that received the dossier."""
     return NewEvent(
-        Action.RETURN_RESULT, payload={_METHOD: method, _RECEIVER: receiver}
+        Action.RETURN_RESULT,
+        payload={_METHOD: method, _RECEIVER: receiver},
+        agency=agency,
     )
 
 

@@ -721,13 +721,17 @@ class ReturnResultSerializer(TransitionSerializer):
 
 
 class MomentField(serializers.DateTimeField):
-    """A moment with its time of day: a date alone (``2026-12-01``) is refused, not read
-    as its midnight, which Python's ``fromisoformat`` (and so DRF) would do."""
+    """A moment with its time of day: a date alone (``2026-12-01``, ``20261201``,
+    ``2026W482``) is refused, not read as its midnight, which Python's ``fromisoformat``
+    (and so DRF) would do. The time of day is hours and minutes after ``T`` or a space."""
 
     def to_internal_value(self, value: Any) -> dt.datetime:
-        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        if isinstance(value, str) and not _TIME_OF_DAY.search(value):
             self.fail("date")
         return super().to_internal_value(value)
+
+
+_TIME_OF_DAY = re.compile(r"\d[T ]\d{2}:?\d{2}")
 
 
 class ApologiseSerializer(TransitionSerializer):

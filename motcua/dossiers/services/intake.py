@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
@@ -25,6 +24,7 @@ from motcua.dossiers.services.shared import (
     begin,
     calendar_of,
     check_actor,
+    dossier_change,
     finish,
     next_code,
     now_or,
@@ -318,7 +318,7 @@ def _one_of(dossier: Dossier | None, intake: Intake | None) -> None:
         )
 
 
-@transaction.atomic
+@dossier_change
 def submit_online(
     *, intake: Intake, actor: Actor, at: dt.datetime | None = None
 ) -> Dossier:
@@ -347,7 +347,7 @@ def submit_online(
     return dossier
 
 
-@transaction.atomic
+@dossier_change
 def receive_dossier(
     *,
     dossier: Dossier | None = None,
@@ -411,7 +411,7 @@ def receive_dossier(
     return dossier
 
 
-@transaction.atomic
+@dossier_change
 def request_intake_supplement(
     *,
     dossier: Dossier | None = None,
@@ -460,7 +460,7 @@ def request_intake_supplement(
     )
 
 
-@transaction.atomic
+@dossier_change
 def resubmit_dossier(
     *,
     dossier: Dossier,
@@ -484,7 +484,7 @@ def resubmit_dossier(
     return dossier
 
 
-@transaction.atomic
+@dossier_change
 def refuse_dossier(
     *,
     dossier: Dossier | None = None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.choices import Role
@@ -24,15 +23,17 @@ from motcua.dossiers.services.intake import _check_missing_listed, _check_reason
 from motcua.dossiers.services.shared import (
     begin,
     calendar_of,
+    dossier_change,
     finish,
+    forget_deadline_flags,
     now_or,
     write_event,
 )
-from motcua.dossiers.workflow import OPEN_STATUSES, Action
+from motcua.dossiers.workflow import OPEN_STATUSES, RUNNING_STATUSES, Action
 from motcua.workdays.clock import local
 
 
-@transaction.atomic
+@dossier_change
 def transfer_dossier(
     *,
     dossier: Dossier,
@@ -48,7 +49,7 @@ def transfer_dossier(
     return finish(acting, events.dossier_transferred_event())
 
 
-@transaction.atomic
+@dossier_change
 def assign_dossier(
     *,
     dossier: Dossier,
@@ -79,7 +80,7 @@ def assign_dossier(
     return finish(acting, events.dossier_assigned_event(assignee=assignee))
 
 
-@transaction.atomic
+@dossier_change
 def hand_over_dossier(
     *,
     dossier: Dossier,
@@ -106,7 +107,7 @@ def hand_over_dossier(
     )
 
 
-@transaction.atomic
+@dossier_change
 def return_from_agency(
     *,
     dossier: Dossier,
@@ -126,7 +127,7 @@ def return_from_agency(
     return finish(acting, events.dossier_returned_from_agency_event(note=note))
 
 
-@transaction.atomic
+@dossier_change
 def request_supplement(
     *,
     dossier: Dossier,
@@ -152,7 +153,7 @@ def request_supplement(
     return finish(acting, events.supplement_requested_event(missing=missing, note=note))
 
 
-@transaction.atomic
+@dossier_change
 def receive_supplement(
     *,
     dossier: Dossier,
@@ -175,7 +176,7 @@ def receive_supplement(
     )
 
 
-@transaction.atomic
+@dossier_change
 def request_financial_obligation(
     *,
     dossier: Dossier,
@@ -204,7 +205,7 @@ def request_financial_obligation(
     )
 
 
-@transaction.atomic
+@dossier_change
 def confirm_financial_obligation(
     *,
     dossier: Dossier,
@@ -227,7 +228,7 @@ def confirm_financial_obligation(
     )
 
 
-@transaction.atomic
+@dossier_change
 def submit_for_approval(
     *,
     dossier: Dossier,
@@ -235,7 +236,6 @@ def submit_for_approval(
     actor: Actor,
     at: dt.datetime | None = None,
     expected_version: int | None = None,
-    authorised: bool = False,
 ) -> Dossier:
     """The specialist submits the appraised dossier and draft result to the leader."""
     acting = begin(
@@ -244,12 +244,11 @@ def submit_for_approval(
         actor=actor,
         at=at,
         expected_version=expected_version,
-        authorised=authorised,
     )
     return finish(acting, events.dossier_submitted_for_approval_event(note=note))
 
 
-@transaction.atomic
+@dossier_change
 def send_back_dossier(
     *,
     dossier: Dossier,
@@ -265,7 +264,7 @@ def send_back_dossier(
     return finish(acting, events.dossier_sent_back_event(note=note))
 
 
-@transaction.atomic
+@dossier_change
 def approve_dossier(
     *,
     dossier: Dossier,
@@ -273,7 +272,6 @@ def approve_dossier(
     actor: Actor,
     at: dt.datetime | None = None,
     expected_version: int | None = None,
-    authorised: bool = False,
 ) -> Dossier:
     """The leader approves and signs the result."""
     acting = begin(
@@ -282,12 +280,11 @@ def approve_dossier(
         actor=actor,
         at=at,
         expected_version=expected_version,
-        authorised=authorised,
     )
     return finish(acting, events.dossier_approved_event(note=note))
 
 
-@transaction.atomic
+@dossier_change
 def apologise(
     *,
     dossier: Dossier,
@@ -337,6 +334,7 @@ def apologise(
             new_due_at, since=due, rules=rules, calendar=calendar, field="new_due_at"
         )
     acting.set(due_at=new_due_at, reschedules=dossier.reschedules + 1)
+    forget_deadline_flags(acting)
     return finish(
         acting,
         events.dossier_apologised_event(
@@ -345,7 +343,7 @@ def apologise(
     )
 
 
-@transaction.atomic
+@dossier_change
 def withdraw_dossier(
     *,
     dossier: Dossier,
@@ -361,7 +359,7 @@ def withdraw_dossier(
     return finish(acting, events.dossier_withdrawn_event(note=note))
 
 
-@transaction.atomic
+@dossier_change
 def stop_dossier(
     *,
     dossier: Dossier,
@@ -378,7 +376,7 @@ def stop_dossier(
     return finish(acting, events.dossier_stopped_event(reasons=reasons))
 
 
-@transaction.atomic
+@dossier_change
 def record_deadline_flag(*, dossier: Dossier, action: Action, at: dt.datetime) -> bool:
     """Record once that ``dossier`` is due soon or overdue (by the sweeper, as the system).
 
@@ -391,9 +389,13 @@ def record_deadline_flag(*, dossier: Dossier, action: Action, at: dt.datetime) -
     }
     flag = flags[action]
     moment = now_or(at)
-    claimed = Dossier.objects.filter(pk=dossier.pk, **{f"{flag}__isnull": True}).update(
-        **{flag: moment}
-    )
+    # only while the dossier is as the sweep read it: still running, the same appointment
+    claimed = Dossier.objects.filter(
+        pk=dossier.pk,
+        status__in=RUNNING_STATUSES,
+        due_at=dossier.due_at,
+        **{f"{flag}__isnull": True},
+    ).update(**{flag: moment})
     if not claimed:
         return False
     current = Dossier.objects.get(pk=dossier.pk)

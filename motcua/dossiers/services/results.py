@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import events, limits
@@ -17,12 +16,15 @@ from motcua.dossiers.limits import check_text, check_texts
 from motcua.dossiers.models import Dossier, DossierResult
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services.intake import Intake, receive_dossier
-from motcua.dossiers.services.processing import (
-    approve_dossier,
-    submit_for_approval,
-    transfer_dossier,
+from motcua.dossiers.services.processing import transfer_dossier
+from motcua.dossiers.services.shared import (
+    Acting,
+    begin,
+    check_actor,
+    dossier_change,
+    finish,
+    now_or,
 )
-from motcua.dossiers.services.shared import begin, check_actor, finish, now_or
 from motcua.dossiers.workflow import Action
 
 
@@ -43,7 +45,7 @@ def _result_names(results: Sequence[str]) -> list[str]:
     return names
 
 
-@transaction.atomic
+@dossier_change
 def issue_result(
     *,
     dossier: Dossier,
@@ -51,7 +53,6 @@ def issue_result(
     actor: Actor,
     at: dt.datetime | None = None,
     expected_version: int | None = None,
-    authorised: bool = False,
 ) -> Dossier:
     """The result is issued: processing ends (status 9, the end moment QĐ 766 judges against
     the appointment). Each result document is coded ``<dossier code>-KQ(n)`` (NĐ 45/2020
@@ -63,8 +64,12 @@ def issue_result(
         actor=actor,
         at=at,
         expected_version=expected_version,
-        authorised=authorised,
     )
+    return _issue(acting, names)
+
+
+def _issue(acting: Acting, names: Sequence[str]) -> Dossier:
+    dossier = acting.dossier
     start = dossier.results.count()
     rows = [
         DossierResult(
@@ -81,7 +86,7 @@ def issue_result(
     return dossier
 
 
-@transaction.atomic
+@dossier_change
 def return_result(
     *,
     dossier: Dossier,
@@ -106,12 +111,14 @@ def return_result(
     return finish(
         acting,
         events.result_returned_event(
-            method=str(method or dossier.return_method), receiver=receiver
+            method=str(method or dossier.return_method),
+            receiver=receiver,
+            agency=dossier.receiving_agency,
         ),
     )
 
 
-@transaction.atomic
+@dossier_change
 def resolve_on_the_spot(
     *,
     intake: Intake,
@@ -126,13 +133,30 @@ def resolve_on_the_spot(
     names = _result_names(results)
     moment = now_or(at)
     dossier = receive_dossier(intake=intake, actor=actor, at=moment)
-    check_actor(actor, Action.TRANSFER, dossier, moment)
     dossier = transfer_dossier(dossier=dossier, actor=actor, at=moment)
-    dossier = submit_for_approval(
-        dossier=dossier, actor=actor, at=moment, authorised=True
+    # the law lets the counter settle it: the officer who may receive it takes the steps
+    # a specialist and a leader would, checked once, here (``authorised``)
+    check_actor(actor, Action.RECEIVE, dossier, moment)
+    for action, event in (
+        (Action.SUBMIT_FOR_APPROVAL, events.dossier_submitted_for_approval_event),
+        (Action.APPROVE, events.dossier_approved_event),
+    ):
+        acting = begin(
+            action,
+            dossier,
+            actor=actor,
+            at=moment,
+            expected_version=None,
+            authorised=True,
+        )
+        finish(acting, event(note=""))
+    acting = begin(
+        Action.ISSUE_RESULT,
+        dossier,
+        actor=actor,
+        at=moment,
+        expected_version=None,
+        authorised=True,
     )
-    dossier = approve_dossier(dossier=dossier, actor=actor, at=moment, authorised=True)
-    dossier = issue_result(
-        dossier=dossier, results=names, actor=actor, at=moment, authorised=True
-    )
+    _issue(acting, names)
     return return_result(dossier=dossier, actor=actor, at=moment)

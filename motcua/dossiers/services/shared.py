@@ -18,11 +18,12 @@ starts and equal budgets give equal due moments.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ from motcua.dossiers.workflow import (
     TransitionRefused,
     target_status,
 )
+from motcua.procedures.choices import TimeUnit
 from motcua.workdays.clock import WorkCalendar
 from motcua.workdays.selectors import calendar_for
 
@@ -195,13 +197,13 @@ def step_due(
     dossier: Dossier, step: DossierStep, start: dt.datetime, calendar: WorkCalendar
 ) -> dt.datetime:
     """When ``step``, starting at ``start``, must be done: its budget counted from the next
-    working moment."""
-    return due_after(
-        calendar.next_working_moment(start),
-        step.budget,
-        dossier.procedure_version.handling_time_unit,
-        calendar,
-    )
+    working moment. A same-day procedure's steps share its one day: none is due after the
+    dossier's appointment (spec 02 §8: a hand-over does not move the dossier's due date)."""
+    unit = dossier.procedure_version.handling_time_unit
+    due = due_after(calendar.next_working_moment(start), step.budget, unit, calendar)
+    if unit == TimeUnit.SAME_DAY and dossier.due_at is not None:
+        return min(due, dossier.due_at)
+    return due
 
 
 def _open_steps(dossier: Dossier) -> list[DossierStep]:
@@ -258,6 +260,45 @@ def finish_all_steps(dossier: Dossier, *, at: dt.datetime, actor: Actor) -> None
         step.started_at = step.started_at or at
         step.finished_at = max(at, step.started_at)
     DossierStep.objects.bulk_update(steps, ["started_at", "finished_at", "actor"])
+
+
+# ------------------------------------------------------------------ one change, whole
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def dossier_change(service: Callable[P, R]) -> Callable[P, R]:
+    """One change of a dossier: the service runs in one transaction, and when it is
+    refused (any exception) the dossier object the caller passed (``dossier=``) is put back
+    as it was, as the database is by the rollback, so that a caller who keeps it after a
+    refusal cannot write from a state that was never stored."""
+
+    @functools.wraps(service)
+    def change(*args: P.args, **kwargs: P.kwargs) -> R:
+        dossier = kwargs.get("dossier")
+        kept = _keep(dossier) if isinstance(dossier, Dossier) else None
+        try:
+            with transaction.atomic():
+                return service(*args, **kwargs)
+        except BaseException:
+            if kept is not None:
+                _put_back(cast(Dossier, dossier), kept)
+            raise
+
+    return change
+
+
+def _keep(dossier: Dossier) -> tuple[dict[str, Any], dict[str, Any]]:
+    return dict(vars(dossier)), dict(dossier._state.fields_cache)
+
+
+def _put_back(dossier: Dossier, kept: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    values, related = kept
+    vars(dossier).clear()
+    vars(dossier).update(values)
+    dossier._state.fields_cache = related
 
 
 # ------------------------------------------------------------------ the two calls
@@ -350,6 +391,13 @@ def _resume(acting: Acting) -> None:
     }
     acting.set(**moved, paused_at=None)
     acting.due_change = DueChange(previous=previous, new=dossier.due_at)
+    forget_deadline_flags(acting)
+
+
+def forget_deadline_flags(acting: Acting) -> None:
+    """The appointment moved: the due-soon and overdue flags, which the sweeper records
+    once per appointment, are to be recorded again for the new one."""
+    acting.set(due_soon_flagged_at=None, overdue_flagged_at=None)
 
 
 def finish(
