@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.choices import Role
@@ -249,6 +250,15 @@ class ProcedureVersion(models.Model):
         ):
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def handling_time_text(self) -> str:
+        """The legal time in words, as a slip or a page writes it: "3 ngày làm việc", and
+        for a same-day procedure its unit alone ("trong ngày"), never "1 trong ngày"."""
+        unit = str(self.get_handling_time_unit_display())
+        if self.handling_time_unit == TimeUnit.SAME_DAY:
+            return unit[:1].upper() + unit[1:]
+        return f"{number_format(self.handling_time.normalize())} {unit}"
 
     def is_in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (

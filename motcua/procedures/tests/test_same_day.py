@@ -187,3 +187,20 @@ def test_the_migration_writes_zero_working_days_as_one_same_day():
         Decimal(3),
         "working_days",
     )
+
+
+@pytest.mark.django_db
+def test_the_legal_time_in_words_never_says_one_same_day():
+    """A slip or a page writes "Trong ngày" for a same-day procedure, not "1 trong ngày",
+    and "3 ngày làm việc" or "0,5 ngày làm việc" otherwise (Vietnamese decimal comma)."""
+    from motcua.procedures.tests.factories import ProcedureVersionFactory
+
+    same_day = ProcedureVersionFactory.build(
+        handling_time=Decimal(1), handling_time_unit=TimeUnit.SAME_DAY
+    )
+    three = ProcedureVersionFactory.build(handling_time=Decimal("3.00"))
+    half = ProcedureVersionFactory.build(handling_time=Decimal("0.50"))
+    with translation.override("vi"):
+        assert same_day.handling_time_text == "Trong ngày"
+        assert three.handling_time_text == "3 ngày làm việc"
+        assert half.handling_time_text == "0,5 ngày làm việc"
