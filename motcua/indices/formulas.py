@@ -11,6 +11,11 @@ by the definition's policy: full points, zero points, or not scored (``points`` 
 
 Computed here from motcua's own data:
 
+- **1.1** announced on time and **1.2** published on time, from the announcing decisions
+  the catalogue records (:func:`announced_on_time`, :func:`published_on_time`; the
+  province's deadlines of 5 working days; computed for the whole catalogue, as the portal
+  does for the province, 01b §4). Not yet: the ministries' 20 / 10 working days, and the
+  procedure's publication status (công khai / sửa đổi / bãi bỏ) the portal filters on.
 - **1.3** publication in full: procedures in force and published whose record has all
   seven components of khoản 2 Điều 8 NĐ 63/2010 / procedures published (a snapshot at the
   period's end; ``procedures.selectors.publication_completeness``).
@@ -27,8 +32,6 @@ Computed here from motcua's own data:
 yet record what these read, so they are scored as the portal scores an empty
 denominator rather than guessed:
 
-- **1.1**, **1.2** announcement and publication timeliness: the catalogue holds the
-  dates, but the working-day deadlines per level (5 / 10 working days) are a later slice;
 - **1.4** dossiers synchronised to the national portal (no sync log yet);
 - **3.4**, **3.5**, **3.6** online payment (no fee payments recorded);
 - **4.1**, **4.2**, **4.3**, **4.4**, **4.5a**, **4.5b** digitisation, reuse, the personal
@@ -41,7 +44,7 @@ denominator rather than guessed:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -140,6 +143,88 @@ def no_data(definition: Definition) -> Score:
 
 
 # ------------------------------------------------------------------ group 1
+
+#: how far a count of a few working days may walk: longer than any run of days off (Tết)
+_WALK_LIMIT = 60
+
+
+def working_days_from(
+    day: dt.date, count: int, is_working_day: Callable[[dt.date], bool]
+) -> dt.date:
+    """The day ``count`` working days after ``day`` (before it when ``count`` is
+    negative), ``day`` itself not counted. Bounded: walks at most ``_WALK_LIMIT`` days
+    per working day counted."""
+    step = dt.timedelta(days=1 if count >= 0 else -1)
+    remaining, walked = abs(count), 0
+    while remaining:
+        day += step
+        walked += 1
+        if walked > _WALK_LIMIT * abs(count):
+            raise ValueError(f"no {abs(count)} working days near {day}")
+        remaining -= is_working_day(day)
+    return day
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One announcing decision of a procedure (a version of it), for 1.1 and 1.2."""
+
+    procedure: int
+    announced_on: dt.date
+    #: the latest day the decision was due: the legal basis's effective date less the
+    #: province's 5 working days (1.1); ``None`` when that date is not recorded
+    announce_by: dt.date | None = None
+    #: publication in the national TTHC database, and its due day (the decision plus 5
+    #: working days, 1.2)
+    published_on: dt.date | None = None
+    publish_by: dt.date | None = None
+
+
+def _per_procedure(flags: Iterable[tuple[int, bool]]) -> tuple[int, int]:
+    """``(on time, procedures)`` where a procedure late once in the period is late for
+    the whole period (spec 01 §3, 1.1)."""
+    late: dict[int, bool] = {}
+    for procedure, on_time in flags:
+        late[procedure] = late.get(procedure, False) or not on_time
+    return sum(1 for was_late in late.values() if not was_late), len(late)
+
+
+def announced_on_time(
+    definition: Definition, announcements: Iterable[Announcement]
+) -> Score:
+    """1.1: procedures announced on time / procedures announced in the period (spec 01
+    §3, Điều 15 NĐ 63/2010 as amended): on time when the decision is dated no later than
+    5 working days before the legal basis takes effect; each procedure once, late if late
+    once. A decision whose legal basis has no recorded effective date cannot be judged
+    and is left out."""
+    return score(
+        definition,
+        *_per_procedure(
+            (item.procedure, item.announced_on <= item.announce_by)
+            for item in announcements
+            if item.announce_by is not None
+        ),
+    )
+
+
+def published_on_time(
+    definition: Definition, announcements: Iterable[Announcement]
+) -> Score:
+    """1.2: procedures published on time in the national TTHC database / procedures
+    published, or due to be, in the period (spec 01 §3): on time when published no later
+    than 5 working days after the decision; one not yet published when due is late."""
+    return score(
+        definition,
+        *_per_procedure(
+            (
+                item.procedure,
+                item.published_on is not None
+                and item.publish_by is not None
+                and item.published_on <= item.publish_by,
+            )
+            for item in announcements
+        ),
+    )
 
 
 def published_in_full(

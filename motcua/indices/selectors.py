@@ -39,6 +39,7 @@ from motcua.procedures.choices import OnlineLevel
 from motcua.procedures.models import ProcedureVersion
 from motcua.procedures.selectors import publication_completeness
 from motcua.workdays.clock import VN_TZ
+from motcua.workdays.selectors import calendar_for
 
 #: successions whose predecessor's history rolls up into the successor
 _INHERITING = (SuccessionKind.MERGER, SuccessionKind.RENAME, SuccessionKind.TRANSFER)
@@ -276,6 +277,67 @@ def online_services_usage(
     return len(services & used), len(services)
 
 
+#: the province's deadlines of Điều 15 NĐ 63/2010 as amended (spec 01 §3, 1.1 and 1.2)
+_ANNOUNCE_LEAD_WORKING_DAYS = 5
+_PUBLISH_WITHIN_WORKING_DAYS = 5
+#: 5 working days never span more than this many calendar days, Tết included
+_PUBLISH_SPAN = dt.timedelta(days=31)
+
+
+def announcements(
+    start: dt.date, end: dt.date, *, published: bool
+) -> list[formulas.Announcement]:
+    """The announcing decisions 1.1 (``published=False``: dated in the period) or 1.2
+    (``published=True``: published in the period, or due to be) judge, with their due
+    days counted on the system's working-day calendar. One query; the catalogue bounds
+    it, not the dossiers."""
+    calendar = calendar_for(None)
+    versions = ProcedureVersion.objects.filter(announcement_date__isnull=False)
+    if published:
+        versions = versions.filter(
+            Q(published_on__gte=start, published_on__lte=end)
+            | Q(
+                announcement_date__gte=start - _PUBLISH_SPAN, announcement_date__lte=end
+            )
+        )
+    else:
+        versions = versions.filter(
+            announcement_date__gte=start, announcement_date__lte=end
+        )
+    found: list[formulas.Announcement] = []
+    rows = versions.order_by("pk").values_list(
+        "procedure_id", "announcement_date", "legal_basis_effective_on", "published_on"
+    )
+    for procedure, announced_on, effective_on, published_on in rows:
+        if announced_on is None:
+            continue
+        announce_by = (
+            None
+            if effective_on is None
+            else formulas.working_days_from(
+                effective_on, -_ANNOUNCE_LEAD_WORKING_DAYS, calendar.is_working_day
+            )
+        )
+        publish_by = formulas.working_days_from(
+            announced_on, _PUBLISH_WITHIN_WORKING_DAYS, calendar.is_working_day
+        )
+        if published and not (
+            start <= publish_by <= end
+            or (published_on is not None and start <= published_on <= end)
+        ):
+            continue
+        found.append(
+            formulas.Announcement(
+                procedure=procedure,
+                announced_on=announced_on,
+                announce_by=announce_by,
+                published_on=published_on,
+                publish_by=publish_by,
+            )
+        )
+    return found
+
+
 def _scores(
     definitions: Definitions,
     agencies: set[int],
@@ -287,7 +349,15 @@ def _scores(
     judged_at = min(finish, now)
     computed: dict[str, Score] = {}
     for indicator, definition in definitions.indicators.items():
-        if indicator == Indicator.PUBLISHED_IN_FULL:
+        if indicator == Indicator.ANNOUNCED_ON_TIME:
+            result = formulas.announced_on_time(
+                definition, announcements(start, end, published=False)
+            )
+        elif indicator == Indicator.PUBLISHED_ON_TIME:
+            result = formulas.published_on_time(
+                definition, announcements(start, end, published=True)
+            )
+        elif indicator == Indicator.PUBLISHED_IN_FULL:
             complete, published = publication_completeness(on=end)
             result = formulas.published_in_full(
                 definition, complete=complete, published=published

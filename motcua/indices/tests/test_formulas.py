@@ -172,3 +172,35 @@ def test_on_time_counts_over_any_iterable():
         3,
         Decimal("6.67"),
     )
+
+
+# ------------------------------------------------------------------ 1.1, 1.2
+
+
+def _weekday(day: dt.date) -> bool:
+    return day.weekday() < 5
+
+
+def test_working_days_count_over_weekends_both_ways():
+    # Mon 9/3/2026 less 5 working days: Fri 6, Thu 5, Wed 4, Tue 3, Mon 2/3
+    assert formulas.working_days_from(dt.date(2026, 3, 9), -5, _weekday) == dt.date(
+        2026, 3, 2
+    )
+    assert formulas.working_days_from(dt.date(2026, 3, 2), 5, _weekday) == dt.date(
+        2026, 3, 9
+    )
+    with pytest.raises(ValueError, match="working days"):
+        formulas.working_days_from(dt.date(2026, 3, 2), 5, lambda day: False)
+
+
+def test_a_procedure_late_once_is_late_for_the_period():
+    announced = _definition(points=6, indicator="1.1", group=1)
+    items = [
+        formulas.Announcement(1, dt.date(2026, 3, 2), announce_by=dt.date(2026, 3, 2)),
+        formulas.Announcement(2, dt.date(2026, 3, 2), announce_by=dt.date(2026, 3, 9)),
+        formulas.Announcement(2, dt.date(2026, 3, 20), announce_by=dt.date(2026, 3, 9)),
+        # no effective date of the legal basis: cannot be judged, left out
+        formulas.Announcement(3, dt.date(2026, 3, 2)),
+    ]
+    # procedure 1 on time; 2 late once: 1/2 → 6 × 0.5 = 3.00
+    assert formulas.announced_on_time(announced, items).points == Decimal("3.00")

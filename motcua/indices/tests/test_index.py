@@ -41,6 +41,7 @@ from motcua.dossiers.choices import Channel
 from motcua.dossiers.tests.world import World, at, build_world
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.selectors import compute_index
+from motcua.procedures.tests.factories import ProcedureVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +269,8 @@ def _queries(world: World, expected: int) -> int:
 
 
 def test_the_index_costs_the_same_queries_for_2_and_for_20_dossiers(world):
+    # the working-day calendar is reference data the process keeps (core.cache): built once
+    _index(world, *MARCH)
     _add(world, 2)
     two = _queries(world, 2)
     _add(world, 18, offset=2)
@@ -378,3 +381,31 @@ def test_definitions_that_do_not_add_up_exit_2(world):
         )
     assert refused.value.returncode == 2
     assert "2. Progress of handling" in str(refused.value)
+
+
+def test_announcements_and_publications_are_judged_in_working_days(world):
+    """1.1: on time when the decision is dated at least 5 working days before the legal
+    basis takes effect; 1.2: published within 5 working days of the decision.
+
+    - P1: decided Mon 2/3, basis effective Mon 9/3 (5 working days later): on time;
+      published Mon 9/3 = 2/3 + 5 working days: on time.
+    - P2: decided Tue 3/3, basis effective 9/3: late; published Wed 11/3, due Tue 10/3:
+      late.
+    - P3: decided Wed 25/2 (not in March's 1.1), due for publication Wed 4/3 (26, 27,
+      2, 3, 4), never published: late in March's 1.2.
+
+    1.1: 1 of 2 → 6 × 0.5 = 3.00. 1.2: 1 of 3 → 4 × 1/3 = 1.33.
+    """
+    for announced, effective, published in (
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 9), dt.date(2026, 3, 9)),
+        (dt.date(2026, 3, 3), dt.date(2026, 3, 9), dt.date(2026, 3, 11)),
+        (dt.date(2026, 2, 25), dt.date(2026, 4, 1), None),
+    ):
+        ProcedureVersionFactory.create(
+            announcement_date=announced,
+            legal_basis_effective_on=effective,
+            published_on=published,
+        )
+    report = _index(world, *MARCH)
+    assert _figures(report, "1.1") == (1, 2, Decimal("50.00"), Decimal("3.00"))
+    assert _figures(report, "1.2") == (1, 3, Decimal("33.33"), Decimal("1.33"))
