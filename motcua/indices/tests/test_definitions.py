@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from motcua.indices.choices import ZeroPolicy
 from motcua.indices.models import GroupDefinition, IndicatorDefinition, RatingBand
@@ -85,7 +86,7 @@ def _change_from_july(indicator: str, points: int) -> None:
 def test_a_weight_changed_alone_is_refused_naming_its_group():
     _change_from_july("3.1", 3)  # the group now carries 3 + 4 + 6 = 13, declares 12
     check_definitions(on=JUNE_30)
-    with pytest.raises(DefinitionError) as refused:
+    with translation.override("en"), pytest.raises(DefinitionError) as refused:
         check_definitions(on=JULY_1)
     assert refused.value.group == 3
     assert "3. Online public services" in refused.value.message
@@ -126,7 +127,10 @@ def test_two_rows_of_one_indicator_in_force_together_are_refused():
         formula_version="test",
         effective_from=dt.date(2026, 1, 1),
     )
-    with pytest.raises(ValidationError, match="in force in part of this period"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="in force in part of this period"),
+    ):
         overlapping.full_clean()
     seeded.effective_to = dt.date(2025, 12, 31)
     seeded.full_clean()
@@ -135,7 +139,7 @@ def test_two_rows_of_one_indicator_in_force_together_are_refused():
     # a row saved regardless is caught before any period is scored with it
     IndicatorDefinition.objects.filter(pk=seeded.pk).update(effective_to=None)
     overlapping.save()
-    with pytest.raises(DefinitionError, match="two definitions"):
+    with translation.override("en"), pytest.raises(DefinitionError, match="two defin"):
         check_definitions(on=dt.date(2026, 2, 1))
 
 

@@ -33,6 +33,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from motcua.agencies.choices import SuccessionKind
 from motcua.agencies.models import AgencySuccession
@@ -362,7 +363,7 @@ def test_the_command_without_json_prints_a_table(march):
     ],
 )
 def test_bad_input_names_the_argument_and_exits_2(world, args, named):
-    with pytest.raises(CommandError) as refused:
+    with translation.override("en"), pytest.raises(CommandError) as refused:
         call_command("index", *args, stdout=io.StringIO())
     assert refused.value.returncode == 2
     assert str(refused.value).startswith(named)
@@ -370,7 +371,7 @@ def test_bad_input_names_the_argument_and_exits_2(world, args, named):
 
 def test_definitions_that_do_not_add_up_exit_2(world):
     IndicatorDefinition.objects.filter(indicator="2.1").update(max_points=19)
-    with pytest.raises(CommandError) as refused:
+    with translation.override("en"), pytest.raises(CommandError) as refused:
         call_command(
             "index",
             "--unit",
