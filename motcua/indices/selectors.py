@@ -48,13 +48,6 @@ _MAX_DEPTH = 12
 #: dossiers and events read per round trip while streaming
 _CHUNK = 2000
 
-_DUE_MOVERS = frozenset(
-    {
-        Action.RECEIVE_SUPPLEMENT,
-        Action.CONFIRM_FINANCIAL_OBLIGATION,
-        Action.APOLOGISE,
-    }
-)
 _OTHER_ENDS = frozenset(
     {DossierStatus.STOPPED, DossierStatus.WITHDRAWN, DossierStatus.REFUSED}
 )
@@ -133,7 +126,10 @@ def dossier_clocks(
 ) -> Iterator[DossierClock]:
     """Each dossier of 2.1's denominator as it stood at ``end``, rebuilt from its events
     before ``end`` (read through ``dossiers.events``' readers): the appointment then in
-    force, the end of processing, a pause, the supplement requests. Two streamed queries
+    force (the reception's, moved by every event that moved it), the end of processing,
+    a pause, the supplement requests (entries into ``supplement_requested``). A history
+    imported from a previous system that does not say how the appointment moved is
+    judged against the dossier's appointment as it stands. Two streamed queries
     (dossiers, events), both in dossier order, merged."""
     handled = _dossiers_handled(agencies, start, end)
     dossiers = (
@@ -181,13 +177,14 @@ def _clock(
     for event in history:
         if event.action == Action.RECEIVE:
             due = events.appointment(event) or due
-        elif event.action in _DUE_MOVERS:
+        else:
             change = events.due_change(event)
             if change is not None and change.new is not None:
                 due = change.new
-        elif event.action == Action.REQUEST_SUPPLEMENT:
-            requests += 1
         if event.to_status != status:
+            # a supplement request is an entry into the status, whether the event is the
+            # service's own (request_supplement) or imported from a previous system
+            requests += event.to_status == DossierStatus.SUPPLEMENT_REQUESTED
             status, since = event.to_status, event.at
         firsts.setdefault(event.to_status, event.at)
     ended = firsts.get(DossierStatus.RESOLVED) or firsts.get(DossierStatus.RETURNED)
