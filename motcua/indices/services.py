@@ -22,6 +22,11 @@ from motcua.indices.models import GroupDefinition, IndicatorDefinition, RatingBa
 TOTAL_POINTS = Decimal(100)
 
 
+def points_text(points: Decimal) -> str:
+    """Points as a person writes them: 20, 2.5 (never 2E+1 nor 20.00)."""
+    return f"{points.normalize():f}"
+
+
 class DefinitionError(Exception):
     """The definitions in force on a day do not add up as declared."""
 
@@ -114,8 +119,8 @@ def _check(definitions: Definitions) -> None:
                 )
                 % {
                     "group": _group_label(group.value),
-                    "summed": summed.normalize(),
-                    "declared": declared.normalize(),
+                    "summed": points_text(summed),
+                    "declared": points_text(declared),
                     "day": day,
                 },
                 group=group.value,
@@ -127,9 +132,9 @@ def _check(definitions: Definitions) -> None:
                 "The groups carry %(total)s points on %(day)s; the index has %(expected)s."
             )
             % {
-                "total": total.normalize(),
+                "total": points_text(total),
                 "day": day,
-                "expected": TOTAL_POINTS.normalize(),
+                "expected": points_text(TOTAL_POINTS),
             }
         )
 

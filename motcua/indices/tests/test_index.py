@@ -41,6 +41,7 @@ from motcua.dossiers import services
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.tests.world import World, at, build_world
 from motcua.indices.models import IndicatorDefinition
+from motcua.indices.management.commands.index import parse_period
 from motcua.indices.selectors import compute_index
 from motcua.procedures.tests.factories import ProcedureVersionFactory
 
@@ -332,6 +333,9 @@ def test_the_command_without_json_prints_a_table(march):
         "index", "--unit", march.commune.identifier, "--period", "2026-03", stdout=out
     )
     assert "2.1" in out.getvalue()
+    assert "3/6 → 10.00/20" in out.getvalue()
+    assert "2. " in out.getvalue()
+    assert "10.00/20\n" in out.getvalue()
     assert "34.00" in out.getvalue()
 
 
@@ -382,6 +386,9 @@ def test_definitions_that_do_not_add_up_exit_2(world):
         )
     assert refused.value.returncode == 2
     assert "2. Progress of handling" in str(refused.value)
+    assert "carry 19 points on 31/03/2026, but the group declares 20." in str(
+        refused.value
+    )
 
 
 def test_announcements_and_publications_are_judged_in_working_days(world):
@@ -410,3 +417,16 @@ def test_announcements_and_publications_are_judged_in_working_days(world):
     report = _index(world, *MARCH)
     assert _figures(report, "1.1") == (1, 2, Decimal("50.00"), Decimal("3.00"))
     assert _figures(report, "1.2") == (1, 3, Decimal("33.33"), Decimal("1.33"))
+
+
+@pytest.mark.parametrize(
+    ("period", "first", "last"),
+    [
+        ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),  # a leap year
+        ("2024-Q1", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
+        ("2024-q4", dt.date(2024, 10, 1), dt.date(2024, 12, 31)),
+    ],
+)
+def test_a_period_is_its_first_and_last_day(period, first, last):
+    assert parse_period(period) == (first, last)

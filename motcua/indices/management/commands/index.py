@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.indices.choices import Band, Indicator, PortalGroup
 from motcua.indices.selectors import IndexReport, compute_index
-from motcua.indices.services import DefinitionError
+from motcua.indices.services import DefinitionError, points_text
 from motcua.workdays.clock import VN_TZ
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -201,10 +201,10 @@ class Command(BaseCommand):
             shown = "—" if score.points is None else f"{score.points}"
             self.stdout.write(
                 f"  {indicator:<5} {Indicator(indicator).label}: {figures} → "
-                f"{shown}/{score.max_points.normalize()}"
+                f"{shown}/{points_text(score.max_points)}"
             )
         for group, points in sorted(report.groups.items()):
-            maximum = report.group_max.get(group, Decimal(0)).normalize()
+            maximum = points_text(report.group_max.get(group, Decimal(0)))
             self.stdout.write(
                 f"{group}. {PortalGroup(group).label}: {points}/{maximum}"
             )
