@@ -40,8 +40,8 @@ from motcua.agencies.models import AgencySuccession
 from motcua.dossiers import services
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.tests.world import World, at, build_world
-from motcua.indices.models import IndicatorDefinition
 from motcua.indices.management.commands.index import parse_period
+from motcua.indices.models import IndicatorDefinition
 from motcua.indices.selectors import compute_index
 from motcua.procedures.tests.factories import ProcedureVersionFactory
 
