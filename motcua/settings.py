@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.demo",
     "motcua.portal",
     "motcua.idempotency",
+    "motcua.indices",
 ]
 
 MIDDLEWARE = [

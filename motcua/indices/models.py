@@ -1,0 +1,167 @@
+"""The Decision 766 index as versioned data: groups, indicator definitions, rating bands.
+
+Spec 01 §2 and §6 advise, and 01b confirms, that the portal has changed weights, targets
+and zero-denominator behaviour since 2022, so each is a dated row rather than a constant:
+a change is a new row effective from its date, and a period is scored with the rows in
+force on its last day (``services.definitions_in_force``). Single-row rules are checked by
+``clean()``; that the points of each group add up to its declared total, and the groups to
+100, is ``services.check_definitions`` (a set of rows, not one row, can break it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from motcua.indices.choices import Band, Indicator, PortalGroup, ZeroPolicy
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class DatedQuerySet(QuerySet[_M]):
+    def in_force_on(self, day: dt.date) -> DatedQuerySet[_M]:
+        return self.filter(
+            Q(effective_from__lte=day),
+            Q(effective_to__isnull=True) | Q(effective_to__gte=day),
+        )
+
+
+class Dated(models.Model):
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def _check_period(self, same: QuerySet[Any], label: str) -> None:
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValidationError(
+                {"effective_to": _("The end of the period is before its start.")}
+            )
+        overlapping = same.exclude(pk=self.pk).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=self.effective_from)
+        )
+        if self.effective_to is not None:
+            overlapping = overlapping.filter(effective_from__lte=self.effective_to)
+        if overlapping.exists():
+            raise ValidationError(
+                _("Another row of %(what)s is in force in part of this period.")
+                % {"what": label}
+            )
+
+
+class GroupDefinition(Dated):
+    """One of the six portal groups with its declared total (18 / 20 / 12 / 10 / 22 / 18;
+    spec 01 §1, 01b §1–3)."""
+
+    group = models.PositiveSmallIntegerField(_("group"), choices=PortalGroup.choices)
+    max_points = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("index group")
+        verbose_name_plural = _("index groups")
+        ordering = ["group", "effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.group}. {self.get_group_display()}"
+
+    def clean(self) -> None:
+        self._check_period(GroupDefinition.objects.filter(group=self.group), str(self))
+
+
+class IndicatorDefinition(Dated):
+    """How one indicator is scored from a date: ``points = Pmax × min(1, ratio / target)``
+    (spec 01 §2), what a zero denominator gives (01b §4), and which formula computes it."""
+
+    indicator = models.CharField(
+        _("indicator"), max_length=8, choices=Indicator.choices
+    )
+    group = models.PositiveSmallIntegerField(_("group"), choices=PortalGroup.choices)
+    max_points = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    target = models.DecimalField(
+        _("target for full points (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.01")),
+            MaxValueValidator(Decimal(100)),
+        ],
+        help_text=_("100 for a linear indicator; 80 gives full points at 80 %."),
+    )
+    zero_policy = models.CharField(
+        _("when the denominator is 0"), max_length=20, choices=ZeroPolicy.choices
+    )
+    formula_version = models.CharField(_("formula version"), max_length=40)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator definition")
+        verbose_name_plural = _("indicator definitions")
+        ordering = ["indicator", "effective_from"]
+        indexes = [
+            models.Index(
+                fields=["effective_from", "effective_to"],
+                name="indicator_def_dates_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.get_indicator_display()}"
+
+    def clean(self) -> None:
+        self._check_period(
+            IndicatorDefinition.objects.filter(indicator=self.indicator), str(self)
+        )
+
+
+class RatingBand(Dated):
+    """A rating band: totals from ``lower_bound`` (inclusive) up to the next band's
+    (spec 01 §5 default: Xuất sắc ≥ 90, Tốt ≥ 80, Khá ≥ 70, Trung bình ≥ 50, Yếu below;
+    the lower three provisional, 01b §5)."""
+
+    band = models.CharField(_("band"), max_length=20, choices=Band.choices)
+    lower_bound = models.DecimalField(
+        _("from (points, inclusive)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_("Until the province's own decision on bands is entered."),
+    )
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating band")
+        verbose_name_plural = _("rating bands")
+        ordering = ["-lower_bound", "effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.get_band_display()} ≥ {self.lower_bound}"
+
+    def clean(self) -> None:
+        self._check_period(RatingBand.objects.filter(band=self.band), str(self))
