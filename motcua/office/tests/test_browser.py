@@ -57,6 +57,17 @@ def test_an_officer_signs_in_by_keyboard_and_sees_their_queue(
     )
 
     page = browser_page
+    # nothing the Content-Security-Policy refuses, nothing that fails to load
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"{m.text} @ {m.location} @ {page.url}")
+            if m.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server.url}/can-bo/")
     assert page.url.startswith(f"{live_server.url}/can-bo/dang-nhap/")
     assert axe_violations(page) == []
@@ -85,6 +96,15 @@ def test_an_officer_signs_in_by_keyboard_and_sees_their_queue(
     page.screenshot(path=tmp_path / "home.png", full_page=True)
     assert axe_violations(page) == []
 
+    # the status filter swaps the queue in place (htmx) and keeps the address
+    page.locator("#id_status").select_option("processing")
+    page.locator(".office-filters button").click()
+    page.wait_for_url("**status=processing**")
+    page.wait_for_selector("#hang-doi table", state="detached")
+    assert page.locator("#hang-doi .office-count__number").first.inner_text() == "0"
+    page.go_back()
+    page.wait_for_selector("#hang-doi table")
+
     # the first Tab reaches the skip link, which leads to the main content
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#noi-dung"
@@ -93,4 +113,5 @@ def test_an_officer_signs_in_by_keyboard_and_sees_their_queue(
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=tmp_path / "home-phone.png", full_page=True)
     assert axe_violations(page) == []
+    assert errors == [], "\n".join(errors)
     print(f"screenshots in {tmp_path}")  # noqa: T201 - where to look

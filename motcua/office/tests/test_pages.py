@@ -15,7 +15,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
-from motcua.accounts.lockout import lockout_message
 from motcua.accounts.tests.factories import OfficerFactory, UserFactory
 from motcua.dossiers.services import receive_dossier
 from motcua.dossiers.tests.world import World, at, build_world
@@ -101,8 +100,11 @@ def test_a_locked_out_officer_is_told_in_vietnamese_when_to_try_again(settings):
     refused = client.post(LOGIN, {"username": "tiepnhan", "password": PASSWORD})
     assert refused.status_code == 429
     html = refused.content.decode()
-    assert lockout_message() in html
-    assert "Đăng nhập quá nhiều lần" in html or "15 phút" in html
+    assert "Tạm khóa đăng nhập" in html
+    assert (
+        "Đăng nhập sai quá nhiều lần với tên đăng nhập này từ địa chỉ của bạn: vui "
+        "lòng thử lại sau 15 phút."
+    ) in html
     assert "_auth_user_id" not in client.session
 
 
