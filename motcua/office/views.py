@@ -16,9 +16,9 @@ from django.contrib.auth.views import (
     PasswordChangeView,
     redirect_to_login,
 )
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +42,7 @@ SIGNED_IN_COOKIE = "motcua_can_bo"
 
 class OfficerRequiredMixin(AccessMixin):
     """Only a signed-in officer passes. Anyone else signed in (a citizen, a business) is
-    refused (403). Someone not signed in goes to the login page; if their browser still
+    refused (403, a page that says why and offers to sign out). Someone not signed in goes to the login page; if their browser still
     sends the cookie of a sign-in (``SIGNED_IN_COOKIE``) the session has ended without
     signing out (expired, or closed elsewhere), and the login page says so rather than
     just asking again; the cookie goes, so that the notice is said once."""
@@ -56,7 +56,7 @@ class OfficerRequiredMixin(AccessMixin):
         if not user.is_authenticated:
             return self._to_login(request)
         if getattr(user, "kind", None) != AccountKind.OFFICER:
-            raise PermissionDenied(_("The officers' workspace is for officers only."))
+            return TemplateResponse(request, "office/officers_only.html", status=403)
         response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         return response
 
@@ -100,8 +100,6 @@ class OfficerLoginView(LoginView):
 
 class OfficerLogoutView(LogoutView):
     """Sign-out by POST only (Django 5), then the login page with a notice."""
-
-    template_name = "office/login.html"
 
     def get_success_url(self) -> str:
         messages.info(self.request, _("You have signed out."))

@@ -120,8 +120,12 @@ def test_a_citizen_cannot_sign_in_here():
 def test_a_signed_in_citizen_is_refused_the_workspace():
     citizen = UserFactory.create(username="congdan")
     client = signed_in(citizen)
-    assert client.get(HOME).status_code == 403
+    refused = client.get(HOME)
+    assert refused.status_code == 403
+    assert refused.templates[0].name == "office/officers_only.html"
     assert client.get("/can-bo/doi-mat-khau/").status_code == 403
+    # nothing of the queue was read for them
+    assert "rows" not in refused.context
 
 
 def test_someone_not_signed_in_is_sent_to_the_login_page():
