@@ -40,6 +40,10 @@ class DesignSystemFormMixin:
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         errors: dict[str, Any] = getattr(self, "_errors", None) or {}
+        if errors:
+            # the error summary takes the focus (GOV.UK Frontend's ErrorSummary), not a field
+            for field in self.fields.values():
+                field.widget.attrs.pop("autofocus", None)
         for name in errors:
             if name in self.fields:
                 bound = self[name]  # type: ignore[index]

@@ -77,6 +77,8 @@ def test_an_officer_signs_in_by_keyboard_and_sees_their_queue(
     page.get_by_label("Mật khẩu").fill("sai")
     page.keyboard.press("Enter")
     page.wait_for_selector(".govuk-error-summary")
+    # the summary has the focus, so a screen reader reads it first
+    page.locator(".govuk-error-summary:focus").wait_for()
     assert page.locator("#id_password_error").is_visible()
     assert page.get_by_label("Tên đăng nhập").input_value() == "chuyenvien"
     page.screenshot(path=tmp_path / "login-error.png", full_page=True)
