@@ -104,7 +104,9 @@ def test_an_officer_signs_in_by_keyboard_and_sees_their_queue(
     page.wait_for_url("**status=processing**")
     page.wait_for_selector("#hang-doi table", state="detached")
     assert page.locator("#hang-doi .office-count__number").first.inner_text() == "0"
-    page.go_back()
+    # back: htmx keeps no copy of the page, so the browser loads it again
+    with page.expect_event("load"):
+        page.go_back()
     page.wait_for_selector("#hang-doi table")
 
     # the first Tab reaches the skip link, which leads to the main content
@@ -114,6 +116,15 @@ def test_an_officer_signs_in_by_keyboard_and_sees_their_queue(
     # on a phone
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=tmp_path / "home-phone.png", full_page=True)
+    assert axe_violations(page) == []
+
+    # English is one button away, and the officer stays on the page
+    # (by keyboard: a mouse click here would land after the focused skip link collapses)
+    page.get_by_role("button", name="English").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("html[lang=en]", state="attached")
+    assert page.url == f"{live_server.url}/can-bo/"
+    assert page.get_by_role("heading", level=1).inner_text() == "My work"
     assert axe_violations(page) == []
     assert errors == [], "\n".join(errors)
     print(f"screenshots in {tmp_path}")  # noqa: T201 - where to look

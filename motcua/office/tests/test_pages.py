@@ -19,6 +19,7 @@ from motcua.accounts.tests.factories import OfficerFactory, UserFactory
 from motcua.dossiers.services import receive_dossier
 from motcua.dossiers.tests.world import World, at, build_world
 from motcua.office.forms import OfficerLoginForm
+from motcua.office.selectors import open_queue, queue_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +296,19 @@ def test_home_costs_the_same_queries_for_2_and_for_20_dossiers(count):
     # the session, its user, the officer's roles (visibility), the count, the overdue
     # count and the page of rows
     assert len(queries) == 6, [q["sql"] for q in queries]
+
+
+def test_the_queue_judges_each_deadline_at_the_moment_given():
+    """Spec 02 §7: due soon when no more than the rules' 8 working hours remain, overdue
+    past the due moment; judged at a given moment, not the wall clock."""
+    world = build_world()
+    dossier = received(world, at(2, 9), "Nguyễn Thị Ánh")  # due Thu 5/3 09:00
+    assert dossier.due_at == at(5, 9)
+
+    def state(now: dt.datetime) -> str | None:
+        (row,) = queue_rows(list(open_queue(world.specialist)), now=now)
+        return row.deadline
+
+    assert state(at(2, 10)) == "in_time"  # three working days left
+    assert state(at(5, 8)) == "due_soon"  # one working hour left
+    assert state(at(5, 9, 1)) == "overdue"
