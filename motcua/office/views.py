@@ -42,10 +42,11 @@ SIGNED_IN_COOKIE = "motcua_can_bo"
 
 class OfficerRequiredMixin(AccessMixin):
     """Only a signed-in officer passes. Anyone else signed in (a citizen, a business) is
-    refused (403, a page that says why and offers to sign out). Someone not signed in goes to the login page; if their browser still
-    sends the cookie of a sign-in (``SIGNED_IN_COOKIE``) the session has ended without
-    signing out (expired, or closed elsewhere), and the login page says so rather than
-    just asking again; the cookie goes, so that the notice is said once."""
+    refused: 403, a page that says why, with the header's sign-out. Someone not signed in
+    goes to the login page; if their browser still sends the cookie of a sign-in
+    (``SIGNED_IN_COOKIE``), the session has ended without signing out (expired, or closed
+    elsewhere), and the login page says so rather than just asking again; the cookie
+    goes, so that the notice is said once."""
 
     login_url = reverse_lazy("office:login")
 

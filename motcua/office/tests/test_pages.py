@@ -125,8 +125,9 @@ def test_a_signed_in_citizen_is_refused_the_workspace():
     assert refused.status_code == 403
     assert refused.templates[0].name == "office/officers_only.html"
     assert client.get("/can-bo/doi-mat-khau/").status_code == 403
-    # nothing of the queue was read for them
+    # nothing of the queue was read for them, and no link to what they may not use
     assert "rows" not in refused.context
+    assert "/can-bo/doi-mat-khau/" not in refused.content.decode()
 
 
 def test_someone_not_signed_in_is_sent_to_the_login_page():
