@@ -10,7 +10,7 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua_benchmark
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages clean bench
+.PHONY: vendor install run serve test lint types migrations-check pytest-sqlite pytest-postgres messages clean bench
 .PHONY: system-packages-run system-packages-test system-packages-messages
 
 # The system packages each target needs (scripts/system-packages): installed with apt-get
@@ -33,6 +33,11 @@ run: system-packages-run install
 	$(BIN)/motcua load_demo
 	@echo "motcua: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/motcua runserver $(HOST):$(PORT)
+
+## make vendor: refresh motcua/core/static/vendor/ from package-lock.json (needs npm; the
+## copies are committed, so `make run` and `make test` never need it)
+vendor:
+	scripts/vendor/build
 
 ## make test: lint, types, migrations check, the suite on SQLite, then on PostgreSQL
 test: system-packages-test install lint types migrations-check pytest-sqlite pytest-postgres

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "knox",
     "csp",
+    "django_htmx",
     "motcua.core",
     "motcua.agencies",
     "motcua.accounts",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.demo",
     "motcua.portal",
+    "motcua.office",
     "motcua.idempotency",
     "motcua.indices",
 ]
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.htmx: a view answers htmx's requests with the partial it swaps in
+    "django_htmx.middleware.HtmxMiddleware",
     # turns a login that django-axes refused into its lockout answer
     "axes.middleware.AxesMiddleware",
     # last, so that it sees the views' exceptions first: JSON errors under /api/

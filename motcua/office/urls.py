@@ -1,0 +1,15 @@
+from django.urls import path
+
+from motcua.office import views
+
+app_name = "office"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("dang-nhap/", views.OfficerLoginView.as_view(), name="login"),
+    path("dang-xuat/", views.OfficerLogoutView.as_view(), name="logout"),
+    path(
+        "doi-mat-khau/",
+        views.OfficerPasswordChangeView.as_view(),
+        name="password-change",
+    ),
+]

@@ -1,0 +1,175 @@
+"""The officers' workspace (issue 10): sign-in, sign-out, password change and the home page
+with the officer's queue. Thin class-based views over Django's authentication views and the
+selectors of :mod:`motcua.office.selectors`; only officer accounts may enter."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordChangeView,
+    redirect_to_login,
+)
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import TemplateResponse
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+
+from motcua.accounts.choices import AccountKind
+from motcua.dossiers.models import Dossier
+from motcua.office.forms import (
+    OfficerLoginForm,
+    OfficerPasswordChangeForm,
+    QueueFilterForm,
+)
+from motcua.office.selectors import open_queue, queue_rows
+
+#: the query parameter that tells the login page the officer's session had ended
+EXPIRED = "het-phien"
+#: a cookie set at sign-in and removed at sign-out: a browser that sends it without a
+#: session behind it was signed in and the session ended without signing out
+SIGNED_IN_COOKIE = "motcua_can_bo"
+
+
+class OfficerRequiredMixin(AccessMixin):
+    """Only a signed-in officer passes. Anyone else signed in (a citizen, a business) is
+    refused: 403, a page that says why, with the header's sign-out. Someone not signed in
+    goes to the login page; if their browser still sends the cookie of a sign-in
+    (``SIGNED_IN_COOKIE``), the session has ended without signing out (expired, or closed
+    elsewhere), and the login page says so rather than just asking again; the cookie
+    goes, so that the notice is said once."""
+
+    login_url = reverse_lazy("office:login")
+
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        user = request.user
+        if not user.is_authenticated:
+            return self._to_login(request)
+        if getattr(user, "kind", None) != AccountKind.OFFICER:
+            return TemplateResponse(request, "office/officers_only.html", status=403)
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response
+
+    def _to_login(self, request: HttpRequest) -> HttpResponse:
+        login_url = str(self.login_url)
+        expired = request.COOKIES.get(SIGNED_IN_COOKIE) == "1"
+        if expired:
+            login_url = f"{login_url}?{urlencode({EXPIRED: 1})}"
+        response = redirect_to_login(request.get_full_path(), login_url)
+        if expired:
+            response.delete_cookie(SIGNED_IN_COOKIE)
+        return response
+
+
+class OfficerLoginView(LoginView):
+    """Django's login with the officers' form and page; a locked-out username is answered
+    by django-axes' middleware with the lockout page (``accounts.lockout``)."""
+
+    template_name = "office/login.html"
+    authentication_form = OfficerLoginForm
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("office:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        response.set_cookie(
+            SIGNED_IN_COOKIE,
+            "1",
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = EXPIRED in self.request.GET
+        return context
+
+
+class OfficerLogoutView(LogoutView):
+    """Sign-out by POST only (Django 5), then the login page with a notice."""
+
+    def get_success_url(self) -> str:
+        messages.info(self.request, _("You have signed out."))
+        return reverse("office:login")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(SIGNED_IN_COOKIE)
+        return response
+
+
+class OfficerPasswordChangeView(OfficerRequiredMixin, PasswordChangeView):
+    """Django's password change (the old password, the new one twice, the validators of
+    ``AUTH_PASSWORD_VALIDATORS``); the session stays signed in."""
+
+    template_name = "office/password_change.html"
+    form_class = OfficerPasswordChangeForm
+    success_url = reverse_lazy("office:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class HomeView(OfficerRequiredMixin, ListView[Dossier]):
+    """My work: the open dossiers the officer may see, the soonest due first, counted at
+    the top with how many are overdue, filtered by status. A status it cannot read is 400
+    with the error beside the filter, never an unfiltered list."""
+
+    template_name = "office/home.html"
+    paginate_by = 25
+    context_object_name = "dossiers"
+
+    def get_template_names(self) -> list[str]:
+        # htmx swaps the queue alone in when the filter changes (django-htmx)
+        if getattr(self.request, "htmx", False):
+            return ["office/_queue.html"]
+        return [self.template_name]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.filters = QueueFilterForm(request.GET)
+        self.now = timezone.now()
+        if not self.filters.is_valid():
+            self.object_list = Dossier.objects.none()
+            context = self.get_context_data()
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        status = (
+            self.filters.cleaned_data.get("status", "")
+            if self.filters.is_valid()
+            else ""
+        )
+        return open_queue(self.request.user, status=status)  # type: ignore[arg-type]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["filters"] = self.filters
+        context["rows"] = queue_rows(list(page.object_list), now=self.now)
+        context["total"] = page.paginator.count
+        context["overdue"] = (
+            self.object_list.overdue(now=self.now).count()  # type: ignore[attr-defined]
+            if self.filters.is_valid()
+            else 0
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        return context
