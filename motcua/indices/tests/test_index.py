@@ -39,9 +39,9 @@ from motcua.agencies.choices import SuccessionKind
 from motcua.agencies.models import AgencySuccession
 from motcua.dossiers import services
 from motcua.dossiers.choices import Channel
-from motcua.dossiers.tests.world import World, at, build_world
-from motcua.indices.management.commands.index import parse_period
+from motcua.dossiers.tests.world import World, at
 from motcua.indices.models import IndicatorDefinition
+from motcua.indices.periods import parse_period
 from motcua.indices.selectors import compute_index
 from motcua.procedures.tests.factories import ProcedureVersionFactory
 
@@ -90,34 +90,6 @@ def _supplement(world: World, dossier, asked: dt.datetime, given: dt.datetime):
     return services.receive_supplement(
         dossier=dossier, actor=world.specialist, at=given
     )
-
-
-@pytest.fixture
-def world() -> World:
-    world = build_world()
-    world.version.agencies.add(world.commune)
-    world.version.published_on = dt.date(2025, 7, 1)
-    world.version.save()
-    return world
-
-
-@pytest.fixture
-def march(world: World) -> World:
-    a = _receive(world, at(2, 9))
-    _finish(world, a, at(5, 9))
-    b = _receive(world, at(2, 9))
-    _finish(world, b, at(5, 10))
-    c = _receive(world, at(2, 9))
-    c = _supplement(world, c, at(2, 14), at(3, 14))
-    assert c.due_at == at(6, 9)
-    _finish(world, c, at(5, 15))
-    d = _receive(world, at(2, 9))
-    d = _supplement(world, d, at(2, 14), at(3, 14))
-    d = _supplement(world, d, at(3, 15), at(3, 16))
-    _finish(world, d, at(4, 9))
-    _receive(world, at(2, 9))  # E
-    _receive(world, at(31, 9), online=True)  # F
-    return world
 
 
 def _index(world: World, start: dt.date, end: dt.date, **kwargs: object):

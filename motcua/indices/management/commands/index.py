@@ -10,119 +10,33 @@
 Bad input (an unknown unit, a malformed period, definitions that do not add up) exits
 with code 2 and a message naming the argument; values are parsed here rather than by
 argparse so that the exit code and message are the same from the shell and from
-``call_command``.
+``call_command``; the reading of the unit and the period, and the JSON, are
+``indices.periods``', shared with ``GET /api/index/``.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import json
-import re
 from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from motcua.agencies.models import Agency
 from motcua.indices.choices import Band, Indicator, PortalGroup
+from motcua.indices.periods import (
+    OPTIONS,
+    QueryError,
+    as_json,
+    find_unit,
+    resolve_period,
+)
 from motcua.indices.selectors import IndexReport, compute_index
 from motcua.indices.services import DefinitionError, points_text
-from motcua.workdays.clock import VN_TZ
-
-_YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
-#: the years a period may name: those the working-day calendar covers (docs/decisions/0006)
-_FIRST_YEAR, _LAST_YEAR = 1995, 2100
 
 
 def _fail(message: str) -> CommandError:
     return CommandError(message, returncode=2)
-
-
-def _year(option: str, raw: str, value: str) -> int:
-    year = int(value)
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        raise _fail(
-            _("%(option)s: %(value)r is outside the years %(first)s–%(last)s.")
-            % {"option": option, "value": raw, "first": _FIRST_YEAR, "last": _LAST_YEAR}
-        )
-    return year
-
-
-def parse_period(raw: str) -> tuple[dt.date, dt.date]:
-    """``2024`` (a year), ``2024-03`` (a month) or ``2024-Q1`` (a quarter) as its first
-    and last day."""
-    if match := _YEAR.match(raw):
-        year = _year("--period", raw, match[1])
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if match := _MONTH.match(raw):
-        year, month = _year("--period", raw, match[1]), int(match[2])
-        if 1 <= month <= 12:
-            last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, 1), dt.date(year, month, last)
-    elif match := _QUARTER.match(raw):
-        year, quarter = _year("--period", raw, match[1]), int(match[2])
-        first_month = 3 * quarter - 2
-        last = calendar.monthrange(year, first_month + 2)[1]
-        return dt.date(year, first_month, 1), dt.date(year, first_month + 2, last)
-    raise _fail(
-        _(
-            "--period: %(value)r is not a period; write a year (2024), a month (2024-03) "
-            "or a quarter (2024-Q1)."
-        )
-        % {"value": raw}
-    )
-
-
-def _parse_day(option: str, raw: str) -> dt.date:
-    try:
-        day = dt.datetime.strptime(raw, "%d/%m/%Y").replace(tzinfo=VN_TZ).date()
-    except ValueError:
-        raise _fail(
-            _("%(option)s: %(value)r is not a date; write dd/mm/yyyy, e.g. 03/11/2025.")
-            % {"option": option, "value": raw}
-        ) from None
-    _year(option, raw, str(day.year))
-    return day
-
-
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def as_json(report: IndexReport) -> dict[str, Any]:
-    """The report as the command prints it."""
-    return {
-        "unit": report.unit.identifier,
-        "subtree": report.subtree,
-        "from": report.start.isoformat(),
-        "to": report.end.isoformat(),
-        "indicators": {
-            indicator: {
-                "group": score.group,
-                "numerator": score.numerator,
-                "denominator": score.denominator,
-                "ratio": _number(score.ratio),
-                "points": _number(score.points),
-                "max_points": _number(score.max_points),
-                "no_data": score.no_data,
-            }
-            for indicator, score in report.scores.items()
-        },
-        "groups": {
-            str(group): {
-                "points": _number(points),
-                "max_points": _number(report.group_max.get(group)),
-            }
-            for group, points in sorted(report.groups.items())
-        },
-        "total": _number(report.total),
-        "band": report.band,
-        "band_provisional": report.provisional_band,
-    }
 
 
 class Command(BaseCommand):
@@ -149,32 +63,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
-    def _period(self, options: dict[str, Any]) -> tuple[dt.date, dt.date]:
-        period, start, end = options["period"], options["start"], options["end"]
-        if period is not None:
-            if start is not None or end is not None:
-                raise _fail(_("--period: give either --period or --from and --to."))
-            return parse_period(period)
-        if start is None or end is None:
-            raise _fail(
-                _("--period: give a period (2024-Q1), or both --from and --to.")
-            )
-        first, last = _parse_day("--from", start), _parse_day("--to", end)
-        if last < first:
-            raise _fail(
-                _("--to: %(end)s is before --from %(start)s.")
-                % {"end": f"{last:%d/%m/%Y}", "start": f"{first:%d/%m/%Y}"}
-            )
-        return first, last
-
     def handle(self, *args: Any, **options: Any) -> None:
-        start, end = self._period(options)
-        unit = Agency.objects.filter(identifier=options["unit"]).first()
-        if unit is None:
-            raise _fail(
-                _("--unit: no agency has the identifier %(value)r.")
-                % {"value": options["unit"]}
+        try:
+            start, end = resolve_period(
+                period=options["period"],
+                start=options["start"],
+                end=options["end"],
+                spelling=OPTIONS,
             )
+            unit = find_unit(options["unit"], spelling=OPTIONS)
+        except QueryError as error:
+            raise _fail(f"{error.parameter}: {error.message}") from None
         try:
             report = compute_index(
                 unit=unit, subtree=options["subtree"], start=start, end=end
