@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("motcua.dossiers.api.urls")),
+    path("api/", include("motcua.indices.api.urls")),
     # last of /api/: any other path there gets the API's JSON 404, not the site's page
     re_path(r"^api/", not_found),
     path("thu-tuc/", include("motcua.portal.urls")),

@@ -60,6 +60,16 @@ def test_the_schema_documents_every_transition_and_every_way_to_sign_in():
     # no way to write a status
     dossier_paths = schema["paths"]["/api/dossiers/{code}/"]
     assert set(dossier_paths) == {"get"}
+    # the Decision 766 index: read only, signed in, its parameters with their patterns
+    index = schema["paths"]["/api/index/"]
+    assert set(index) == {"get"}
+    assert set(index["get"]["responses"]) == {"200", "400", "401", "404"}
+    parameters = {p["name"]: p for p in index["get"]["parameters"]}
+    assert set(parameters) == {"unit", "period", "from", "to", "subtree"}
+    assert all(
+        "pattern" in parameters[name]["schema"]
+        for name in ("unit", "period", "from", "to")
+    )
 
 
 @pytest.mark.django_db

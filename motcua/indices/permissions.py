@@ -1,0 +1,42 @@
+"""Who may read the Decision 766 index of a unit (issue 9: the dashboard and its figures are
+"reachable by leaders and supervisors, scoped to what they may see").
+
+The rule, on the roles a user holds today (``accounts.selectors.active_roles``, the rule of
+``RoleAssignment.period_holds_on`` that ``dossiers.permissions`` reads too):
+
+- a superuser and the provincial supervisor (Văn phòng UBND tỉnh, ``Role.PROVINCIAL_SUPERVISOR``,
+  who watches every agency) read any unit, alone or with its subtree;
+- a leader (``Role.LEADER``, NĐ 61/2018 Điều 8–12: the one who approves and answers for the
+  agency's handling) reads each agency they lead, alone or, with ``subtree``, with what is
+  below it; not, on its own, a unit below it (roles do not flow down the tree,
+  ``accounts.selectors.has_role``) nor any other agency;
+- anyone else reads no unit.
+
+A unit the user may not read is answered as one that is not there (404, never 403): "not
+yours" and "not found" look the same (STYLE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from motcua.accounts.choices import Role
+from motcua.accounts.models import User
+from motcua.accounts.selectors import active_roles
+from motcua.agencies.models import Agency
+
+
+def may_read_index(user: User, unit: Agency, *, on: dt.date | None = None) -> bool:
+    """Whether ``user`` may read ``unit``'s index (alone or with its subtree: the same
+    answer, module docstring), by the roles held on ``on`` (today by default). One
+    query, none for a superuser."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    for held in active_roles(user, on=on):
+        if held.role == Role.PROVINCIAL_SUPERVISOR:
+            return True
+        if held.role == Role.LEADER and held.agency_id == unit.pk:
+            return True
+    return False
