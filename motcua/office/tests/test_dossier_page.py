@@ -105,7 +105,7 @@ def test_an_officer_of_the_handling_agency_sees_the_whole_dossier_in_vietnamese(
     # the header: code, procedure and version, status (9: resolved), the appointment
     # (3 working days from Mon 2/3 09:00, moved by the supplement's pause) and its state
     # once finished: early, a state that no later moment changes
-    assert f'<h1 class="govuk-heading-l office-code">{code}</h1>' in html
+    assert f'<h1 class="govuk-heading-l office-break">{code}</h1>' in html
     version = dossier.procedure_version
     assert f"{version.name} ({version.procedure.code}, " in body
     assert "Trạng thái Đã có kết quả" in body
