@@ -9,14 +9,30 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import F
+from django.urls import reverse
 
 from motcua.accounts.models import User
+from motcua.documents.slips import slips_of
 from motcua.dossiers.choices import DeadlineState
 from motcua.dossiers.deadlines import classify
 from motcua.dossiers.models import Dossier, DossierQuerySet
-from motcua.dossiers.permissions import dossiers_visible_to
-from motcua.dossiers.selectors import DossierRow, dossier_rows
-from motcua.dossiers.workflow import OPEN_STATUSES
+from motcua.dossiers.permissions import dossiers_visible_to, may_act
+from motcua.dossiers.selectors import (
+    ComponentView,
+    DossierDetail,
+    DossierRow,
+    EventView,
+    dossier_detail,
+    dossier_rows,
+)
+from motcua.dossiers.workflow import (
+    OPEN_STATUSES,
+    RULES,
+    TRANSITION_ACTIONS,
+    Action,
+    DossierStatus,
+)
+from motcua.procedures.choices import ComponentForm
 from motcua.workdays.selectors import calendar_for
 
 
@@ -65,3 +81,99 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
         )
         for row in rows
     ]
+
+
+# ------------------------------------------------------------------ the dossier page
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of the dossier's legal history (spec 02 §9), with the labels the page
+    shows: the action's and the statuses' in the reader's language."""
+
+    view: EventView
+    action: str
+    from_status: str
+    to_status: str
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A slip the dossier has (``documents.slips.slips_of``): its form, name and address."""
+
+    form: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    """What the officer's page of one dossier shows: the read model of
+    ``dossiers.selectors.dossier_detail`` (internal notes included: the reader works in
+    the administration), the labels of its history, its slips, and the actions the
+    officer may take now."""
+
+    detail: DossierDetail
+    status: str
+    national_status: int
+    components: tuple[tuple[ComponentView, str], ...]
+    timeline: tuple[TimelineEntry, ...]
+    slips: tuple[Slip, ...]
+    actions: tuple[str, ...]
+
+    @property
+    def dossier(self) -> Dossier:
+        return self.detail.dossier
+
+
+def _status_label(status: str) -> str:
+    return str(DossierStatus(status).label) if status else ""
+
+
+def actions_open_to(officer: User, dossier: Dossier, *, now: dt.datetime) -> list[str]:
+    """The actions ``officer`` may take on ``dossier`` now, in the workflow's order: those
+    a person takes on a dossier that exists (``workflow.TRANSITION_ACTIONS``) whose row
+    starts from the dossier's status (``ActionRule.sources``) and whose roles and places
+    the officer holds (``permissions.may_act``; NĐ 61/2018/NĐ-CP Điều 15-21)."""
+    return [
+        action
+        for action in TRANSITION_ACTIONS
+        if dossier.status in RULES[action].sources
+        and may_act(officer, action, dossier, at=now)
+    ]
+
+
+def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> DossierPage:
+    """The page of ``dossier``, which the caller has checked ``officer`` may see
+    (``permissions.may_see``): the same queries however long its history."""
+    detail = dossier_detail(dossier, now=now, hide_internal=False)
+    return DossierPage(
+        detail=detail,
+        status=_status_label(dossier.status),
+        national_status=dossier.national_status,
+        components=tuple(
+            (c, str(ComponentForm(c.form).label) if c.form else "")
+            for c in detail.components
+        ),
+        timeline=tuple(
+            TimelineEntry(
+                view=view,
+                action=str(Action(view.event.action).label),
+                from_status=_status_label(view.event.from_status),
+                to_status=_status_label(view.event.to_status),
+            )
+            for view in detail.events
+        ),
+        slips=tuple(
+            Slip(
+                form=kind.form,
+                name=kind.name,
+                url=reverse("documents:slip", args=[dossier.code, slug]),
+            )
+            for slug, kind in slips_of(dossier)
+        ),
+        actions=tuple(
+            str(Action(action).label)
+            for action in actions_open_to(officer, dossier, now=now)
+        ),
+    )

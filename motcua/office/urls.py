@@ -5,6 +5,7 @@ from motcua.office import views
 app_name = "office"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("ho-so/<str:code>/", views.DossierView.as_view(), name="dossier"),
     path("dang-nhap/", views.OfficerLoginView.as_view(), name="login"),
     path("dang-xuat/", views.OfficerLogoutView.as_view(), name="logout"),
     path(

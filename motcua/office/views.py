@@ -1,5 +1,5 @@
-"""The officers' workspace (issue 10): sign-in, sign-out, password change and the home page
-with the officer's queue. Thin class-based views over Django's authentication views and the
+"""The officers' workspace (issue 10): sign-in, sign-out, password change, the home page
+with the officer's queue and the page of one dossier. Thin class-based views over Django's authentication views and the
 selectors of :mod:`motcua.office.selectors`; only officer accounts may enter."""
 
 from __future__ import annotations
@@ -17,21 +17,23 @@ from django.contrib.auth.views import (
     redirect_to_login,
 )
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from motcua.accounts.choices import AccountKind
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import may_see
+from motcua.dossiers.selectors import dossier_by_code
 from motcua.office.forms import (
     OfficerLoginForm,
     OfficerPasswordChangeForm,
     QueueFilterForm,
 )
-from motcua.office.selectors import open_queue, queue_rows
+from motcua.office.selectors import dossier_page, open_queue, queue_rows
 
 #: the query parameter that tells the login page the officer's session had ended
 EXPIRED = "het-phien"
@@ -172,4 +174,26 @@ class HomeView(OfficerRequiredMixin, ListView[Dossier]):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
+        return context
+
+
+class DossierView(OfficerRequiredMixin, TemplateView):
+    """One dossier as the officer sees it: its header, papers, process steps, results,
+    legal history, slips and the actions open to the officer now. A dossier the officer
+    may not see is 404, as an unknown code is and as the API answers (``may_see``): the
+    page says nothing of dossiers that are not the officer's."""
+
+    template_name = "office/dossier.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        dossier = dossier_by_code(str(kwargs["code"]))
+        if dossier is None or not may_see(user, dossier):  # type: ignore[arg-type]
+            raise Http404
+        context["page"] = dossier_page(
+            user,  # type: ignore[arg-type]
+            dossier,
+            now=timezone.now(),
+        )
         return context

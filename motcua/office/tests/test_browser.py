@@ -128,3 +128,39 @@ def test_an_officer_signs_in_by_keyboard_and_sees_their_queue(
     assert axe_violations(page) == []
     assert errors == [], "\n".join(errors)
     print(f"screenshots in {tmp_path}")  # noqa: T201 - where to look
+
+
+def test_an_officer_reads_a_dossier_after_signing_in(
+    live_server,
+    browser_page,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+):
+    from motcua.office.tests.test_dossier_page import resolved
+
+    world = build_world()
+    dossier = resolved(world)
+    page = browser_page
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"{m.text} @ {page.url}") if m.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/can-bo/ho-so/{dossier.code}/")
+    page.get_by_label("Tên đăng nhập").fill("lanhdao")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    # back where the officer was going
+    page.wait_for_url(f"{live_server.url}/can-bo/ho-so/{dossier.code}/")
+    assert page.get_by_role("heading", level=1).inner_text() == dossier.code
+    assert page.locator("table").count() == 3  # papers, steps, history
+    assert page.locator("a[href$='.pdf']").count() == 3
+    page.screenshot(path=tmp_path / "dossier.png", full_page=True)
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=tmp_path / "dossier-phone.png", full_page=True)
+    assert axe_violations(page) == []
+    assert errors == [], "\n".join(errors)
+    print(f"screenshots in {tmp_path}")  # noqa: T201 - where to look

@@ -217,9 +217,14 @@ def received(world: World, when: dt.datetime, name: str):
 
 
 def codes_in(html: str) -> list[str]:
-    return re.findall(
-        r'<th scope="row" class="govuk-table__header office-code">([^<]+)</th>', html
+    """The codes of the queue's rows, each a link to the dossier's page."""
+    found = re.findall(
+        r'<th scope="row" class="govuk-table__header office-code">'
+        r'<a class="govuk-link" href="/can-bo/ho-so/([^/"]+)/">([^<]+)</a></th>',
+        html,
     )
+    assert all(href == code for href, code in found)
+    return [code for _href, code in found]
 
 
 def test_home_lists_the_open_dossiers_the_officer_may_see_soonest_due_first():
