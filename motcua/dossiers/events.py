@@ -41,34 +41,6 @@ _RESULTS = "results"
 _METHOD = "method"
 _RECEIVER = "receiver"
 
-#: every key an event of each kind may carry; an import is checked against it
-PAYLOAD_KEYS: dict[str, frozenset[str]] = {
-    Action.SUBMIT_ONLINE: frozenset(),
-    Action.REQUEST_INTAKE_SUPPLEMENT: frozenset({_MISSING}),
-    Action.RESUBMIT: frozenset(),
-    Action.REFUSE: frozenset(),
-    Action.RECEIVE: frozenset({_DUE_AT}),
-    Action.TRANSFER: frozenset(),
-    Action.ASSIGN: frozenset({_ASSIGNEE}),
-    Action.HAND_OVER: frozenset({_TO_AGENCY}),
-    Action.RETURN_FROM_AGENCY: frozenset(),
-    Action.REQUEST_SUPPLEMENT: frozenset({_MISSING}),
-    Action.RECEIVE_SUPPLEMENT: frozenset({_PREVIOUS_DUE_AT, _NEW_DUE_AT}),
-    Action.REQUEST_FINANCIAL_OBLIGATION: frozenset({_AMOUNT, _PAUSES_CLOCK}),
-    Action.CONFIRM_FINANCIAL_OBLIGATION: frozenset({_PREVIOUS_DUE_AT, _NEW_DUE_AT}),
-    Action.SUBMIT_FOR_APPROVAL: frozenset(),
-    Action.SEND_BACK: frozenset(),
-    Action.APPROVE: frozenset(),
-    Action.ISSUE_RESULT: frozenset({_RESULTS}),
-    Action.RETURN_RESULT: frozenset({_METHOD, _RECEIVER}),
-    Action.APOLOGISE: frozenset({_PREVIOUS_DUE_AT, _NEW_DUE_AT}),
-    Action.WITHDRAW: frozenset(),
-    Action.STOP: frozenset(),
-    Action.FLAG_DUE_SOON: frozenset({_DUE_AT}),
-    Action.FLAG_OVERDUE: frozenset({_DUE_AT}),
-    Action.IMPORT: frozenset(),
-}
-
 
 @dataclass(frozen=True)
 class NewEvent:
@@ -243,14 +215,6 @@ def deadline_flagged_event(*, action: Action, due_at: dt.datetime | None) -> New
     return NewEvent(action, payload={_DUE_AT: _moment(due_at)})
 
 
-def imported_payload(action: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The payload of an event brought in from a previous system (``DuLieu`` of the
-    national progress entry): only the keys an event of that kind carries, so that
-    readers find what they expect (unknown keys are dropped)."""
-    keys = PAYLOAD_KEYS.get(action, frozenset())
-    return {key: value for key, value in data.items() if key in keys}
-
-
 def with_missing(payload: Mapping[str, Any], missing: Sequence[str]) -> dict[str, Any]:
     """``payload`` naming the papers asked for, for an imported supplement request whose
     list came in a field of its own rather than in its details."""
@@ -308,26 +272,3 @@ def result_codes(event: DossierEvent) -> list[str]:
 def result_receiver(event: DossierEvent) -> str:
     """Who received the result, as recorded at its return."""
     return str((event.payload or {}).get(_RECEIVER) or "")
-
-
-def return_method(event: DossierEvent) -> str | None:
-    method = (event.payload or {}).get(_METHOD)
-    return None if method is None else str(method)
-
-
-def handed_to(event: DossierEvent) -> str | None:
-    """The identifier of the agency a hand-over named."""
-    agency = (event.payload or {}).get(_TO_AGENCY)
-    return None if agency is None else str(agency)
-
-
-def assignee_username(event: DossierEvent) -> str | None:
-    assignee = (event.payload or {}).get(_ASSIGNEE)
-    return None if assignee is None else str(assignee)
-
-
-def obligation(event: DossierEvent) -> tuple[int | None, bool]:
-    """The amount asked for and whether the clock paused for it."""
-    payload = event.payload or {}
-    amount = payload.get(_AMOUNT)
-    return (None if amount is None else int(amount)), bool(payload.get(_PAUSES_CLOCK))
