@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
 from motcua.accounts.choices import AccountKind, Role
+from motcua.core.periods import covering, covers
 
 
 # django-stubs cannot follow knox's related name to ApiToken (auth_token_set)
@@ -70,10 +71,8 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active_on(self, day: dt.date) -> RoleAssignmentQuerySet:
-        """The assignments held on ``day``: ``RoleAssignment.period_holds_on`` as SQL."""
-        return self.filter(
-            Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        """The assignments held on ``day`` (``core.periods``)."""
+        return self.filter(covering(day, start="valid_from", end="valid_to"))
 
 
 class RoleAssignment(models.Model):
@@ -121,10 +120,9 @@ class RoleAssignment(models.Model):
     def period_holds_on(
         valid_from: dt.date, valid_to: dt.date | None, day: dt.date
     ) -> bool:
-        """Whether a role given from ``valid_from`` to ``valid_to`` (both days included;
-        open-ended without an end) is held on ``day``: the one rule, which
-        ``RoleAssignmentQuerySet.active_on`` renders as SQL."""
-        return valid_from <= day and (valid_to is None or day <= valid_to)
+        """Whether a role given from ``valid_from`` to ``valid_to`` is held on ``day``
+        (``core.periods``, which ``RoleAssignmentQuerySet.active_on`` renders as SQL)."""
+        return covers(valid_from, valid_to, day)
 
     def holds_on(self, day: dt.date) -> bool:
         return self.period_holds_on(self.valid_from, self.valid_to, day)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.choices import AgencyKind, AgencyLevel, SuccessionKind
+from motcua.core.periods import covering, covers
 
 #: QCVN 102:2016/BTTTT electronic identifier of an agency, ``V1V2V3.Z1Z2.Y1Y2.MX1X2``, for
 #: example ``000.00.00.H15`` (UBND tỉnh Đắk Lắk). It is the prefix of every dossier code the
@@ -25,9 +26,7 @@ identifier_validator = RegexValidator(
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def active_on(self, day: dt.date) -> AgencyQuerySet:
         """Agencies that existed on ``day`` (their validity period contains it)."""
-        return self.filter(
-            Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(covering(day, start="valid_from", end="valid_to"))
 
     def one_stop_centres(self) -> AgencyQuerySet:
         return self.filter(kind=AgencyKind.SERVICE_CENTRE)
@@ -128,9 +127,7 @@ class Agency(models.Model):
         return self.identifier.rsplit(".", 1)[-1]
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return covers(self.valid_from, self.valid_to, day)
 
     @property
     def place(self) -> str:

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.periods import covering
 from motcua.indices.choices import Band, Indicator, PortalGroup, ZeroPolicy
 
 _M = TypeVar("_M", bound=models.Model)
@@ -27,10 +28,7 @@ _M = TypeVar("_M", bound=models.Model)
 
 class DatedQuerySet(QuerySet[_M]):
     def in_force_on(self, day: dt.date) -> DatedQuerySet[_M]:
-        return self.filter(
-            Q(effective_from__lte=day),
-            Q(effective_to__isnull=True) | Q(effective_to__gte=day),
-        )
+        return self.filter(covering(day, start="effective_from", end="effective_to"))
 
 
 class Dated(models.Model):

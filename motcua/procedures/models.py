@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.choices import Role
+from motcua.core.periods import covering, covers
 from motcua.core.text import fold
 from motcua.procedures.choices import (
     ComponentForm,
@@ -96,10 +97,7 @@ class Procedure(models.Model):
 
 class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
     def in_force_on(self, day: dt.date) -> ProcedureVersionQuerySet:
-        return self.filter(
-            Q(effective_from__lte=day),
-            Q(effective_to__isnull=True) | Q(effective_to__gte=day),
-        )
+        return self.filter(covering(day, start="effective_from", end="effective_to"))
 
     def search(self, text: str) -> ProcedureVersionQuerySet:
         """Accent-insensitive search over code and name."""
@@ -261,9 +259,7 @@ class ProcedureVersion(models.Model):
         return f"{number_format(self.handling_time.normalize())} {unit}"
 
     def is_in_force_on(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+        return covers(self.effective_from, self.effective_to, day)
 
     @property
     def is_inter_agency(self) -> bool:

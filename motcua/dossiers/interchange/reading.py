@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.choices import Role
 from motcua.agencies.choices import AgencyLevel
 from motcua.agencies.models import Agency, AgencySuccession
+from motcua.core.periods import covers
 from motcua.dossiers.choices import ApplicantKind, Channel
 from motcua.dossiers.interchange.errors import DossierFileError, RecordProblem
 from motcua.dossiers.interchange.format import (
@@ -161,9 +162,7 @@ class VersionInfo:
     levels: tuple[str, ...] = ()
 
     def in_force_on(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+        return covers(self.effective_from, self.effective_to, day)
 
 
 @dataclass(frozen=True)
@@ -687,9 +686,7 @@ class RecordReader:
             return None
         day = local(moment).date()
         for version in versions:
-            if version.effective_from <= day and (
-                version.effective_to is None or day <= version.effective_to
-            ):
+            if covers(version.effective_from, version.effective_to, day):
                 return version
         f.problem(
             DossierKey.MaTTHC,
