@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "motcua.office",
     "motcua.idempotency",
     "motcua.indices",
+    "motcua.payments",
+    "motcua.ratings",
 ]
 
 MIDDLEWARE = [

@@ -166,6 +166,14 @@ class Dossier(models.Model):
     applicant_id_number = models.CharField(
         _("identification number"), max_length=20, blank=True
     )
+    applicant_vneid_verified = models.BooleanField(
+        _("identified through VNeID"),
+        default=False,
+        help_text=_(
+            "The applicant's account was verified with the national identity system "
+            "(TaiKhoanDuocXacThucVoiVNeID, 766 4.5)."
+        ),
+    )
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("email"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=500, blank=True)
@@ -189,6 +197,12 @@ class Dossier(models.Model):
         _("processing finished at"), null=True, blank=True
     )
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+    synced_at = models.DateTimeField(
+        _("first synced to the national portal"),
+        null=True,
+        blank=True,
+        help_text=_("When the national portal first accepted the dossier (766 1.4)."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     supplement_rounds = models.PositiveSmallIntegerField(
         _("supplement rounds"), default=0
@@ -306,6 +320,38 @@ class DossierComponent(models.Model):
     name = models.CharField(_("name"), max_length=1000)
     form = models.CharField(_("form"), max_length=20, choices=ComponentForm.choices)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    digitised_at = models.DateTimeField(
+        _("digitised at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the paper's scan was attached at reception (TT 01/2023, spec 03); "
+            "empty: not digitised."
+        ),
+    )
+    reused = models.BooleanField(
+        _("reused digitised data"),
+        default=False,
+        help_text=_(
+            "Taken from an earlier dossier's digitised papers (DuocSoHoa, 766 4.3)."
+        ),
+    )
+    from_data_store = models.BooleanField(
+        _("from the citizen's data store"),
+        default=False,
+        help_text=_(
+            "Taken from the personal data store on the national portal "
+            "(DuocLayTuKhoDMQG, 766 4.4)."
+        ),
+    )
+    source_database = models.CharField(
+        _("source database"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The national database the paper's data came from (MaCSDL), if any."
+        ),
+    )
 
     class Meta:
         verbose_name = _("submitted paper")
@@ -327,6 +373,28 @@ class DossierResult(models.Model):
     code = models.CharField(_("result code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=500)
     issued_at = models.DateTimeField(_("issued at"))
+    electronic = models.BooleanField(
+        _("electronic result"),
+        default=False,
+        help_text=_(
+            "Issued as an electronic document (a file or DuongDanTepTinKetQua), 766 4.1."
+        ),
+    )
+    file_url = models.CharField(
+        _("result file link"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Where another system keeps the electronic result (DuongDanTepTinKetQua)."
+        ),
+    )
+    sent_to_data_store = models.BooleanField(
+        _("sent to the citizen's data store"),
+        default=False,
+        help_text=_(
+            "The electronic result was pushed to the citizen's data store (766 4.4)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("result")
