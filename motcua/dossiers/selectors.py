@@ -231,6 +231,9 @@ class ComponentView:
     name: str
     form: str
     quantity: int
+    #: the paper's row, and when its scan was attached (TT 01/2023; ``motcua.files``)
+    pk: int | None = None
+    digitised_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -341,6 +344,8 @@ def dossier_detail(
                 name=c.name,
                 form=c.form,
                 quantity=c.quantity,
+                pk=c.pk,
+                digitised_at=c.digitised_at,
             )
             for c in _components.instances(using=using, key=dossier.pk)
         ),

@@ -14,6 +14,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+#: the names people know the usual types by (a refusal's message, the dossier page)
+TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/tiff": "TIFF",
+}
+
 #: a SHA-256 written as 64 lower-case hexadecimal digits
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
@@ -47,6 +55,10 @@ class Blob(models.Model):
     @property
     def storage_name(self) -> str:
         return storage_name(self.sha256)
+
+    @property
+    def type_name(self) -> str:
+        return TYPE_NAMES.get(self.content_type, self.content_type)
 
 
 def storage_name(sha256: str) -> str:

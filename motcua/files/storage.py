@@ -46,7 +46,8 @@ def files_storage(
         root = env_str("MOTCUA_FILES_ROOT", str(default_root), environ=environ)
         return {
             "BACKEND": FILESYSTEM_BACKEND,
-            "OPTIONS": {"location": str(Path(root).resolve()), "base_url": None},
+            # no base_url: the bytes are served only by the permission-checking view
+            "OPTIONS": {"location": str(Path(root).resolve())},
         }
     key = env_str("MOTCUA_FILES_S3_ACCESS_KEY_ID", "", environ=environ).strip()
     secret = env_str("MOTCUA_FILES_S3_SECRET_ACCESS_KEY", "", environ=environ).strip()

@@ -28,19 +28,12 @@ from motcua.core.errors import ErrorCode
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import DossierResult
 from motcua.dossiers.permissions import Actor, SystemActor
-from motcua.files.models import Blob, StoredFile, storage_name
+from motcua.files.models import TYPE_NAMES, Blob, StoredFile, storage_name
 from motcua.files.storage import FILES_STORAGE
 
 #: how much of the start of a file libmagic reads to tell its type
 SNIFF_BYTES = 8192
 
-#: the names people know the allowed types by, for the refusal's message
-TYPE_NAMES = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/tiff": "TIFF",
-}
 
 _NAME_MAX_LENGTH = 255
 
@@ -227,3 +220,38 @@ def attach_checked_result_file(
         DossierResult.objects.filter(pk=result.pk).update(electronic=True)
         result.electronic = True
     return stored
+
+
+def _stored_names(storage: Storage) -> list[str]:
+    """Every name under ``sha256/`` in ``storage`` (two levels of folders)."""
+    names: list[str] = []
+    top, _files = storage.listdir("sha256") if storage.exists("sha256") else ([], [])
+    for first in top:
+        seconds, _ = storage.listdir(f"sha256/{first}")
+        for second in seconds:
+            _, files = storage.listdir(f"sha256/{first}/{second}")
+            names.extend(f"sha256/{first}/{second}/{name}" for name in files)
+    return names
+
+
+def prune_unreferenced(*, older_than: dt.timedelta, now: dt.datetime) -> list[str]:
+    """Delete the bytes no ``Blob`` row names, written more than ``older_than`` before
+    ``now``: left by an upload whose transaction rolled back after writing them
+    (``keep_blob``). Younger ones are left, since their transaction may still commit.
+    Returns the names deleted."""
+    storage = files_storage()
+    names = _stored_names(storage)
+    known = set(
+        Blob.objects.filter(
+            sha256__in=[name.rsplit("/", 1)[-1] for name in names]
+        ).values_list("sha256", flat=True)
+    )
+    deleted = []
+    for name in names:
+        if name.rsplit("/", 1)[-1] in known:
+            continue
+        if storage.get_modified_time(name) > now - older_than:
+            continue
+        storage.delete(name)
+        deleted.append(name)
+    return deleted
