@@ -5,16 +5,20 @@ result issued with its file (NĐ 45/2020 khoản 3 Điều 14)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from motcua.core.errors import ErrorCode
 from motcua.dossiers import events
 from motcua.dossiers.errors import Conflict, InvalidInput, NotAllowed
 from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent
 from motcua.dossiers.services import (
+    Paper,
     approve_dossier,
     assign_dossier,
     issue_result,
@@ -444,3 +448,38 @@ def test_a_file_is_attached_to_an_issued_result_until_it_is_returned(
     assert (
         DossierEvent.objects.filter(dossier=dossier).count() == dossier.events.count()
     )
+
+
+def test_digitising_costs_the_same_queries_however_many_papers_and_scans(
+    world, files_root, pdf_bytes, png_bytes, tiff_bytes
+):
+    """A write's queries do not grow with the dossier: the first scan of new content on a
+    dossier of two papers costs what it costs on one of six papers already holding four
+    scans and their events."""
+    few = receive_dossier(intake=world.intake(), actor=world.counter, at=at(2, 8))
+    intake = world.intake()
+    extra = [Paper(name=f"Giấy tờ khác {n}", form="copy") for n in range(1, 5)]
+    many = receive_dossier(
+        intake=dataclasses.replace(intake, papers=[*intake.papers, *extra]),
+        actor=world.counter,
+        at=at(2, 8),
+    )
+    many_papers = papers_of(many)
+    for n, paper in enumerate(many_papers[:4]):
+        digitise_component(
+            component=paper,
+            upload=upload(f"{n}.pdf", pdf_bytes + bytes([n])),
+            actor=world.counter,
+            at=at(2, 9),
+        )
+    counted = []
+    for paper, data in ((papers_of(few)[0], png_bytes), (many_papers[4], tiff_bytes)):
+        with CaptureQueriesContext(connection) as queries:
+            digitise_component(
+                component=paper,
+                upload=upload("x", data),
+                actor=world.counter,
+                at=at(2, 10),
+            )
+        counted.append([q["sql"] for q in queries])
+    assert len(counted[0]) == len(counted[1]), counted

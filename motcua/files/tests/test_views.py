@@ -13,7 +13,7 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from motcua.dossiers.models import Dossier, DossierComponent
@@ -23,6 +23,7 @@ from motcua.dossiers.workflow import Action
 from motcua.files.models import Blob, StoredFile
 from motcua.files.services import digitise_component, store_upload
 from motcua.files.tests.conftest import stored_paths
+from motcua.files.uploads import OversizeUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +287,20 @@ def test_the_pages_queries_do_not_grow_with_papers_and_scans(
         assert page.status_code == 200
         counted.append([q["sql"] for q in queries])
     assert len(counted[0]) == len(counted[1]), counted
+
+
+def test_the_upload_handler_keeps_nothing_past_the_limit(settings):
+    """``uploads.LimitedUploadHandler`` counts what arrives: over the limit the form
+    receives an empty ``OversizeUpload`` with the count, under it the file as sent."""
+    settings.FILES_UPLOAD_MAX_BYTES = 1000
+    big = RequestFactory().post(
+        "/", {"f": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"x" * 5000)}
+    )
+    upload = big.FILES["f"]
+    assert isinstance(upload, OversizeUpload)
+    assert upload.size > 1000
+    assert b"".join(upload.chunks()) == b""
+    small = RequestFactory().post(
+        "/", {"f": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"x" * 900)}
+    )
+    assert small.FILES["f"].read() == b"%PDF-1.4\n" + b"x" * 900
