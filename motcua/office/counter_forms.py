@@ -148,7 +148,7 @@ class IntakeForm(CounterFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     applicant_kind = forms.TypedChoiceField(
-        label=_("Applicant"),
+        label=_("Kind of applicant"),
         choices=ApplicantKind.choices,
         coerce=int,
         initial=ApplicantKind.CITIZEN.value,
