@@ -13,11 +13,12 @@ services' one transaction). A dossier the officer may not see is 404, as everywh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
@@ -47,6 +48,8 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import may_act, may_see
 from motcua.dossiers.selectors import dossier_by_code, versions_for_intake
 from motcua.dossiers.workflow import RULES, Action, DossierStatus
+from motcua.files.services import digitise_component
+from motcua.files.store import check_upload
 from motcua.idempotency import once
 from motcua.office.counter_forms import (
     ASK_TO_COMPLETE,
@@ -72,7 +75,7 @@ from motcua.office.counter_selectors import (
 )
 from motcua.office.selectors import Slip
 from motcua.office.views import OfficerRequiredMixin
-from motcua.procedures.models import ProcedureVersion
+from motcua.procedures.models import ProcedureVersion, RequiredComponent
 
 #: the applicant's inputs of the intake form, which the lookup by number fills
 APPLICANT_FIELDS = (
@@ -180,6 +183,7 @@ class IntakeView(CounterRequiredMixin, View):
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         self.version: ProcedureVersion | None = None
+        self.scans_dropped = False
 
     def _form(self, **kwargs: Any) -> IntakeForm:
         version = self._version()
@@ -245,6 +249,13 @@ class IntakeView(CounterRequiredMixin, View):
         except DossierError as error:
             form.place_error(error)
             return self._render(form, status=error.http_status)
+        if self.scans_dropped:
+            messages.info(
+                request,
+                _(
+                    "The scans were not kept: a dossier refused at reception is not digitised."
+                ),
+            )
         return redirect("office:counter-recorded", dossier.code)
 
     def _reused(self, form: IntakeForm, code: str) -> HttpResponse:
@@ -285,6 +296,12 @@ class IntakeView(CounterRequiredMixin, View):
             return_method=ReturnMethod(data["return_method"]),
             sets=data["sets"],
         )
+        # every scan checked (size, type by its content) before anything is written,
+        # its refusal beside its input; a refused dossier is not digitised
+        scans = [] if decision == REFUSE else form.scans()
+        for _component, name, upload in scans:
+            check_upload(upload, field=name)
+        self.scans_dropped = decision == REFUSE and form.has_scans()
         if decision == RECEIVE:
             dossier = services.receive_dossier(intake=intake, actor=actor)
         elif decision == ASK_TO_COMPLETE:
@@ -301,18 +318,37 @@ class IntakeView(CounterRequiredMixin, View):
                 intake=intake, reasons=data["reasons"], actor=actor
             )
         else:
-            dossier = services.resolve_on_the_spot(
-                intake=intake, results=form.result_names(), actor=actor
+            # digitised while it is received, before it is settled and returned
+            return services.resolve_on_the_spot(
+                intake=intake,
+                results=form.result_names(),
+                actor=actor,
+                on_received=lambda received: digitise_scans(
+                    received, scans, actor=actor
+                ),
             )
-        digitise_scans(dossier, form, actor=actor)
+        digitise_scans(dossier, scans, actor=actor)
         return dossier
 
 
-def digitise_scans(dossier: Dossier, form: IntakeForm, *, actor: User) -> None:
-    """Each ticked paper's scan attached to that paper of the dossier, in the
-    intake's transaction (TT 01/2023/TT-VPCP; spec 03): the document store of the
-    ``files`` app. Not wired until that app lands (issue 10 §3)."""
-    return
+def digitise_scans(
+    dossier: Dossier,
+    scans: Sequence[tuple[RequiredComponent, str, UploadedFile[bytes]]],
+    *,
+    actor: User,
+) -> None:
+    """Each paper's scan attached to that paper of the dossier just recorded, in the
+    intake's transaction, at the moment of the intake (TT 01/2023/TT-VPCP Điều 7, 8;
+    spec 03 §4.2: the counter digitises what it receives): a dossier received with a scan
+    of every paper has every paper digitised. A scan the store refuses names its input."""
+    if not scans:
+        return
+    moment = dossier.received_at or dossier.submitted_at
+    papers = {paper.required_id: paper for paper in dossier.components.all()}
+    for component, _name, upload in scans:
+        paper = papers[component.pk]
+        paper.dossier = dossier  # one dossier object, its version moving on each time
+        digitise_component(component=paper, upload=upload, actor=actor, at=moment)
 
 
 def looked_up(officer: User, data: QueryDict) -> tuple[dict[str, Any], str]:

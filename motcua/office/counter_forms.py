@@ -38,7 +38,11 @@ class CounterFormMixin(DesignSystemFormMixin):
         a refusal naming no field of this form goes to the top of the form."""
         named = str(error.details.get("field", ""))
         base, _sep, index = named.partition("[")
-        field = self.SERVICE_FIELDS.get(named) or self.SERVICE_FIELDS.get(base)
+        field = (
+            named
+            if named in self.fields
+            else self.SERVICE_FIELDS.get(named) or self.SERVICE_FIELDS.get(base)
+        )
         message = _message(error, index.rstrip("]"))
         target = field if field in self.fields else None
         self.add_error(target, message)  # type: ignore[attr-defined]
@@ -260,6 +264,18 @@ class IntakeForm(CounterFormMixin, forms.Form):
         for name in ("channel", "applicant_kind", "return_method", "decision"):
             self.fields[name].widget.attrs["class"] = "govuk-radios__input"
 
+    def clean(self) -> dict[str, Any]:
+        """A scan belongs to a paper handed in: one attached to a paper not ticked is
+        said beside it rather than dropped."""
+        data = super().clean() or self.cleaned_data
+        for names in self.papers:
+            if data.get(names.scan) and not data.get(names.given):
+                self.add_error(
+                    names.scan,
+                    gettext("Tick the paper as handed in, or remove its scan."),
+                )
+        return data
+
     # the checklist, row by row, for the template
     def paper_rows(self) -> list[dict[str, Any]]:
         return [
@@ -336,13 +352,17 @@ class IntakeForm(CounterFormMixin, forms.Form):
     def result_names(self) -> list[str]:
         return _lines(self.cleaned_data["results"])
 
-    def scans(self) -> list[tuple[RequiredComponent, Any]]:
-        """(component, uploaded file) of each ticked paper with a scan."""
+    def scans(self) -> list[tuple[RequiredComponent, str, Any]]:
+        """(component, the scan's input, uploaded file) of each ticked paper with a
+        scan."""
         return [
-            (names.component, self.cleaned_data[names.scan])
+            (names.component, names.scan, self.cleaned_data[names.scan])
             for names in self.given_papers()
             if self.cleaned_data.get(names.scan)
         ]
+
+    def has_scans(self) -> bool:
+        return any(self.cleaned_data.get(names.scan) for names in self.papers)
 
 
 # ------------------------------------------------------------------ actions on a dossier

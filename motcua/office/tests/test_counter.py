@@ -14,6 +14,8 @@ from html import unescape
 from typing import Any
 
 import pytest
+import weasyprint
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,6 +34,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.tests import api_support as s
 from motcua.dossiers.tests.world import World, at, build_world
 from motcua.dossiers.workflow import Action, DossierStatus
+from motcua.files.models import StoredFile
 from motcua.idempotency.models import IdempotencyKey
 from motcua.office.counter_selectors import awaiting_answer, waiting_rows
 from motcua.procedures.tests.factories import ProcedureVersionFactory
@@ -765,3 +768,168 @@ def test_an_action_not_open_now_is_refused_on_its_page(world):
     assert (
         counter.get(f"/can-bo/quay/ho-so/{dossier.code}/khong-co/").status_code == 404
     )
+
+
+# ------------------------------------------------------------------ scans
+
+
+@pytest.fixture
+def files_root(tmp_path, settings):
+    """The document store on the filesystem, in a folder of this test's own."""
+    from motcua.files.storage import FILES_STORAGE
+
+    root = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        FILES_STORAGE: {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+def scan(name: str, text_: str) -> SimpleUploadedFile:
+    """A real PDF scan, rendered by WeasyPrint."""
+    pdf = weasyprint.HTML(string=f"<p>{text_}</p>").write_pdf()
+    return SimpleUploadedFile(name, pdf, content_type="application/pdf")
+
+
+def test_receiving_with_a_scan_of_every_paper_digitises_every_paper(world, files_root):
+    counter = signed_in(world.counter)
+    first, second = components(world)
+    data = form_data(
+        world,
+        form_key(counter, world),
+        **{
+            f"paper_{first.position}_scan": scan("to-khai.pdf", "Tờ khai"),
+            f"paper_{second.position}_scan": scan("giay-to.pdf", "Giấy tờ chứng minh"),
+        },
+    )
+    answer = counter.post(intake_url(world), data)
+    assert answer.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.received_at is not None
+    papers = list(dossier.components.order_by("pk"))
+    # every paper digitised at the moment of reception, each with its own scan
+    assert [p.digitised_at for p in papers] == [dossier.received_at] * 2
+    stored = StoredFile.objects.filter(dossier=dossier).order_by("pk")
+    assert [(f.component_id, f.original_name) for f in stored] == [
+        (papers[0].pk, "to-khai.pdf"),
+        (papers[1].pk, "giay-to.pdf"),
+    ]
+    assert [f.uploaded_by_id for f in stored] == [world.counter.pk] * 2
+    # the history: received, then each paper digitised, by the counter officer
+    assert list(
+        dossier.events.order_by("sequence").values_list("action", "actor_id")
+    ) == [
+        (Action.RECEIVE, world.counter.pk),
+        (Action.DIGITISE_COMPONENT, world.counter.pk),
+        (Action.DIGITISE_COMPONENT, world.counter.pk),
+    ]
+    assert dossier.status == DossierStatus.RECEIVED
+
+
+def test_a_scan_the_store_refuses_is_said_beside_it_and_nothing_is_written(
+    world, files_root
+):
+    counter = signed_in(world.counter)
+    first, second = components(world)
+    data = form_data(
+        world,
+        form_key(counter, world),
+        **{
+            f"paper_{first.position}_scan": scan("to-khai.pdf", "Tờ khai"),
+            f"paper_{second.position}_scan": SimpleUploadedFile(
+                "giay-to.pdf", b"not a scan at all\n", content_type="application/pdf"
+            ),
+        },
+    )
+    page = counter.post(intake_url(world), data)
+    assert page.status_code == 422
+    said = error_beside(page.content.decode(), f"id_paper_{second.position}_scan")
+    assert said.startswith(
+        gettext(
+            "This kind of file is not accepted; the file must be one of: %(types)s."
+        )
+        .split("%(types)s")[0]
+        .strip()
+    )
+    nothing_written()
+    assert StoredFile.objects.count() == 0
+    assert not list(files_root.rglob("*.*"))
+
+
+def test_settled_on_the_spot_the_papers_are_digitised_while_received(world, files_root):
+    counter = signed_in(world.counter)
+    first, second = components(world)
+    counter.post(
+        intake_url(world),
+        form_data(
+            world,
+            form_key(counter, world),
+            decision="on_the_spot",
+            results="Giấy xác nhận",
+            **{
+                f"paper_{first.position}_scan": scan("a.pdf", "Tờ khai"),
+                f"paper_{second.position}_scan": scan("b.pdf", "Giấy tờ"),
+            },
+        ),
+    )
+    dossier = Dossier.objects.get()
+    assert dossier.status == DossierStatus.RETURNED
+    assert all(p.digitised_at == dossier.received_at for p in dossier.components.all())
+    assert list(
+        dossier.events.order_by("sequence").values_list("action", flat=True)
+    ) == [
+        Action.RECEIVE,
+        Action.DIGITISE_COMPONENT,
+        Action.DIGITISE_COMPONENT,
+        Action.TRANSFER,
+        Action.SUBMIT_FOR_APPROVAL,
+        Action.APPROVE,
+        Action.ISSUE_RESULT,
+        Action.RETURN_RESULT,
+    ]
+
+
+def test_a_refused_dossier_keeps_no_scan_and_says_so(world, files_root):
+    counter = signed_in(world.counter)
+    first, _second = components(world)
+    answer = counter.post(
+        intake_url(world),
+        form_data(
+            world,
+            form_key(counter, world),
+            decision="refuse",
+            reasons="Không thuộc thẩm quyền",
+            **{f"paper_{first.position}_scan": scan("a.pdf", "Tờ khai")},
+        ),
+        follow=True,
+    )
+    assert Dossier.objects.get().status == DossierStatus.REFUSED
+    assert StoredFile.objects.count() == 0
+    assert gettext(
+        "The scans were not kept: a dossier refused at reception is not digitised."
+    ) in text(answer.content.decode())
+
+
+def test_a_scan_of_a_paper_not_ticked_is_said_beside_it(world, files_root):
+    counter = signed_in(world.counter)
+    _first, second = components(world)
+    page = counter.post(
+        intake_url(world),
+        form_data(
+            world,
+            form_key(counter, world),
+            **{
+                f"paper_{second.position}_given": None,
+                f"paper_{second.position}_scan": scan("b.pdf", "Giấy tờ"),
+            },
+        ),
+    )
+    assert page.status_code == 400
+    assert error_beside(page.content.decode(), f"id_paper_{second.position}_scan") == (
+        gettext("Tick the paper as handed in, or remove its scan.")
+    )
+    nothing_written()
