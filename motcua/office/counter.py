@@ -248,6 +248,12 @@ class IntakeView(CounterRequiredMixin, View):
             return self._render(form, status=400)
         except DossierError as error:
             form.place_error(error)
+            if form.cleaned_data["decision"] in (RECEIVE, ON_THE_SPOT):
+                # the service stops at its first refusal; the papers a reception would
+                # lack are said too, as the service counts them
+                form.mark_lacking(
+                    services.missing_components(self._version(), form.paper_list())
+                )
             return self._render(form, status=error.http_status)
         if self.scans_dropped:
             messages.info(

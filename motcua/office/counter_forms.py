@@ -263,6 +263,7 @@ class IntakeForm(CounterFormMixin, forms.Form):
             self.papers.append(names)
         for name in ("channel", "applicant_kind", "return_method", "decision"):
             self.fields[name].widget.attrs["class"] = "govuk-radios__input"
+        self.fields["sets"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
 
     def clean(self) -> dict[str, Any]:
         """A scan belongs to a paper handed in: one attached to a paper not ticked is
@@ -294,13 +295,7 @@ class IntakeForm(CounterFormMixin, forms.Form):
         error beside each of them (``dossier_incomplete`` names them), and a paper the
         service names by its place in the list is the paper ticked there."""
         if error.code == ErrorCode.DOSSIER_INCOMPLETE:
-            lacking = set(error.details.get("missing", []))
-            for names in self.papers:
-                if names.component.name in lacking:
-                    self.add_error(
-                        names.given,
-                        gettext("Required to receive the dossier: not ticked."),
-                    )
+            self.mark_lacking(error.details.get("missing", []))
             self.add_error(None, error.message)
             return
         if error.code == ErrorCode.NOT_ALLOWED:
@@ -314,6 +309,16 @@ class IntakeForm(CounterFormMixin, forms.Form):
                 self.add_error(given[int(index)].given, _message(error, ""))
                 return
         super().place_error(error)
+
+    def mark_lacking(self, lacking: Sequence[str]) -> None:
+        """Beside each mandatory paper named in ``lacking`` (``missing_components``),
+        that it is required to receive the dossier."""
+        for names in self.papers:
+            if names.component.name in lacking and names.given not in self.errors:
+                self.add_error(
+                    names.given,
+                    gettext("Required to receive the dossier: not ticked."),
+                )
 
     # what the services take
     def given_papers(self) -> list[PaperFields]:

@@ -933,3 +933,43 @@ def test_a_scan_of_a_paper_not_ticked_is_said_beside_it(world, files_root):
         gettext("Tick the paper as handed in, or remove its scan.")
     )
     nothing_written()
+
+
+def test_recording_costs_the_same_queries_however_many_papers(world):
+    """Without scans, the papers are written at once (one statement for all): a
+    checklist of six costs what a checklist of two does."""
+    counter = signed_in(world.counter)
+
+    def version_with(papers: int):
+        version = ProcedureVersionFactory.create(components=papers)
+        version.agencies.add(world.commune)
+        return version
+
+    def submit(version) -> int:
+        url = f"/can-bo/quay/tiep-nhan/{version.procedure.code}/"
+        page = counter.get(url).content.decode()
+        found = re.search(r'name="form_key" value="([^"]+)"', page)
+        assert found
+        data: dict[str, Any] = {
+            "form_key": found.group(1),
+            "receiving_agency": world.centre.pk,
+            "handling_agency": world.commune.pk,
+            "channel": 1,
+            "applicant_kind": 1,
+            "applicant_name": "Trần Thị Bích",
+            "return_method": "counter",
+            "sets": 1,
+            "decision": "receive",
+        }
+        for component in version.components.all():
+            data[f"paper_{component.position}_given"] = "on"
+            data[f"paper_{component.position}_form"] = component.form
+            data[f"paper_{component.position}_quantity"] = 1
+        with CaptureQueriesContext(connection) as queries:
+            assert counter.post(url, data).status_code == 302
+        return len(queries)
+
+    two, six = version_with(2), version_with(6)
+    submit(two)  # the caches of rules, agencies and calendars, once
+    assert submit(six) == submit(two)
+    assert DossierComponent.objects.count() == 2 + 6 + 2
