@@ -191,8 +191,13 @@ class IntakeView(CounterRequiredMixin, View):
         return IntakeForm(
             version=version,
             counters=self.counters,
+            # a version that names no implementing agency: any agency active today
             handlers=handling_agencies(version, on=today)
-            or list(Agency.objects.order_by("identifier")),
+            or [
+                agency
+                for agency in Agency.objects.order_by("identifier")
+                if agency.is_active_on(today)
+            ],
             **kwargs,
         )
 

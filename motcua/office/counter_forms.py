@@ -145,7 +145,7 @@ class IntakeForm(CounterFormMixin, forms.Form):
     receiving_agency = forms.TypedChoiceField(label=_("Receiving counter"), coerce=int)
     handling_agency = forms.TypedChoiceField(label=_("Handling agency"), coerce=int)
     channel = forms.TypedChoiceField(
-        label=_("Handed in"),
+        label=_("Way of submission"),
         choices=CHANNELS,
         coerce=int,
         initial=Channel.DIRECT.value,
