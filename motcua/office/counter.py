@@ -397,6 +397,12 @@ class ApplicantLookupView(IntakeView):
 
 
 def _slips(dossier: Dossier) -> list[Slip]:
+    """The slips the applicant takes away: the receipt, the request to complete, the
+    refusal (the control slip travels with the dossier). A dossier settled on the spot,
+    returned the moment it was received, needs no receipt (spec 02 §3.5)."""
+    settled_at_once = (
+        dossier.returned_at is not None and dossier.returned_at == dossier.received_at
+    )
     return [
         Slip(
             form=kind.form,
@@ -405,6 +411,7 @@ def _slips(dossier: Dossier) -> list[Slip]:
         )
         for slug, kind in slips_of(dossier)
         if slug != "phieu-kiem-soat"
+        and not (settled_at_once and slug == "giay-tiep-nhan")
     ]
 
 

@@ -375,7 +375,7 @@ def test_refuse_and_settle_on_the_spot_go_through_their_services(world):
         "Không thuộc thẩm quyền giải quyết",
     )
 
-    counter.post(
+    answer = counter.post(
         intake_url(world),
         form_data(
             world,
@@ -386,6 +386,9 @@ def test_refuse_and_settle_on_the_spot_go_through_their_services(world):
         ),
     )
     settled = Dossier.objects.exclude(pk=refused.pk).get()
+    # settled on the spot: no receipt to print (spec 02 §3.5)
+    recorded = counter.get(answer["Location"]).content.decode()
+    assert ".pdf" not in recorded
     assert settled.status == DossierStatus.RETURNED
     assert settled.channel == Channel.DIRECT
     assert list(settled.results.values_list("code", "name")) == [
