@@ -373,7 +373,9 @@ RULES: dict[str, ActionRule] = {
             {S.SUPPLEMENT_REQUESTED},
             S.PROCESSING,
             {R.SPECIALIST, R.COUNTER_OFFICER},
-            _HANDLER,
+            # the applicant brings the papers to the counter that received the dossier,
+            # as well as to the handling body (docs/decisions/0012)
+            _HANDLER | _COUNTER,
             clock=Clock.RESUME,
             basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 2; spec 02 §7",
         ),

@@ -5,7 +5,7 @@ procedure settled on the spot runs its whole course at once (NĐ 61/2018 Điều
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.files import File
 from django.utils.translation import gettext as _
@@ -172,17 +172,23 @@ def resolve_on_the_spot(
     results: Sequence[str],
     actor: Actor,
     files: Sequence[Sequence[File[bytes]]] = (),
+    on_received: Callable[[Dossier], object] | None = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
     """A procedure settled at the counter while the applicant waits (giải quyết ngay): no
     receipt is printed, but the dossier and its whole history are recorded (spec 02 §3.5).
     The counter officer who may receive the dossier settles it, and is the one recorded
     for every step of it: approval included, because the law lets the counter settle it.
-    ``files``: the results' electronic files, as for ``issue_result``."""
+    ``files``: the results' electronic files, as for ``issue_result``. ``on_received``:
+    what the counter records on the dossier while it is received, before it moves on, in
+    this transaction: the scans of its papers (TT 01/2023/TT-VPCP Điều 8; a returned
+    dossier is no longer digitised, ``workflow.RULES``)."""
     names = _result_names(results)
     checked = _result_files(results, files)
     moment = now_or(at)
     dossier = receive_dossier(intake=intake, actor=actor, at=moment)
+    if on_received is not None:
+        on_received(dossier)
     dossier = transfer_dossier(dossier=dossier, actor=actor, at=moment)
     # the law lets the counter settle it: the officer who may receive it takes the steps
     # a specialist and a leader would, checked once, here (``authorised``)
