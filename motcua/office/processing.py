@@ -27,7 +27,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from motcua.accounts.models import User
-from motcua.dossiers.api.views import ENDPOINTS, Call
+from motcua.dossiers.api.views import Call
 from motcua.dossiers.errors import Conflict, DossierError, ErrorCode, NotAllowed
 from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import may_act, may_see
@@ -128,9 +128,8 @@ class ActionView(OfficerRequiredMixin, View):
             return self._not_allowed(request, dossier, name)
         if not form.is_valid():
             return render_dossier(request, dossier, status=422, bound=form)
-        endpoint = ENDPOINTS[name]
         try:
-            changed = endpoint.call(
+            changed = form.take(
                 Call(
                     dossier=dossier,
                     data=form.validated,

@@ -29,6 +29,7 @@ from django_stubs_ext import StrOrPromise
 from motcua.accounts.choices import Role
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency
+from motcua.dossiers import services
 from motcua.dossiers.api.serializers import (
     ApologiseSerializer,
     AssignSerializer,
@@ -42,7 +43,7 @@ from motcua.dossiers.api.serializers import (
     ReturnResultSerializer,
     TransitionSerializer,
 )
-from motcua.dossiers.api.views import ENDPOINTS
+from motcua.dossiers.api.views import ENDPOINTS, Call
 from motcua.dossiers.choices import ReturnMethod
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import RULES, Action, Clock
@@ -166,6 +167,11 @@ class ActionForm(DesignSystemFormMixin, forms.Form):
             for message in _messages(errors):
                 self.add_error(self.field_of(key), message)
         return cleaned
+
+    def take(self, call: Call) -> Dossier:
+        """Take the action: the service the API's endpoint calls, with the body this form
+        made (``ENDPOINTS``)."""
+        return ENDPOINTS[self.action].call(call)
 
     def field_of(self, key: str | None) -> str | None:
         """The field an error about the body's ``key`` (or a service's ``details.field``)
@@ -364,21 +370,87 @@ class ApologiseForm(ActionForm):
         return body
 
 
+#: result documents a page issues at once, each with its file; the API takes up to
+#: ``limits.MAX_RESULTS``
+RESULT_SLOTS = 3
+
+
 class IssueResultForm(ActionForm):
-    """The result documents issued (NĐ 45/2020 Điều 14 khoản 3): one name a line, each
-    coded ``<dossier code>-KQ(n)`` by the service."""
+    """The result documents issued (NĐ 45/2020 Điều 14 khoản 3), each coded
+    ``<dossier code>-KQ(n)`` by the service, each with its electronic file if it has one:
+    a result with a file is stored in the document store as an electronic result
+    (``issue_result(files=)``; the file checked by its content and size there, before
+    anything is written)."""
 
     serializer = IssueResultSerializer
 
-    results = forms.CharField(
-        label=_("Result documents"),
-        help_text=_("One name a line; each is coded <dossier code>-KQ(n)."),
-        required=False,
-        widget=_textarea(3),
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, RESULT_SLOTS + 1):
+            self.fields[f"result_{n}"] = forms.CharField(
+                label=_("Result document %(n)s") % {"n": n},
+                help_text=_("Its name, as on the document.") if n == 1 else "",
+                required=False,
+                max_length=1000,
+            )
+            self.fields[f"file_{n}"] = forms.FileField(
+                label=_("Electronic file of result %(n)s") % {"n": n},
+                help_text=_("PDF or a scan; optional: a result on paper has none."),
+                required=False,
+            )
+
+    def filled(self) -> list[int]:
+        """The slots with a result named, in order."""
+        return [
+            n
+            for n in range(1, RESULT_SLOTS + 1)
+            if str(self.cleaned_data.get(f"result_{n}") or "").strip()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        for n in range(1, RESULT_SLOTS + 1):
+            if (
+                cleaned.get(f"file_{n}")
+                and not str(cleaned.get(f"result_{n}") or "").strip()
+            ):
+                self.add_error(
+                    f"result_{n}", _("Name the result document this file is.")
+                )
+        return super().clean()
 
     def body(self, cleaned: dict[str, Any]) -> dict[str, Any]:
-        return {**super().body(cleaned), "results": _lines(cleaned.get("results", ""))}
+        return {
+            **super().body(cleaned),
+            "results": [str(cleaned[f"result_{n}"]) for n in self.filled()],
+        }
+
+    def field_of(self, key: str | None) -> str | None:
+        """``results`` is the first slot; a service's ``files.<i>`` the file of the
+        i-th result named."""
+        if key == "results" or (key or "").startswith("results."):
+            return "result_1"
+        if key is not None and key.startswith("files."):
+            index = key.split(".")[1]
+            slots = self.filled()
+            if index.isdigit() and int(index) < len(slots):
+                return f"file_{slots[int(index)]}"
+            return None
+        return super().field_of(key)
+
+    def files_of_results(self) -> list[list[Any]]:
+        """One list per result named (empty for a result on paper), for ``files=``."""
+        return [
+            [upload] if (upload := self.cleaned_data.get(f"file_{n}")) else []
+            for n in self.filled()
+        ]
+
+    def take(self, call: Call) -> Dossier:
+        return services.issue_result(
+            **call.common,
+            results=call.data["results"],
+            files=self.files_of_results(),
+        )
 
 
 class ReturnResultForm(ActionForm):

@@ -7,12 +7,15 @@ its return; the leader's approval queue; the queue's filters and counts; CSRF.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import replace
 from html import unescape
 
 import pytest
+import weasyprint
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -38,6 +41,8 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.tests.world import VN, World, at, build_world
 from motcua.dossiers.workflow import Action
+from motcua.files.models import StoredFile
+from motcua.files.storage import FILES_STORAGE
 from motcua.office.processing_forms import FORM_ACTIONS
 from motcua.office.selectors import open_queue, queue_counts, queue_rows
 from motcua.procedures.tests.factories import ProcedureVersionFactory
@@ -263,7 +268,7 @@ CASES: dict[str, Case] = {
     "issue_result": (
         approved,
         "specialist",
-        lambda w, d: {"results": "Giấy xác nhận\nBản sao trích lục"},
+        lambda w, d: {"result_1": "Giấy xác nhận", "result_2": "Bản sao trích lục"},
         "resolved",
         "counter",
     ),
@@ -535,13 +540,126 @@ def test_the_results_issued_are_coded_after_the_dossier():
         signed_in(world.specialist),
         dossier,
         "issue_result",
-        {"results": "Giấy xác nhận\n\nBản sao trích lục"},
+        {"result_1": "Giấy xác nhận", "result_3": "Bản sao trích lục"},
     )
     codes = list(fresh(dossier).results.values_list("code", "name"))
     assert codes == [
         (f"{dossier.code}-KQ(1)", "Giấy xác nhận"),
         (f"{dossier.code}-KQ(2)", "Bản sao trích lục"),
     ]
+
+
+@pytest.fixture
+def files_root(tmp_path, settings):
+    """The document store on the filesystem, in a folder of this test's own."""
+    root = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        FILES_STORAGE: {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+def test_a_result_issued_with_its_file_is_an_electronic_result(files_root):
+    world = build_world()
+    dossier = approved(world)
+    pdf = bytes(
+        weasyprint.HTML(string="<p>Giấy xác nhận tình trạng hôn nhân</p>").write_pdf()
+    )
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "result_1": "Giấy xác nhận",
+            "file_1": SimpleUploadedFile("xac-nhan.pdf", pdf, "application/pdf"),
+            "result_2": "Bản sao trên giấy",
+        },
+    )
+    assert answer.status_code == 303
+    first, second = fresh(dossier).results.order_by("number")
+    assert (first.code, first.electronic) == (f"{dossier.code}-KQ(1)", True)
+    assert (second.code, second.electronic) == (f"{dossier.code}-KQ(2)", False)
+    (stored,) = StoredFile.objects.filter(result=first)
+    assert stored.blob_id == hashlib.sha256(pdf).hexdigest()
+    assert [p.read_bytes() for p in files_root.rglob("*") if p.is_file()] == [pdf]
+    # the dossier's page names the result issued
+    page = signed_in(world.specialist).get(f"/can-bo/ho-so/{dossier.code}/")
+    assert f"{dossier.code}-KQ(1)" in text(page.content.decode())
+
+
+def test_a_result_file_of_the_wrong_type_is_refused_beside_it_and_nothing_written(
+    files_root,
+):
+    world = build_world()
+    dossier = approved(world)
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "result_1": "Giấy xác nhận",
+            "file_1": SimpleUploadedFile(
+                "xac-nhan.pdf", b"#!/bin/sh\necho", "application/pdf"
+            ),
+        },
+    )
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    message = gettext(
+        "This kind of file is not accepted; the file must be one of: %(types)s."
+    ) % {"types": "PDF, JPEG, PNG, TIFF"}
+    assert error_beside(html, "issue_result_file_1") == f"{gettext('Error:')} {message}"
+    assert 'value="Giấy xác nhận"' in html  # what was typed is kept
+    after = fresh(dossier)
+    assert after.status == "approved"
+    assert not after.results.exists()
+    assert not StoredFile.objects.exists()
+    assert not any(p.is_file() for p in files_root.rglob("*"))
+
+
+def test_a_result_file_too_big_is_refused_with_the_limit_named(files_root, settings):
+    settings.FILES_UPLOAD_MAX_BYTES = 1024 * 1024  # 1 MB
+    world = build_world()
+    dossier = approved(world)
+    big = b"%PDF-1.4\n" + b"0" * (1024 * 1024)
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "result_1": "Giấy xác nhận",
+            "file_1": SimpleUploadedFile("lon.pdf", big, "application/pdf"),
+        },
+    )
+    assert answer.status_code == 422
+    message = gettext("The file is larger than the limit of %(limit)s MB.") % {
+        "limit": "1"
+    }
+    assert error_beside(answer.content.decode(), "issue_result_file_1") == (
+        f"{gettext('Error:')} {message}"
+    )
+    assert not fresh(dossier).results.exists()
+    assert not StoredFile.objects.exists()
+    assert not any(p.is_file() for p in files_root.rglob("*"))
+
+
+def test_a_file_without_its_result_named_is_said_beside_the_name():
+    world = build_world()
+    dossier = approved(world)
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "file_2": SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+    )
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    assert error_beside(html, "issue_result_result_2") == gettext(
+        "Error:"
+    ) + " " + gettext("Name the result document this file is.")
+    assert fresh(dossier).status == "approved"
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing():
