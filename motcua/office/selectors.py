@@ -11,9 +11,12 @@ from typing import cast
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import RoleAssignment, User
+from motcua.agencies.models import Agency
 from motcua.documents.slips import slips_of
+from motcua.dossiers import events
 from motcua.dossiers.choices import DeadlineState
 from motcua.dossiers.deadlines import classify
 from motcua.dossiers.models import Dossier, DossierQuerySet, DossierStep
@@ -40,6 +43,7 @@ from motcua.dossiers.workflow import (
     Place,
 )
 from motcua.procedures.choices import ComponentForm
+from motcua.workdays.clock import local
 from motcua.workdays.selectors import calendar_for
 
 
@@ -224,6 +228,9 @@ class TimelineEntry:
     action: str
     from_status: str
     to_status: str
+    #: what the event says besides its note: the papers asked for, the agency handed to,
+    #: the new appointment, the results' codes, who received them
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,32 @@ def _status_label(status: str) -> str:
     return str(DossierStatus(status).label) if status else ""
 
 
+def _event_details(view: EventView, agencies: dict[int, Agency]) -> tuple[str, ...]:
+    """What an event of the timeline records besides its note, read through the readers
+    of ``dossiers.events``: the papers asked for (Mẫu 02), the agency handed to (spec 02
+    §8), the appointment moved (a pause ended, an apology: Mẫu 04), the results' codes
+    (``<dossier code>-KQ(n)``), who received them (NĐ 61/2018 Điều 18)."""
+    event = view.event
+    details: list[str] = []
+    if missing := events.missing_papers(event):
+        details.append(_("Papers to add: %(papers)s") % {"papers": "; ".join(missing)})
+    if event.action == Action.HAND_OVER and event.agency_id in agencies:
+        details.append(
+            _("Handed to: %(agency)s") % {"agency": agencies[event.agency_id].name}
+        )
+    change = events.due_change(event)
+    if change is not None and change.new is not None:
+        details.append(
+            _("New appointment: %(moment)s")
+            % {"moment": f"{local(change.new):%d/%m/%Y %H:%M}"}
+        )
+    if codes := events.result_codes(event):
+        details.append(_("Results: %(codes)s") % {"codes": ", ".join(codes)})
+    if receiver := events.result_receiver(event):
+        details.append(_("Received by: %(name)s") % {"name": receiver})
+    return tuple(details)
+
+
 def actions_open_to(officer: User, dossier: Dossier, *, now: dt.datetime) -> list[str]:
     """The actions ``officer`` may take on ``dossier`` now, in the workflow's order: those
     a person takes on a dossier that exists (``workflow.TRANSITION_ACTIONS``) whose row
@@ -279,6 +312,12 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
     (``permissions.may_see``): the same queries however long its history."""
     detail = dossier_detail(dossier, now=now, hide_internal=False)
     open_actions = actions_open_to(officer, dossier, now=now)
+    # the agencies dossiers were handed to, from the process's cache
+    handed_to = agency_rows.in_bulk(
+        view.event.agency_id
+        for view in detail.events
+        if view.event.action == Action.HAND_OVER
+    )
     return DossierPage(
         detail=detail,
         status=_status_label(dossier.status),
@@ -293,6 +332,7 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
                 action=str(Action(view.event.action).label),
                 from_status=_status_label(view.event.from_status),
                 to_status=_status_label(view.event.to_status),
+                details=_event_details(view, handed_to),
             )
             for view in detail.events
         ),

@@ -700,7 +700,9 @@ def test_the_co_ordinating_agency_sees_the_dossier_in_its_queue_and_returns_it()
     assert 'action="' + action_url(dossier, "return_from_agency") in page
     step = fresh(dossier).steps.get(started_at__isnull=False, finished_at__isnull=True)
     assert step.agency == world.department
-    assert "Chuyển liên thông đến cơ quan phối hợp" in text(page)
+    # the timeline says to whom it was handed, with the note
+    handed = gettext("Handed to: %(agency)s") % {"agency": world.department.name}
+    assert f"Xin ý kiến thẩm định {handed}" in text(page)
     answer = post(department, fresh(dossier), "return_from_agency", {"note": "Đồng ý"})
     assert answer.status_code == 303
     after = fresh(dossier)
