@@ -33,6 +33,7 @@ from motcua.dossiers.services import (
     hand_over_dossier,
     issue_result,
     receive_dossier,
+    receive_supplement,
     request_financial_obligation,
     request_supplement,
     submit_for_approval,
@@ -895,3 +896,33 @@ def test_the_event_of_each_action_taken_shows_in_the_timeline():
         "Đủ điều kiện giải quyết"
     ) in body
     assert DossierEvent.objects.filter(dossier=dossier).count() == 3
+
+
+def _with_events(world: World, count: int) -> Dossier:
+    """In processing, with ``count`` events: supplements asked for and received in turn."""
+    dossier = processing(world)
+    moment = at(3, 8)
+    while dossier.events.count() < count:
+        dossier = request_supplement(
+            dossier=dossier, missing=["Tờ khai"], actor=world.specialist, at=moment
+        )
+        dossier = receive_supplement(
+            dossier=dossier, actor=world.specialist, at=moment + dt.timedelta(hours=1)
+        )
+        moment += dt.timedelta(days=1)
+    return dossier
+
+
+def test_an_action_costs_the_same_queries_for_a_short_and_a_long_history():
+    world = build_world()
+    short = _with_events(world, 2)
+    long = _with_events(world, 12)
+    client = signed_in(world.specialist)
+    client.get(f"/can-bo/ho-so/{short.code}/")  # warm the reference caches
+    counted = []
+    for dossier in (short, long):
+        with CaptureQueriesContext(connection) as queries:
+            answer = post(client, dossier, "submit_for_approval", {"note": "Đủ"})
+        assert answer.status_code == 303
+        counted.append([q["sql"] for q in queries])
+    assert len(counted[0]) == len(counted[1]), counted
