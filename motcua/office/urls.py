@@ -1,7 +1,7 @@
 from django.urls import path
 
 from motcua.files import views as files_views
-from motcua.office import counter, views
+from motcua.office import counter, processing, views
 
 app_name = "office"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
     path(
         "tep/<int:pk>/<str:name>", files_views.FileDownloadView.as_view(), name="file"
     ),
+    path(
+        "ho-so/<str:code>/xu-ly/<slug:action>/",
+        processing.ActionView.as_view(),
+        name="action",
+    ),
+    path("phe-duyet/", processing.ApprovalQueueView.as_view(), name="approvals"),
     path("dang-nhap/", views.OfficerLoginView.as_view(), name="login"),
     path("dang-xuat/", views.OfficerLogoutView.as_view(), name="logout"),
     path(
