@@ -9,8 +9,8 @@ from typing import Any
 
 from django import template
 
-from motcua.office.processing_forms import ActionForm, build_form, form_class
 from motcua.office.counter import COUNTER_ACTIONS
+from motcua.office.processing_forms import ActionForm, build_form, form_class
 from motcua.office.selectors import DossierPage
 
 register = template.Library()
