@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.office import views
+from motcua.office import supervision, views
 
 app_name = "office"
 urlpatterns = [
@@ -12,5 +12,11 @@ urlpatterns = [
         "doi-mat-khau/",
         views.OfficerPasswordChangeView.as_view(),
         name="password-change",
+    ),
+    path("giam-sat/", supervision.SupervisionView.as_view(), name="supervision"),
+    path(
+        "giam-sat/<slug:kind>/",
+        supervision.SupervisionListView.as_view(),
+        name="supervision-list",
     ),
 ]
