@@ -9,7 +9,9 @@ goes (cProfile, sorted by cumulative time).
 WHAT is ``lookup`` (a generated dossier by code, as the provincial supervisor), ``full``
 (a dossier the last run's intake measure received, with papers, steps and event),
 ``intake`` (the counter intake of the benchmark, as ``tiepnhan.bmt``), ``bare`` (the
-bare write, ``POST /bench/probe/``) or ``bare_intake`` (``POST /bench/intake/``). Intakes
+bare write, ``POST /bench/probe/``), ``bare_intake`` (``POST /bench/intake/``), or the
+officers' workspace as the department's specialist (``chuyenvien.tuphap``): ``queue``
+(``GET /can-bo/``) or ``page`` (``GET /can-bo/ho-so/{code}/``, its dossiers). Intakes
 write dossiers; the next ``make bench`` removes them. Not a test; run it by hand, e.g.
 
     .venv/bin/python -m bench.inprocess lookup --requests 500
@@ -87,7 +89,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess")
     parser.add_argument(
         "what",
-        choices=["lookup", "full", "intake", "bare", "bare_intake", "statements"],
+        choices=[
+            "lookup",
+            "full",
+            "intake",
+            "bare",
+            "bare_intake",
+            "queue",
+            "page",
+            "statements",
+        ],
     )
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
@@ -150,6 +161,21 @@ def main(argv: list[str] | None = None) -> None:
             answer = client.post(path, body, content_type="application/json")
             if answer.status_code != 201:
                 raise SystemExit(f"{path} answered {answer.status_code}")
+
+    elif args.what in ("queue", "page"):
+        client.cookies["sessionid"] = seed.open_sessions(seed.DEPARTMENT_SPECIALIST, 1)[
+            0
+        ]
+        pages = (
+            ["/can-bo/"]
+            if args.what == "queue"
+            else [f"/can-bo/ho-so/{code}/" for code in seed.department_codes(500)]
+        )
+
+        def one(index: int) -> None:
+            answer = client.get(pages[index % len(pages)])
+            if answer.status_code != 200:
+                raise SystemExit(f"{pages[0]} answered {answer.status_code}")
 
     else:
         client.cookies["sessionid"] = seed.open_sessions(seed.SUPERVISOR, 1)[0]

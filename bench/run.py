@@ -52,12 +52,17 @@ BIN = Path(sys.executable).parent
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_benchmark"
 #: the clients' time caps added up (bench.load), to fit them in the budget: the writes
 #: (bare write, bare intake, intake, intake with Basic, four transitions), then the reads
-MEASURE_SECONDS = 20 + 20 + 40 + 10 + 4 * 15 + 20 + 40 + 15
+MEASURE_SECONDS = 20 + 20 + 40 + 10 + 40 + 4 * 15 + 20 + 40 + 15 + 2 * 30
 #: the goals of issue 8, each a ratio to a baseline of the same run
 INTAKE_GOAL = 0.5  # intake's rate at least half the bare intake's
 TRANSITION_GOAL = 3.0  # each transition's p99 at most 3 times the bare intake's
 STATEMENTS_GOAL = 10  # each transition in at most 10 SQL statements
 LOOKUP_GOAL = 5.1  # lookup p99 no slower against the bare read than before (4.4–5.1×)
+#: the goals of issue 10, the officers' workspace
+PAGE_GOAL = (
+    10.0  # the queue's and a dossier's page: p99 at most 10 times the bare read's
+)
+FORM_GOAL = 1.5  # the counter form's submit: p99 at most 1.5 times the API intake's
 
 
 def say(text: str = "") -> None:
@@ -458,6 +463,76 @@ def table(
                 f"{ratio:.1f}×",
                 f"≤ {LOOKUP_GOAL:.1f}×",
                 _met(ratio <= LOOKUP_GOAL),
+            ]
+        )
+    rows += workspace_rows(results, plan)
+    return rows
+
+
+def workspace_rows(
+    results: dict[str, dict[str, Any]], plan: dict[str, Any]
+) -> list[list[str]]:
+    """Issue 10's figures: the queue and a dossier's page against the bare read, the
+    counter form's submit against the API intake."""
+    rows: list[list[str]] = []
+    bare_get = results.get("bare_get")
+    workspace = plan.get("workspace", {})
+    pages = (
+        ("queue", "GET /can-bo/ (the queue)"),
+        ("dossier_page", "GET /can-bo/ho-so/{code}/ (a dossier's page)"),
+    )
+    for name, request in pages:
+        done = results.get(name)
+        if not (done and bare_get and done["ok"]):
+            continue
+        ratio = done["p99_ms"] / bare_get["p99_ms"]
+        rows.append(
+            [
+                f"{request} as a specialist of {workspace.get('department', '?')}, "
+                f"{workspace.get('open', 0):,} open dossiers among "
+                f"{plan['dossiers']:,}, {done['concurrency']} clients: p99",
+                _ms(done["p99_ms"]),
+                f"{_ms(bare_get['p99_ms'])} (bare GET /bench/probe/{{id}}/)",
+                f"{ratio:.1f}×",
+                f"≤ {PAGE_GOAL:.0f}×",
+                _met(ratio <= PAGE_GOAL),
+            ]
+        )
+        rows += _latency_rows("latency", done, bare_get)[:1]
+    form, intake = results.get("counter_form"), results.get("intake")
+    if form and intake and form["ok"]:
+        ratio = form["p99_ms"] / intake["p99_ms"]
+        rows.append(
+            [
+                f"counter form POST {plan['counter_form']['path']}, "
+                f"{form['concurrency']} clients: p99",
+                _ms(form["p99_ms"]),
+                f"{_ms(intake['p99_ms'])} (intake POST /api/dossiers/)",
+                f"{ratio:.1f}×",
+                f"≤ {FORM_GOAL:.1f}×",
+                _met(ratio <= FORM_GOAL),
+            ]
+        )
+        rows += _latency_rows("latency", form, intake)[:1]
+        rows.append(
+            [
+                "   dossiers/s",
+                f"{form['per_second']:.1f}/s",
+                f"{intake['per_second']:.1f}/s",
+                f"{form['per_second'] / intake['per_second']:.1%}",
+                "",
+                "",
+            ]
+        )
+    elif not plan.get("counter_form"):
+        rows.append(
+            [
+                "counter form: not measured (no intake form routed yet)",
+                "",
+                "",
+                "",
+                "",
+                "",
             ]
         )
     return rows
