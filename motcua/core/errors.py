@@ -59,6 +59,13 @@ class ErrorCode(enum.StrEnum):
     ASSIGNEE_NOT_SPECIALIST = "assignee_not_specialist"
     NO_RULES = "no_rules"
     TOO_MANY_ITEMS = "too_many_items"
+    # uploads (motcua/files)
+    UPLOAD_TOO_LARGE = "upload_too_large"
+    UPLOAD_TYPE_NOT_ALLOWED = "upload_type_not_allowed"
+    UPLOAD_EMPTY = "upload_empty"
+    FILES_DO_NOT_MATCH_RESULTS = "files_do_not_match_results"
+    RESULT_ALREADY_RETURNED = "result_already_returned"
+    FILE_ALREADY_ATTACHED = "file_already_attached"
     BAD_REQUEST = "bad_request"
     SERVER_ERROR = "server_error"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.office import supervision, views
+from motcua.office import counter, supervision, views
 
 app_name = "office"
 urlpatterns = [
@@ -12,6 +12,29 @@ urlpatterns = [
         "doi-mat-khau/",
         views.OfficerPasswordChangeView.as_view(),
         name="password-change",
+    ),
+    # the one-stop counter (office.counter)
+    path("quay/", counter.CounterHomeView.as_view(), name="counter-home"),
+    path("quay/truc-tuyen/", counter.WaitingView.as_view(), name="counter-waiting"),
+    path(
+        "quay/tiep-nhan/<str:code>/",
+        counter.IntakeView.as_view(),
+        name="counter-intake",
+    ),
+    path(
+        "quay/tiep-nhan/<str:code>/nguoi-nop/",
+        counter.ApplicantLookupView.as_view(),
+        name="counter-lookup",
+    ),
+    path(
+        "quay/da-ghi/<str:code>/",
+        counter.RecordedView.as_view(),
+        name="counter-recorded",
+    ),
+    path(
+        "quay/ho-so/<str:code>/<slug:slug>/",
+        counter.CounterActionView.as_view(),
+        name="counter-action",
     ),
     path("giam-sat/", supervision.SupervisionView.as_view(), name="supervision"),
     path(

@@ -5,8 +5,9 @@ procedure settled on the spot runs its whole course at once (NĐ 61/2018 Điều
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import events, limits
@@ -26,6 +27,11 @@ from motcua.dossiers.services.shared import (
     now_or,
 )
 from motcua.dossiers.workflow import Action
+from motcua.files.store import (
+    CheckedUpload,
+    attach_checked_result_file,
+    check_upload,
+)
 
 
 def _result_names(results: Sequence[str]) -> list[str]:
@@ -45,19 +51,49 @@ def _result_names(results: Sequence[str]) -> list[str]:
     return names
 
 
+def _result_files(
+    results: Sequence[str], files: Sequence[Sequence[File[bytes]]]
+) -> list[list[CheckedUpload]]:
+    """The files of each named result, checked (size while reading, type from the
+    content; ``files.store.check_upload``) before anything is written: ``files`` is
+    empty, or holds one list per entry of ``results`` (empty for a result without a
+    file), in the same order."""
+    if not files:
+        return [[] for name in results if name.strip()]
+    if len(files) != len(results):
+        raise InvalidInput(
+            ErrorCode.FILES_DO_NOT_MATCH_RESULTS,
+            _("Give one list of files for each result, in the same order."),
+            details={"field": "files"},
+        )
+    return [
+        [check_upload(upload, field=f"files.{n}") for upload in group]
+        for n, (name, group) in enumerate(zip(results, files, strict=True))
+        if name.strip()
+    ]
+
+
 @dossier_change
 def issue_result(
     *,
     dossier: Dossier,
     results: Sequence[str],
     actor: Actor,
+    files: Sequence[Sequence[File[bytes]]] = (),
     at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
     """The result is issued: processing ends (status 9, the end moment QĐ 766 judges against
     the appointment). Each result document is coded ``<dossier code>-KQ(n)`` (NĐ 45/2020
-    khoản 3 Điều 14); the codes are known before the event that names them is written."""
+    khoản 3 Điều 14); the codes are known before the event that names them is written.
+
+    ``files``: the electronic files of each result (one list per result, in the order of
+    ``results``; empty lists for results on paper only). A result with a file is stored
+    in the document store and is electronic (``DossierResult.electronic``, Decision 766
+    indicator 4.1), in this one transaction; an upload too big or of a type not allowed
+    refuses the whole issue before anything is written."""
     names = _result_names(results)
+    checked = _result_files(results, files)
     acting = begin(
         Action.ISSUE_RESULT,
         dossier,
@@ -65,12 +101,17 @@ def issue_result(
         at=at,
         expected_version=expected_version,
     )
-    return _issue(acting, names)
+    return _issue(acting, names, checked)
 
 
-def _issue(acting: Acting, names: Sequence[str]) -> Dossier:
+def _issue(
+    acting: Acting,
+    names: Sequence[str],
+    files: Sequence[Sequence[CheckedUpload]] = (),
+) -> Dossier:
     dossier = acting.dossier
     start = dossier.results.count()
+    groups = list(files) or [[] for _name in names]
     rows = [
         DossierResult(
             dossier=dossier,
@@ -78,11 +119,17 @@ def _issue(acting: Acting, names: Sequence[str]) -> Dossier:
             code=f"{dossier.code}-KQ({start + n})",
             name=name,
             issued_at=acting.moment,
+            electronic=bool(group),
         )
-        for n, name in enumerate(names, start=1)
+        for n, (name, group) in enumerate(zip(names, groups, strict=True), start=1)
     ]
     finish(acting, events.result_issued_event(result_codes=[r.code for r in rows]))
     DossierResult.objects.bulk_create(rows)
+    for row, group in zip(rows, groups, strict=True):
+        for upload in group:
+            attach_checked_result_file(
+                result=row, checked=upload, actor=acting.actor, at=acting.moment
+            )
     return dossier
 
 
@@ -124,15 +171,24 @@ def resolve_on_the_spot(
     intake: Intake,
     results: Sequence[str],
     actor: Actor,
+    files: Sequence[Sequence[File[bytes]]] = (),
+    on_received: Callable[[Dossier], object] | None = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
     """A procedure settled at the counter while the applicant waits (giải quyết ngay): no
     receipt is printed, but the dossier and its whole history are recorded (spec 02 §3.5).
     The counter officer who may receive the dossier settles it, and is the one recorded
-    for every step of it: approval included, because the law lets the counter settle it."""
+    for every step of it: approval included, because the law lets the counter settle it.
+    ``files``: the results' electronic files, as for ``issue_result``. ``on_received``:
+    what the counter records on the dossier while it is received, before it moves on, in
+    this transaction: the scans of its papers (TT 01/2023/TT-VPCP Điều 8; a returned
+    dossier is no longer digitised, ``workflow.RULES``)."""
     names = _result_names(results)
+    checked = _result_files(results, files)
     moment = now_or(at)
     dossier = receive_dossier(intake=intake, actor=actor, at=moment)
+    if on_received is not None:
+        on_received(dossier)
     dossier = transfer_dossier(dossier=dossier, actor=actor, at=moment)
     # the law lets the counter settle it: the officer who may receive it takes the steps
     # a specialist and a leader would, checked once, here (``authorised``)
@@ -158,5 +214,5 @@ def resolve_on_the_spot(
         expected_version=None,
         authorised=True,
     )
-    _issue(acting, names)
+    _issue(acting, names, checked)
     return return_result(dossier=dossier, actor=actor, at=moment)
