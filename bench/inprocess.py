@@ -21,7 +21,9 @@ of each kind it measures (Django's ``CaptureQueriesContext``: every statement se
 session's and the user's included, and on PostgreSQL a transaction's BEGIN and COMMIT; the
 bare intake is 7 there): one counter intake, the bare intake,
 then the transitions of ``bench.load.TRANSITIONS`` taken on the dossier the intake
-received, each as the officer who takes it, and prints them (``--json FILE``: writes them).
+received, each as the officer who takes it, then the officers' workspace (the counter
+form's submit once it is routed, the queue page and a dossier's page), and prints them
+(``--json FILE``: writes them).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import cProfile
 import json
 import os
 import pstats
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +85,34 @@ def count_statements() -> dict[str, int]:
     bare = seed.bare_intake_body()
     for _ in range(2):
         post("bare_intake", "counter", "/bench/intake/", bare, 201)
+    # the officers' workspace: the counter form's submit, the queue and a dossier's page
+    form = seed.counter_form_plan()
+    if form and "skipped" not in form:
+        clerk = Client()
+        clerk.cookies["sessionid"] = seed.open_sessions(seed.COUNTER_FORM_OFFICER, 1)[0]
+        for _ in range(2):
+            data = dict(form["fields"])
+            data[form["key"]] = secrets.token_urlsafe(16)
+            with CaptureQueriesContext(connection) as captured:
+                answer = clerk.post(form["path"], data)
+            if answer.status_code != form["expect"]:
+                raise SystemExit(f"{form['path']} answered {answer.status_code}")
+            counts["counter_form"] = len(captured.captured_queries)
+    specialist = Client()
+    specialist.cookies["sessionid"] = seed.open_sessions(seed.DEPARTMENT_SPECIALIST, 1)[
+        0
+    ]
+    codes = seed.department_codes(2)
+    for name, paths in (
+        ("queue", ["/can-bo/", "/can-bo/"]),
+        ("dossier_page", [f"/can-bo/ho-so/{code}/" for code in codes]),
+    ):
+        for path in paths:
+            with CaptureQueriesContext(connection) as captured:
+                answer = specialist.get(path)
+            if answer.status_code != 200:
+                raise SystemExit(f"{path} answered {answer.status_code}")
+            counts[name] = len(captured.captured_queries)
     return counts
 
 

@@ -469,12 +469,14 @@ def table(
                 _met(ratio <= LOOKUP_GOAL),
             ]
         )
-    rows += workspace_rows(results, plan)
+    rows += workspace_rows(results, plan, statements)
     return rows
 
 
 def workspace_rows(
-    results: dict[str, dict[str, Any]], plan: dict[str, Any]
+    results: dict[str, dict[str, Any]],
+    plan: dict[str, Any],
+    statements: dict[str, int],
 ) -> list[list[str]]:
     """Issue 10's figures: the queue and a dossier's page against the bare read, the
     counter form's submit against the API intake."""
@@ -503,6 +505,10 @@ def workspace_rows(
             ]
         )
         rows += _latency_rows("latency", done, bare_get)[:1]
+        if name in statements:
+            rows.append(
+                ["   SQL statements a request", str(statements[name]), "", "", "", ""]
+            )
     form, intake = results.get("counter_form"), results.get("intake")
     if form and intake and form["ok"]:
         ratio = form["p99_ms"] / intake["p99_ms"]
@@ -518,6 +524,17 @@ def workspace_rows(
             ]
         )
         rows += _latency_rows("latency", form, intake)[:1]
+        if "counter_form" in statements:
+            rows.append(
+                [
+                    "   SQL statements a request",
+                    str(statements["counter_form"]),
+                    str(statements.get("intake", "")),
+                    "",
+                    "",
+                    "",
+                ]
+            )
         rows.append(
             [
                 "   dossiers/s",

@@ -630,74 +630,86 @@ def bare_intake_body() -> dict[str, Any]:
 
 
 class _FormFields(HTMLParser):
-    """The fields of the first ``<form method="post">`` of a page and the values a
-    browser would send untouched: text and hidden inputs, checked boxes and radios, the
-    selected (or first) option of each select, text areas. Each radio group and select
-    also keeps every value it offers."""
+    """The fields of the page's ``<form method="post">`` holding ``field`` (the header's
+    sign-out and language forms are others) and the values a browser would send
+    untouched: text and hidden inputs, checked boxes and radios, the selected (or first)
+    option of each select, text areas. Each radio group and select also keeps every value
+    it offers."""
 
-    def __init__(self) -> None:
+    def __init__(self, field: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.field = field
         self.values: dict[str, str] = {}
         self.offered: dict[str, list[str]] = {}
         self.checkboxes: list[str] = []
+        self._forms: list[tuple[dict[str, str], dict[str, list[str]], list[str]]] = []
         self._inside = False
-        self._done = False
         self._select: str | None = None
         self._textarea: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
-        if tag == "form" and not self._done and a.get("method", "").lower() == "post":
+        if tag == "form" and a.get("method", "").lower() == "post":
             self._inside = True
+            self._forms.append(({}, {}, []))
         if not self._inside:
             return
+        values, offered, checkboxes = self._forms[-1]
         name = a.get("name", "")
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
             if kind in ("radio", "checkbox"):
-                self.offered.setdefault(name, []).append(a.get("value", "on"))
+                offered.setdefault(name, []).append(a.get("value", "on"))
                 if kind == "checkbox":
-                    self.checkboxes.append(name)
+                    checkboxes.append(name)
                 if "checked" in a:
-                    self.values[name] = a.get("value", "on")
+                    values[name] = a.get("value", "on")
             elif kind not in ("file", "submit", "button"):
-                self.values[name] = a.get("value", "")
+                values[name] = a.get("value", "")
         elif tag == "select" and name:
             self._select = name
-            self.offered[name] = []
+            offered[name] = []
         elif tag == "option" and self._select is not None:
             value = a.get("value", "")
-            self.offered[self._select].append(value)
-            if "selected" in a or self._select not in self.values:
-                self.values[self._select] = value
+            offered[self._select].append(value)
+            if "selected" in a or self._select not in values:
+                values[self._select] = value
         elif tag == "textarea" and name:
             self._textarea = name
-            self.values[name] = ""
+            values[name] = ""
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self._inside:
-            self._inside, self._done = False, True
+            self._inside = False
+            values, offered, checkboxes = self._forms[-1]
+            if self.field in values:
+                self.values, self.offered, self.checkboxes = values, offered, checkboxes
         elif tag == "select":
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None:
+            # a browser drops the newline that follows <textarea>
+            values = self._forms[-1][0]
+            values[self._textarea] = values[self._textarea].removeprefix("\n")
             self._textarea = None
 
     def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self.values[self._textarea] += data
+        if self._textarea is not None and self._forms:
+            self._forms[-1][0][self._textarea] += data
 
 
 def counter_form_plan() -> dict[str, Any] | None:
     """What the counter form's measure posts: the fields of the form as the page gives
-    them, every paper ticked, the applicant typed in, the decision "receive", with a new
+    them, the mandatory papers ticked (as the API intake hands in), the applicant typed in, the decision "receive", with a new
     one-time key on each submit. ``None`` while the form is not routed; one trial
     submission (through Django's test client, the same database) must record a dossier
     and answer with a redirect, else the measure is skipped and says why."""
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
 
     from motcua.accounts.models import User
     from motcua.agencies.models import Agency
+    from motcua.procedures.models import Procedure
 
     try:
         path = reverse(COUNTER_FORM_URL_NAME, args=[PROCEDURE])
@@ -708,13 +720,23 @@ def counter_form_plan() -> dict[str, Any] | None:
     page = client.get(path)
     if page.status_code != 200:
         return {"skipped": f"GET {path} answered {page.status_code}"}
-    fields = _FormFields()
+    fields = _FormFields(FORM_KEY)
     fields.feed(page.content.decode())
+    if not fields.values:
+        return {"skipped": f"GET {path} has no form with a {FORM_KEY} field"}
     values = dict(fields.values)
     values.pop("csrfmiddlewaretoken", None)  # the client's cookie and header instead
-    for name in fields.checkboxes:
-        if name.startswith("paper_") and name.endswith("_given"):
-            values[name] = fields.offered[name][0]
+    # the papers the API intake hands in too: the mandatory ones
+    version = Procedure.objects.get(code=PROCEDURE).version_on(timezone.localdate())
+    if version is None:
+        return {"skipped": f"procedure {PROCEDURE} is not in force today"}
+    for position in version.components.filter(is_mandatory=True).values_list(
+        "position", flat=True
+    ):
+        name = f"paper_{position}_given"
+        if name not in fields.checkboxes:
+            return {"skipped": f"the form has no {name} for a mandatory paper"}
+        values[name] = fields.offered[name][0]
     values.update(
         {
             "applicant_name": "Trần Thị Thử",
