@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         else:
             print(  # noqa: T201 - progress of a command-line tool
-                "  counter_form        skipped: no counter intake form routed yet",
+                f"  counter_form        skipped: {plan.get('counter_form_skipped')}",
                 flush=True,
             )
         # the received dossiers: a few kept as received for the lookup of full dossiers,

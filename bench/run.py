@@ -546,16 +546,8 @@ def workspace_rows(
             ]
         )
     elif not plan.get("counter_form"):
-        rows.append(
-            [
-                "counter form: not measured (no intake form routed yet)",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
+        why = plan.get("counter_form_skipped") or "no intake form routed yet"
+        rows.append([f"counter form: not measured ({why})", "", "", "", "", ""])
     return rows
 
 
