@@ -37,6 +37,7 @@ from pypdf import PdfReader
 
 from motcua.accounts.choices import Role
 from motcua.accounts.tests.factories import OfficerFactory, RoleAssignmentFactory
+from motcua.dossiers import events
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.world import build_world
 from motcua.dossiers.workflow import DossierStatus
@@ -146,22 +147,31 @@ def story_world():
     )
     version.agencies.add(world.commune)
     steps = [
-        ("0.5", Role.COUNTER_OFFICER, None, False),
-        ("1", Role.SPECIALIST, None, False),
-        ("1", Role.SPECIALIST, world.department, True),
-        ("0.5", Role.SPECIALIST, None, False),
-        ("0.5", Role.LEADER, None, False),
-        ("0.5", Role.COUNTER_OFFICER, None, False),
+        ("Tiếp nhận, chuyển hồ sơ", "0.5", Role.COUNTER_OFFICER, None, False),
+        ("Thẩm định hồ sơ", "1", Role.SPECIALIST, None, False),
+        ("Lấy ý kiến Sở Tư pháp", "1", Role.SPECIALIST, world.department, True),
+        ("Dự thảo kết quả", "0.5", Role.SPECIALIST, None, False),
+        ("Phê duyệt", "0.5", Role.LEADER, None, False),
+        ("Trả kết quả", "0.5", Role.COUNTER_OFFICER, None, False),
     ]
-    for position, (budget, role, agency, inter) in enumerate(steps, start=1):
+    for position, (name, budget, role, agency, inter) in enumerate(steps, start=1):
         ProcessStepFactory.create(
             version=version,
             position=position,
+            name=name,
             budget=Decimal(budget),
             role=role,
             agency=agency,
             is_inter_agency=inter,
         )
+    for officer, name in [
+        (world.counter, "Nguyễn Thị Quầy"),
+        (world.specialist, "Hoàng Văn Đức"),
+        (world.leader, "Phạm Minh Lãnh"),
+        (world.stranger, "Đỗ Thu Hà"),
+    ]:
+        officer.full_name = name
+        officer.save(update_fields=["full_name"])
     supervisor = OfficerFactory.create(username="giamsat", full_name="Lê Thị Giám Sát")
     RoleAssignmentFactory.create(
         user=supervisor,
@@ -349,6 +359,8 @@ def test_the_whole_story_of_a_paper_dossier_through_the_workspace(
         counter_form.locator("button[type=submit]").click()
     returned = Dossier.objects.get(pk=dossier.pk)
     assert returned.status == DossierStatus.RETURNED
+    handed = returned.events.get(action="return_result")
+    assert events.result_receiver(handed) == "Trần Thị Cúc"
     story.open_dossier(code)
     assert "Trần Thị Cúc" in page.locator("main").inner_text()
     story.shot("da-tra-ket-qua")
