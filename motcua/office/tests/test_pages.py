@@ -301,9 +301,9 @@ def test_home_costs_the_same_queries_for_2_and_for_20_dossiers(count):
     assert len(codes_in(page.content.decode())) == count
     # the session, its user, the officer's roles (visibility), the procedures of the
     # queue (its filter's choices), the due-soon horizons' (agency, rules) pairs, the
-    # counts (total, overdue, due soon: one query, the paginator told the total) and the
-    # page of rows
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    # counts (total, overdue, due soon: one query, the paginator told the total), the
+    # page of rows, and the officer's roles today (whether the header leads to supervision)
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
 
 def test_the_queue_judges_each_deadline_at_the_moment_given():
@@ -320,3 +320,12 @@ def test_the_queue_judges_each_deadline_at_the_moment_given():
     assert state(at(2, 10)) == "in_time"  # three working days left
     assert state(at(5, 8)) == "due_soon"  # one working hour left
     assert state(at(5, 9, 1)) == "overdue"
+
+
+def test_the_home_page_leads_to_supervision_only_those_it_is_open_to():
+    """Issue 10 §6: supervision is for the provincial supervisor and leaders; the header
+    of their home page leads there, a specialist's does not (the page would be 404)."""
+    world = build_world()
+    link = 'href="/can-bo/giam-sat/"'
+    assert link in signed_in(world.leader).get(HOME).content.decode()
+    assert link not in signed_in(world.specialist).get(HOME).content.decode()

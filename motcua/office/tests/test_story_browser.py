@@ -310,7 +310,9 @@ def test_the_whole_story_of_a_paper_dossier_through_the_workspace(
         DossierStatus.AWAITING_APPROVAL
     )
     story.shot("trinh-phe-duyet")
-    story.sign_in("lanhdao", "/can-bo/phe-duyet/")
+    story.sign_in("lanhdao")
+    page.get_by_role("link", name=vi("Awaiting my approval")).click()
+    page.wait_for_url(f"{base}/can-bo/phe-duyet/")
     rows = page.locator("table tbody tr")
     assert rows.count() == 1
     assert code in rows.nth(0).inner_text()
@@ -322,7 +324,10 @@ def test_the_whole_story_of_a_paper_dossier_through_the_workspace(
 
     # 7. (while it is still open) the provincial supervisor: the commune's due-soon count
     # holds it, and the count leads to it
-    story.sign_in("giamsat", "/can-bo/giam-sat/")
+    story.sign_in("giamsat")
+    story.shot("giam-sat-cong-viec")
+    page.get_by_role("banner").get_by_role("link", name=vi("Supervision")).click()
+    page.wait_for_url(f"{base}/can-bo/giam-sat/")
     line = page.locator("table tbody tr", has_text=world.commune.name)
     due_soon = line.locator("a[href*='/can-bo/giam-sat/sap-den-han/']")
     assert due_soon.inner_text().split()[0] == "1"
