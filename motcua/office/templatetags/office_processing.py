@@ -18,6 +18,11 @@ register = template.Library()
 #: the actions the counter's forms take (``office.counter``): their richer forms are shown
 #: on the dossier page instead (what was handed in, to whom the result went)
 COUNTER_HANDLED = frozenset(str(entry.action) for entry in COUNTER_ACTIONS.values())
+#: where the list of actions leads for each of those: its form among the counter's
+#: (``office/counter/_on_dossier.html``), not a form of this list that is not there
+COUNTER_ANCHORS = {
+    str(entry.action): f"tai-quay-{slug}" for slug, entry in COUNTER_ACTIONS.items()
+}
 
 
 @register.inclusion_tag("office/processing/_actions.html", takes_context=True)
@@ -46,7 +51,10 @@ def action_forms(context: template.Context, page: DossierPage) -> dict[str, Any]
         "page": page,
         "forms": forms,
         "links": [
-            (name.replace("_", "-"), label)
+            (
+                COUNTER_ANCHORS.get(name, f"xu-ly-{name.replace('_', '-')}"),
+                label,
+            )
             for name, label in zip(page.action_names, page.actions, strict=True)
         ],
         "opened": bound.action if bound is not None else "",

@@ -324,10 +324,15 @@ def test_an_officer_the_rows_allow_takes_the_action_from_its_form(action):
         )
         assert f"/can-bo/quay/ho-so/{dossier.code}/{counter_slug}/" in html
         assert f'id="xu-ly-{slug}"' not in html
+        # the list of actions leads to that form, not to one that is not there
+        assert f'href="#tai-quay-{counter_slug}"' in html
+        assert f'id="tai-quay-{counter_slug}"' in html
+        assert f'href="#xu-ly-{slug}"' not in html
     else:
         # the form is on the page, posting to its action with the version seen
         assert f'action="{action_url(dossier, action)}"' in html
         assert f'id="xu-ly-{slug}"' in html
+        assert f'href="#xu-ly-{slug}"' in html
     events = dossier.events.count()
     answer = post(client, dossier, action, data(world, dossier))
     assert answer.status_code == 303, text(answer.content.decode())[:2000]

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext, override
 from pypdf import PdfReader
 
@@ -40,7 +41,7 @@ from motcua.accounts.tests.factories import OfficerFactory, RoleAssignmentFactor
 from motcua.dossiers import events
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.world import build_world
-from motcua.dossiers.workflow import DossierStatus
+from motcua.dossiers.workflow import Action, DossierStatus
 from motcua.office.tests.test_browser import PASSWORD, axe_violations
 from motcua.office.tests.test_counter_browser import files_root  # noqa: F401
 from motcua.portal.tests.test_browser import browser_page  # noqa: F401 - the fixture
@@ -58,11 +59,11 @@ pytestmark = [
 PROCEDURE_NAME = "Chứng thực bản sao từ bản chính giấy tờ, văn bản"
 
 
-def vi(message: str, **values: object) -> str:
+def vi(message: str | StrPromise, **values: object) -> str:
     """What the page shows for ``message``: the Vietnamese catalogue's, until a msgid is
     translated there its English (the page speaks Vietnamese whatever it holds yet)."""
     with override("vi"):
-        text = gettext(message)
+        text = gettext(message) if isinstance(message, str) else str(message)
     return text % values if values else text
 
 
@@ -272,6 +273,12 @@ def test_the_whole_story_of_a_paper_dossier_through_the_workspace(
     # 3. the counter records the supplement brought in
     story.sign_in("tiepnhan")
     story.open_dossier(code)
+    # the list of actions leads to the counter's form for it
+    page.locator("ul[aria-labelledby=hanh-dong]").get_by_role(
+        "link", name=vi(Action.RECEIVE_SUPPLEMENT.label)
+    ).click()
+    page.wait_for_url(f"**/can-bo/ho-so/{code}/#tai-quay-nhan-bo-sung")
+    assert page.locator("#tai-quay-nhan-bo-sung").is_visible()
     counter_form = page.locator(f"form[action$='/{code}/nhan-bo-sung/']")
     counter_form.locator("textarea").fill("Bản sao đủ 4 trang")
     story.shot("quay-nhan-bo-sung")
@@ -357,6 +364,10 @@ def test_the_whole_story_of_a_paper_dossier_through_the_workspace(
     story.shot("da-co-ket-qua")
     story.sign_in("tiepnhan")
     story.open_dossier(code)
+    page.locator("ul[aria-labelledby=hanh-dong]").get_by_role(
+        "link", name=vi(Action.RETURN_RESULT.label)
+    ).click()
+    page.wait_for_url(f"**/can-bo/ho-so/{code}/#tai-quay-tra-ket-qua")
     counter_form = page.locator(f"form[action$='/{code}/tra-ket-qua/']")
     counter_form.get_by_label(vi("Handed to (full name)")).fill("Trần Thị Cúc")
     story.shot("quay-tra-ket-qua")
