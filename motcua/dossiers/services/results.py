@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -28,36 +29,82 @@ from motcua.dossiers.services.shared import (
 from motcua.dossiers.workflow import Action
 
 
-def _result_names(results: Sequence[str]) -> list[str]:
+@dataclass(frozen=True)
+class ResultDocument:
+    """A result document issued (``DanhSachGiayToKetQua[]``, spec 08 §3): its name, and
+    whether it is an electronic document (766 4.1, spec 01 §3 group 4), with the link to
+    its file in the system that keeps it (``DuongDanTepTinKetQua``) and whether it was
+    pushed to the citizen's data store (4.4). A link makes the result electronic."""
+
+    name: str
+    electronic: bool = False
+    file_url: str = ""
+    sent_to_data_store: bool = False
+
+
+def _result_documents(
+    results: Sequence[str | ResultDocument],
+) -> list[ResultDocument]:
+    """The documents named (a plain name is a paper result), each checked: bounded texts
+    (``limits``), and only an electronic result can have been sent to the citizen's data
+    store (``result_not_electronic``)."""
+    documents = [
+        item if isinstance(item, ResultDocument) else ResultDocument(name=item)
+        for item in results
+    ]
     check_texts(
-        results,
+        [document.name for document in documents],
         field="results",
         max_items=limits.MAX_RESULTS,
         max_length=limits.RESULT_NAME_MAX_LENGTH,
     )
-    names = [name.strip() for name in results if name.strip()]
-    if not names:
+    kept: list[ResultDocument] = []
+    for index, document in enumerate(documents):
+        check_text(
+            document.file_url,
+            field=f"results[{index}].file_url",
+            max_length=limits.RESULT_FILE_URL_MAX_LENGTH,
+        )
+        electronic = document.electronic or bool(document.file_url.strip())
+        if document.sent_to_data_store and not electronic:
+            raise InvalidInput(
+                ErrorCode.RESULT_NOT_ELECTRONIC,
+                _("Only an electronic result can be sent to the citizen's data store."),
+                details={"field": f"results[{index}].sent_to_data_store"},
+            )
+        if document.name.strip():
+            kept.append(
+                ResultDocument(
+                    name=document.name.strip(),
+                    electronic=electronic,
+                    file_url=document.file_url.strip(),
+                    sent_to_data_store=document.sent_to_data_store,
+                )
+            )
+    if not kept:
         raise InvalidInput(
             ErrorCode.RESULTS_REQUIRED,
             _("Name at least one result document."),
             details={"field": "results"},
         )
-    return names
+    return kept
 
 
 @dossier_change
 def issue_result(
     *,
     dossier: Dossier,
-    results: Sequence[str],
+    results: Sequence[str | ResultDocument],
     actor: Actor,
     at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
     """The result is issued: processing ends (status 9, the end moment QĐ 766 judges against
     the appointment). Each result document is coded ``<dossier code>-KQ(n)`` (NĐ 45/2020
-    khoản 3 Điều 14); the codes are known before the event that names them is written."""
-    names = _result_names(results)
+    khoản 3 Điều 14); the codes are known before the event that names them is written.
+    A document may be electronic, with its link and whether it reached the citizen's data
+    store (``ResultDocument``; 766 4.1 and 4.4)."""
+    names = _result_documents(results)
     acting = begin(
         Action.ISSUE_RESULT,
         dossier,
@@ -68,7 +115,7 @@ def issue_result(
     return _issue(acting, names)
 
 
-def _issue(acting: Acting, names: Sequence[str]) -> Dossier:
+def _issue(acting: Acting, documents: Sequence[ResultDocument]) -> Dossier:
     dossier = acting.dossier
     start = dossier.results.count()
     rows = [
@@ -76,10 +123,13 @@ def _issue(acting: Acting, names: Sequence[str]) -> Dossier:
             dossier=dossier,
             number=start + n,
             code=f"{dossier.code}-KQ({start + n})",
-            name=name,
+            name=document.name,
             issued_at=acting.moment,
+            electronic=document.electronic,
+            file_url=document.file_url,
+            sent_to_data_store=document.sent_to_data_store,
         )
-        for n, name in enumerate(names, start=1)
+        for n, document in enumerate(documents, start=1)
     ]
     finish(acting, events.result_issued_event(result_codes=[r.code for r in rows]))
     DossierResult.objects.bulk_create(rows)
@@ -122,7 +172,7 @@ def return_result(
 def resolve_on_the_spot(
     *,
     intake: Intake,
-    results: Sequence[str],
+    results: Sequence[str | ResultDocument],
     actor: Actor,
     at: dt.datetime | None = None,
 ) -> Dossier:
@@ -130,7 +180,7 @@ def resolve_on_the_spot(
     receipt is printed, but the dossier and its whole history are recorded (spec 02 §3.5).
     The counter officer who may receive the dossier settles it, and is the one recorded
     for every step of it: approval included, because the law lets the counter settle it."""
-    names = _result_names(results)
+    names = _result_documents(results)
     moment = now_or(at)
     dossier = receive_dossier(intake=intake, actor=actor, at=moment)
     dossier = transfer_dossier(dossier=dossier, actor=actor, at=moment)
