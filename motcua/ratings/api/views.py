@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -143,7 +144,9 @@ class PetitionsView(GenericAPIView[Petition]):
         if data.get("dossier"):
             dossier = dossier_by_code(data["dossier"])
             if dossier is None or not may_see(user, dossier):
-                raise ValidationError({"dossier": ["No dossier you may see has it."]})
+                raise ValidationError(
+                    {"dossier": [_("No dossier you may see has this code.")]}
+                )
         data["dossier"] = dossier
         petition = services.record_petition(actor=user, **data)
         return Response(
