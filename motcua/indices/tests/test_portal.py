@@ -27,6 +27,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from motcua.accounts.choices import Role
+from motcua.accounts.tests.factories import OfficerFactory
 from motcua.dossiers.tests.world import World
 from motcua.indices.models import PortalFigures, PortalIndicatorFigure
 from motcua.indices.portal import PortalFileError, read_portal_file
@@ -210,6 +212,8 @@ def test_the_comparison_flags_exactly_the_indicators_that_differ(march):
     assert comparison is not None
     assert comparison.differing == ["3.3"]
     online = comparison.indicators["3.3"]
+    assert online.portal is not None
+    assert online.difference is not None
     assert (online.motcua.numerator, online.motcua.denominator) == (1, 6)
     assert (online.portal.numerator, online.portal.denominator) == (2, 6)
     assert online.difference.numerator == -1
@@ -248,7 +252,9 @@ def test_a_ratio_within_the_tolerance_is_not_flagged(march):
 
     assert within is not None
     assert strict is not None
-    assert within.indicators["2.1"].difference.ratio == Decimal("-0.0040")
+    difference = within.indicators["2.1"].difference
+    assert difference is not None
+    assert difference.ratio == Decimal("-0.0040")
     assert within.differing == []
     assert strict.differing == ["2.1"]
 
@@ -390,8 +396,8 @@ def test_the_api_answers_the_comparison_to_those_who_may_read_the_index(march):
 
 def test_the_api_hides_the_comparison_as_the_index_and_refuses_bad_queries(march):
     _import(march)
-    other_leader = _officer("lanhdao.so", "leader", march.department)
-    leader = _officer("lanhdao.xa", "leader", march.commune)
+    other_leader = _officer("lanhdao.so", Role.LEADER, march.department)
+    leader = _officer("lanhdao.xa", Role.LEADER, march.commune)
 
     hidden = _client(other_leader).get(URL, {"unit": COMMUNE, "period": "2026-03"})
     own = _client(leader).get(URL, {"unit": COMMUNE, "period": "2026-03"})
@@ -411,3 +417,18 @@ def test_the_api_hides_the_comparison_as_the_index_and_refuses_bad_queries(march
     assert "tolerance" in bad_tolerance.json()["details"]
     assert unknown.status_code == 400
     assert anonymous.status_code == 401
+
+
+def test_the_admin_shows_the_imported_figures_read_only(world, client):
+    kept = _import(world)
+    admin = OfficerFactory.create(username="quantri", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    listed = client.get("/admin/indices/portalfigures/")
+    shown = client.get(f"/admin/indices/portalfigures/{kept.pk}/change/")
+
+    assert listed.status_code == 200
+    assert "/admin/indices/portalfigures/add/" not in listed.content.decode()
+    assert shown.status_code == 200
+    assert "thang-3.json" in shown.content.decode()
+    assert client.get("/admin/indices/portalfigures/add/").status_code == 403
