@@ -432,3 +432,16 @@ def test_the_admin_shows_the_imported_figures_read_only(world, client):
     assert shown.status_code == 200
     assert "thang-3.json" in shown.content.decode()
     assert client.get("/admin/indices/portalfigures/add/").status_code == 403
+
+
+def test_a_file_larger_than_the_bound_is_refused_unread(world, tmp_path, monkeypatch):
+    from motcua.indices.management.commands import index
+
+    monkeypatch.setattr(index, "MAX_PORTAL_FILE_BYTES", 100)
+    path = _write(tmp_path, _portal_file())
+
+    with pytest.raises(CommandError) as failed:
+        call_command("index", "portal-import", str(path), "--unit", COMMUNE)
+
+    assert failed.value.returncode == 2
+    assert not PortalFigures.objects.exists()

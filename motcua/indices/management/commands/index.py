@@ -50,6 +50,9 @@ from motcua.indices.services import (
 )
 
 PORTAL_IMPORT = "portal-import"
+#: the largest portal file read: its answers for one unit and period are a few hundred KB
+#: even with the tree of every unit of a province
+MAX_PORTAL_FILE_BYTES = 32 * 2**20
 
 
 def _fail(message: str) -> CommandError:
@@ -124,6 +127,13 @@ class Command(BaseCommand):
         if not name:
             raise _fail(_("portal-import: name the file"))
         try:
+            if Path(name).stat().st_size > MAX_PORTAL_FILE_BYTES:
+                raise _fail(
+                    _(
+                        "%(file)s: larger than %(max)s MB; the portal's answers are small"
+                    )
+                    % {"file": name, "max": MAX_PORTAL_FILE_BYTES // 2**20}
+                )
             with Path(name).open(encoding="utf-8") as stream:
                 data = json.load(stream)
         except OSError as error:
