@@ -233,8 +233,10 @@ class ComponentView:
     name: str
     form: str
     quantity: int
-    #: where its data came from (766 group 4; ``DossierComponent``)
+    #: the paper's row, and when its scan was attached (TT 01/2023; ``motcua.files``)
+    pk: int | None = None
     digitised_at: dt.datetime | None = None
+    #: where its data came from (766 group 4; ``DossierComponent``)
     reused: bool = False
     from_data_store: bool = False
     source_database: str = ""
@@ -348,6 +350,7 @@ def dossier_detail(
                 name=c.name,
                 form=c.form,
                 quantity=c.quantity,
+                pk=c.pk,
                 digitised_at=c.digitised_at,
                 reused=c.reused,
                 from_data_store=c.from_data_store,

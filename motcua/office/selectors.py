@@ -15,7 +15,7 @@ from motcua.accounts.models import User
 from motcua.documents.slips import slips_of
 from motcua.dossiers.choices import DeadlineState
 from motcua.dossiers.deadlines import classify
-from motcua.dossiers.models import Dossier, DossierQuerySet
+from motcua.dossiers.models import Dossier, DossierQuerySet, DossierResult
 from motcua.dossiers.permissions import dossiers_visible_to, may_act
 from motcua.dossiers.selectors import (
     ComponentView,
@@ -32,6 +32,8 @@ from motcua.dossiers.workflow import (
     Action,
     DossierStatus,
 )
+from motcua.files.models import StoredFile
+from motcua.files.selectors import files_of
 from motcua.procedures.choices import ComponentForm
 from motcua.workdays.selectors import calendar_for
 
@@ -120,10 +122,31 @@ class DossierPage:
     timeline: tuple[TimelineEntry, ...]
     slips: tuple[Slip, ...]
     actions: tuple[str, ...]
+    #: each paper with its scans, and each result with its files (``motcua.files``)
+    papers: tuple[PaperFiles, ...] = ()
+    results: tuple[ResultFiles, ...] = ()
+    #: whether the officer may attach a scan to a paper now (``digitise_component``)
+    may_digitise: bool = False
 
     @property
     def dossier(self) -> Dossier:
         return self.detail.dossier
+
+
+@dataclass(frozen=True)
+class PaperFiles:
+    """A paper of the dossier with the scans attached to it (TT 01/2023/TT-VPCP Điều 8)."""
+
+    paper: ComponentView
+    scans: tuple[StoredFile, ...]
+
+
+@dataclass(frozen=True)
+class ResultFiles:
+    """A result of the dossier with its electronic files (NĐ 45/2020 khoản 3 Điều 14)."""
+
+    result: DossierResult
+    files: tuple[StoredFile, ...]
 
 
 def _status_label(status: str) -> str:
@@ -147,6 +170,7 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
     """The page of ``dossier``, which the caller has checked ``officer`` may see
     (``permissions.may_see``): the same queries however long its history."""
     detail = dossier_detail(dossier, now=now, hide_internal=False)
+    files = files_of(dossier)
     return DossierPage(
         detail=detail,
         status=_status_label(dossier.status),
@@ -176,4 +200,14 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
             str(Action(action).label)
             for action in actions_open_to(officer, dossier, now=now)
         ),
+        papers=tuple(
+            PaperFiles(paper=c, scans=tuple(files.scans.get(c.pk or 0, ())))
+            for c in detail.components
+        ),
+        results=tuple(
+            ResultFiles(result=r, files=tuple(files.results.get(r.pk, ())))
+            for r in detail.results
+        ),
+        may_digitise=dossier.status in RULES[Action.DIGITISE_COMPONENT].sources
+        and may_act(officer, Action.DIGITISE_COMPONENT, dossier, at=now),
     )

@@ -28,6 +28,7 @@ from motcua.accounts.choices import AccountKind
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import may_see
 from motcua.dossiers.selectors import dossier_by_code
+from motcua.files.forms import paper_uploads
 from motcua.office.forms import (
     OfficerLoginForm,
     OfficerPasswordChangeForm,
@@ -196,4 +197,5 @@ class DossierView(OfficerRequiredMixin, TemplateView):
             dossier,
             now=timezone.now(),
         )
+        context["paper_uploads"] = paper_uploads(context["page"])
         return context

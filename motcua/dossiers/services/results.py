@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import events, limits
@@ -27,6 +28,11 @@ from motcua.dossiers.services.shared import (
     now_or,
 )
 from motcua.dossiers.workflow import Action
+from motcua.files.store import (
+    CheckedUpload,
+    attach_checked_result_file,
+    check_upload,
+)
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,39 @@ def _result_documents(
     return kept
 
 
+def _name(item: str | ResultDocument) -> str:
+    return item.name if isinstance(item, ResultDocument) else item
+
+
+def _result_files(
+    results: Sequence[str | ResultDocument], files: Sequence[Sequence[File[bytes]]]
+) -> list[list[CheckedUpload]]:
+    """The files of each named result, checked (size while reading, type from the
+    content; ``files.store.check_upload``) before anything is written: ``files`` is
+    empty, or holds one list per entry of ``results`` (empty for a result without a
+    file), in the same order."""
+    if not files:
+        return [[] for item in results if _name(item).strip()]
+    if len(files) != len(results):
+        raise InvalidInput(
+            ErrorCode.FILES_DO_NOT_MATCH_RESULTS,
+            _("Give one list of files for each result, in the same order."),
+            details={"field": "files"},
+        )
+    return [
+        [check_upload(upload, field=f"files.{n}") for upload in group]
+        for n, (item, group) in enumerate(zip(results, files, strict=True))
+        if _name(item).strip()
+    ]
+
+
 @dossier_change
 def issue_result(
     *,
     dossier: Dossier,
     results: Sequence[str | ResultDocument],
     actor: Actor,
+    files: Sequence[Sequence[File[bytes]]] = (),
     at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
@@ -103,8 +136,15 @@ def issue_result(
     the appointment). Each result document is coded ``<dossier code>-KQ(n)`` (NĐ 45/2020
     khoản 3 Điều 14); the codes are known before the event that names them is written.
     A document may be electronic, with its link and whether it reached the citizen's data
-    store (``ResultDocument``; 766 4.1 and 4.4)."""
+    store (``ResultDocument``; 766 4.1 and 4.4).
+
+    ``files``: the electronic files of each result (one list per result, in the order of
+    ``results``; empty lists for results on paper only). A result with a file is stored
+    in the document store and is electronic (``DossierResult.electronic``, Decision 766
+    indicator 4.1), in this one transaction; an upload too big or of a type not allowed
+    refuses the whole issue before anything is written."""
     names = _result_documents(results)
+    checked = _result_files(results, files)
     acting = begin(
         Action.ISSUE_RESULT,
         dossier,
@@ -112,12 +152,17 @@ def issue_result(
         at=at,
         expected_version=expected_version,
     )
-    return _issue(acting, names)
+    return _issue(acting, names, checked)
 
 
-def _issue(acting: Acting, documents: Sequence[ResultDocument]) -> Dossier:
+def _issue(
+    acting: Acting,
+    documents: Sequence[ResultDocument],
+    files: Sequence[Sequence[CheckedUpload]] = (),
+) -> Dossier:
     dossier = acting.dossier
     start = dossier.results.count()
+    groups = list(files) or [[] for _document in documents]
     rows = [
         DossierResult(
             dossier=dossier,
@@ -125,14 +170,21 @@ def _issue(acting: Acting, documents: Sequence[ResultDocument]) -> Dossier:
             code=f"{dossier.code}-KQ({start + n})",
             name=document.name,
             issued_at=acting.moment,
-            electronic=document.electronic,
+            electronic=document.electronic or bool(group),
             file_url=document.file_url,
             sent_to_data_store=document.sent_to_data_store,
         )
-        for n, document in enumerate(documents, start=1)
+        for n, (document, group) in enumerate(
+            zip(documents, groups, strict=True), start=1
+        )
     ]
     finish(acting, events.result_issued_event(result_codes=[r.code for r in rows]))
     DossierResult.objects.bulk_create(rows)
+    for row, group in zip(rows, groups, strict=True):
+        for upload in group:
+            attach_checked_result_file(
+                result=row, checked=upload, actor=acting.actor, at=acting.moment
+            )
     return dossier
 
 
@@ -174,13 +226,16 @@ def resolve_on_the_spot(
     intake: Intake,
     results: Sequence[str | ResultDocument],
     actor: Actor,
+    files: Sequence[Sequence[File[bytes]]] = (),
     at: dt.datetime | None = None,
 ) -> Dossier:
     """A procedure settled at the counter while the applicant waits (giải quyết ngay): no
     receipt is printed, but the dossier and its whole history are recorded (spec 02 §3.5).
     The counter officer who may receive the dossier settles it, and is the one recorded
-    for every step of it: approval included, because the law lets the counter settle it."""
+    for every step of it: approval included, because the law lets the counter settle it.
+    ``files``: the results' electronic files, as for ``issue_result``."""
     names = _result_documents(results)
+    checked = _result_files(results, files)
     moment = now_or(at)
     dossier = receive_dossier(intake=intake, actor=actor, at=moment)
     dossier = transfer_dossier(dossier=dossier, actor=actor, at=moment)
@@ -208,5 +263,5 @@ def resolve_on_the_spot(
         expected_version=None,
         authorised=True,
     )
-    _issue(acting, names)
+    _issue(acting, names, checked)
     return return_result(dossier=dossier, actor=actor, at=moment)

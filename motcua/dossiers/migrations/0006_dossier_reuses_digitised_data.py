@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0004_data_for_the_766_index'),
+        ('dossiers', '0005_event_digitise_component'),
     ]
 
     operations = [
