@@ -86,10 +86,10 @@ class IndexReport:
     total: Decimal
     band: str | None
     provisional_band: bool
-    scope: Scope = EVERYTHING
+    scope: Scope
     #: the moment open dossiers were judged at: the period's end, or now
-    judged_at: dt.datetime | None = None
-    definitions: Definitions | None = None
+    judged_at: dt.datetime
+    definitions: Definitions
 
 
 def period_moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

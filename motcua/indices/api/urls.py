@@ -2,6 +2,14 @@
 
 from django.urls import path
 
-from motcua.indices.api.views import IndexView
+from motcua.indices.api.views import ExplainView, IndexView, OpportunitiesView
 
-urlpatterns = [path("index/", IndexView.as_view(), name="api-index")]
+urlpatterns = [
+    path("index/", IndexView.as_view(), name="api-index"),
+    path("index/explain/", ExplainView.as_view(), name="api-index-explain"),
+    path(
+        "index/opportunities/",
+        OpportunitiesView.as_view(),
+        name="api-index-opportunities",
+    ),
+]

@@ -25,7 +25,7 @@ from motcua.accounts.tests.factories import (
 from motcua.dossiers.tests.world import World
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.periods import as_json
-from motcua.indices.selectors import compute_index
+from motcua.indices.selectors import compute_index, rank_among_siblings
 from motcua.indices.tests.test_index import MARCH, _add
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +66,13 @@ def _get(user: User | None, **query: str):
 def test_the_figures_are_compute_index_s(march):
     answer = _get(_supervisor(march), unit=march.commune.identifier, period="2026-03")
     assert answer.status_code == 200
-    expected = as_json(
-        compute_index(unit=march.commune, subtree=False, start=MARCH[0], end=MARCH[1])
+    report = compute_index(
+        unit=march.commune, subtree=False, start=MARCH[0], end=MARCH[1]
     )
+    expected = as_json(report, rank=rank_among_siblings(report))
     assert answer.json() == expected
+    # the commune is the only commune of its province: first of one
+    assert answer.json()["rank"] == {"rank": 1, "of": 1}
     # worked by hand in test_index: A, C, F on time of six
     assert answer.json()["indicators"]["2.1"] == {
         "group": 2,
@@ -78,6 +81,7 @@ def test_the_figures_are_compute_index_s(march):
         "ratio": 50.0,
         "points": 10.0,
         "max_points": 20.0,
+        "value": None,
         "no_data": False,
     }
     # total worked by hand in test_index: 37.33
@@ -106,9 +110,8 @@ def test_a_range_a_quarter_and_a_subtree(march):
     ).json()
     assert subtree["subtree"] is True
     assert subtree["indicators"]["2.1"]["denominator"] == 6
-    assert subtree == as_json(
-        compute_index(unit=province, subtree=True, start=MARCH[0], end=MARCH[1])
-    )
+    report = compute_index(unit=province, subtree=True, start=MARCH[0], end=MARCH[1])
+    assert subtree == as_json(report, rank=rank_among_siblings(report))
 
 
 # ------------------------------------------------------------------ who may read

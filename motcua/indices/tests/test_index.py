@@ -276,6 +276,7 @@ def test_the_command_prints_the_index_as_json(march):
         "ratio": 50.0,
         "points": 10.0,
         "max_points": 20.0,
+        "value": None,
         "no_data": False,
     }
     assert printed["groups"]["2"] == {"points": 10.0, "max_points": 20.0}
