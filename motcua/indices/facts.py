@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.workflow import DossierStatus
 from motcua.indices.formulas import DossierClock, is_on_time
+from motcua.ratings.choices import PetitionCategory
 
 #: an indicator's (numerator, denominator) contributed by one dossier or petition
 Contribution = tuple[int, int]
@@ -513,8 +514,8 @@ def petition_contributions(
             on_time = petition_on_time(facts, judged_at=judged_at, deadlines=deadlines)[
                 0
             ]
-        found["5.1a"] = (int(facts.category == "procedure"), 1)
-        found["5.1b"] = (int(facts.category == "staff"), 1)
+        found["5.1a"] = (int(facts.category == PetitionCategory.PROCEDURE), 1)
+        found["5.1b"] = (int(facts.category == PetitionCategory.STAFF), 1)
         satisfied = on_time and facts.dislikes <= facts.likes and not facts.re_raised
         found["5.3"] = (int(satisfied), 1)
     return found
@@ -548,6 +549,10 @@ def petition_reasons(
             else:
                 text = _("raised again about the answer")
         else:
-            text = facts.category
+            text = (
+                str(PetitionCategory(facts.category).label)
+                if facts.category in PetitionCategory.values
+                else facts.category
+            )
         reasons[indicator] = (counted, text)
     return reasons

@@ -207,6 +207,15 @@ class EntrySerializer(serializers.Serializer[Any]):
     )
 
 
+class EntryPageSerializer(serializers.Serializer[Any]):
+    """A page of an indicator's items."""
+
+    count = serializers.IntegerField(help_text="Items in the denominator.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EntrySerializer(many=True)
+
+
 class OpportunitySerializer(serializers.Serializer[Any]):
     """An open dossier in time whose lateness would cost points."""
 

@@ -24,7 +24,7 @@ from motcua.dossiers.api.pagination import MAX_PAGE, DossierPagination
 from motcua.dossiers.api.serializers import ErrorSerializer
 from motcua.dossiers.api.views import request_user
 from motcua.indices.api.serializers import (
-    EntrySerializer,
+    EntryPageSerializer,
     ExplainQuerySerializer,
     IndexQuerySerializer,
     IndexSerializer,
@@ -223,7 +223,7 @@ class ExplainView(APIView):
         ),
         parameters=_EXPLAIN_PARAMETERS,
         responses={
-            200: EntrySerializer(many=True),
+            200: EntryPageSerializer,
             400: _error(
                 "invalid: a parameter is missing or malformed, an unknown unit, "
                 "procedure, field, officer or indicator; details names it."

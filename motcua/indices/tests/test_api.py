@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from motcua.accounts.choices import Role
@@ -285,3 +286,100 @@ def test_the_answer_costs_the_same_queries_for_2_and_for_10_dossiers(world):
     two = _queries(world, supervisor, 2)
     _add(world, 8, offset=2)
     assert _queries(world, supervisor, 10) == two
+
+
+# ------------------------------------------------------------------ explain, opportunities
+
+EXPLAIN = "/api/index/explain/"
+OPPORTUNITIES = "/api/index/opportunities/"
+
+
+def test_explain_lists_the_dossiers_behind_2_1_page_by_page(march):
+    supervisor = _supervisor(march)
+    with translation.override("en"):
+        answer = _client(supervisor).get(
+            EXPLAIN,
+            {
+                "unit": march.commune.identifier,
+                "period": "2026-03",
+                "indicator": "2.1",
+                "page_size": "4",
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert answer.status_code == 200
+    body = answer.json()
+    # six dossiers (test_index): B, D, E late first, then A, C, F
+    assert body["count"] == 6
+    assert [item["in_numerator"] for item in body["results"]] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert body["results"][1]["reason"] == "late: second supplement request"
+    assert body["next"] is not None
+    second = _client(supervisor).get(
+        EXPLAIN,
+        {
+            "unit": march.commune.identifier,
+            "period": "2026-03",
+            "indicator": "2.1",
+            "page_size": "4",
+            "page": "2",
+        },
+    )
+    assert [item["in_numerator"] for item in second.json()["results"]] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"indicator": "9.9"}, "indicator"),
+        ({"indicator": "2.2"}, "indicator"),
+        ({}, "indicator"),
+        ({"indicator": "2.1", "procedure": "9.999999"}, "procedure"),
+        ({"indicator": "2.1", "officer": "khong.co"}, "officer"),
+        ({"indicator": "2.1", "page_size": "0"}, "page_size"),
+        ({"indicator": "2.1", "period": "2026-13"}, "period"),
+        ({"indicator": "2.1", "colour": "red"}, "colour"),
+    ],
+)
+def test_explain_refuses_bad_input_naming_it(world, query, named):
+    full_query = {"unit": world.commune.identifier, "period": "2026-03", **query}
+    answer = _client(_supervisor(world)).get(EXPLAIN, full_query)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid"
+    assert named in answer.json()["details"]
+
+
+def test_opportunities_default_to_now_and_are_404_for_another_unit(world):
+    answer = _client(_supervisor(world)).get(
+        OPPORTUNITIES, {"unit": world.commune.identifier}
+    )
+    assert answer.status_code == 200
+    assert answer.json()["dossiers"] == []
+    assert {gap["indicator"] for gap in answer.json()["gaps"]} >= {"2.1", "3.3"}
+    assert (
+        _client(world.specialist)
+        .get(OPPORTUNITIES, {"unit": world.commune.identifier})
+        .status_code
+        == 404
+    )
+
+
+def test_explain_costs_the_same_queries_for_2_and_for_10_dossiers(world):
+    client = _client(_supervisor(world))
+    query = {"unit": world.commune.identifier, "period": "2026-03", "indicator": "2.1"}
+
+    def cost(expected: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(EXPLAIN, query)
+        assert answer.json()["count"] == expected
+        return len(queries)
+
+    _add(world, 2)
+    cost(2)  # the calendar and the roles, read once by the process
+    two = cost(2)
+    _add(world, 8, offset=2)
+    assert cost(10) == two
