@@ -4,9 +4,11 @@ queries whatever the number of dossiers.
 
 :func:`dossier_facts` reads the dossiers of some agencies that were handled in a period
 (received before its end, not ended before its start; a superset of those received in
-it) and their events, papers, results, fees, petitions and evaluations: **seven
-queries**, the dossiers and their events streamed in dossier order and merged, the
-others grouped per dossier in SQL. :func:`petition_facts` reads petitions in one.
+it) and their events, papers, results, fees, petitions and evaluations: **two
+queries**, the dossiers (each with its papers, results, fees, petitions and dislikes
+aggregated by correlated subqueries) and their events, both streamed in dossier order and
+merged, so neither queries nor memory grow with the number of dossiers.
+:func:`petition_facts` reads petitions in one.
 
 A :class:`Scope` narrows the dossiers to a procedure, a field or an officer (the
 dossier's assignee, docs/decisions/0016).
@@ -21,7 +23,18 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, Model, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from motcua.dossiers import events
 from motcua.dossiers.models import (
@@ -94,13 +107,6 @@ def handled_dossiers(
     return scope.dossiers(queryset)
 
 
-def _grouped(queryset: Any, **aggregates: Any) -> dict[int, dict[str, Any]]:
-    return {
-        row["dossier_id"]: row
-        for row in queryset.values("dossier_id").order_by().annotate(**aggregates)
-    }
-
-
 def _moment(event: DossierEvent) -> Moment:
     if event.action == Action.RECEIVE:
         return Moment(
@@ -123,6 +129,24 @@ def population_databases() -> frozenset[str]:
     return frozenset(getattr(settings, "INDEX_POPULATION_DATABASES", ()))
 
 
+def _per_dossier(queryset: QuerySet[Any], aggregate: Any) -> Subquery:
+    """One aggregate of the rows of ``queryset`` belonging to the outer dossier, as a
+    correlated subquery (the dossier's own rows only: streamed with the dossier, so
+    memory does not grow with the number of dossiers)."""
+    return Subquery(
+        queryset.filter(dossier_id=OuterRef("pk"))
+        .order_by()
+        .values("dossier_id")
+        .annotate(value=aggregate)
+        .values("value")[:1]
+    )
+
+
+def _count(queryset: QuerySet[Any], condition: Q | None = None) -> Coalesce:
+    rows = queryset if condition is None else queryset.filter(condition)
+    return Coalesce(_per_dossier(rows, Count("pk")), 0)
+
+
 def dossier_facts(
     agencies: Iterable[int],
     start: dt.datetime,
@@ -130,43 +154,39 @@ def dossier_facts(
     scope: Scope = EVERYTHING,
 ) -> Iterator[DossierFacts]:
     """The facts of every dossier :func:`handled_dossiers` selects, in dossier order;
-    the history read is the dossier's events before ``end``. Seven queries."""
+    the history read is the dossier's events before ``end``. Two streamed queries: the
+    dossiers, each with its papers, results, fees, petitions and dislikes aggregated in
+    SQL, and their events; merged in dossier order."""
     handled = handled_dossiers(agencies, start, end, scope)
-    keys = handled.values("pk")
-    population = population_databases()
-    papers = _grouped(
-        DossierComponent.objects.filter(dossier__in=keys),
-        total=Count("pk"),
-        digitised=Count("pk", filter=Q(digitised_at__isnull=False)),
-        last_digitised=Max("digitised_at"),
-        reused=Count("pk", filter=Q(reused=True)),
-        store=Count("pk", filter=Q(from_data_store=True)),
-        population=Count("pk", filter=Q(source_database__in=population)),
-    )
-    results = _grouped(
-        DossierResult.objects.filter(dossier__in=keys),
-        first=Min("issued_at"),
-        electronic=Min("issued_at", filter=Q(electronic=True) | ~Q(file_url="")),
-        store=Count("pk", filter=Q(sent_to_data_store=True)),
-    )
-    owed = Q(amount__gt=0) & ~Q(payment=PaymentMethod.EXEMPT)
-    fees = _grouped(
-        DossierFee.objects.filter(dossier__in=keys),
-        owed=Count("pk", filter=owed),
-        online=Min("paid_at", filter=owed & Q(payment__in=PaymentMethod.online())),
-    )
-    petitions = _grouped(
-        Petition.objects.filter(dossier__in=keys), first=Min("submitted_at")
-    )
-    dislikes = _grouped(
-        Evaluation.objects.filter(dossier__in=keys, verdict=Verdict.UNSATISFIED),
-        first=Min("at"),
-    )
+    papers = DossierComponent.objects.all()
+    results = DossierResult.objects.all()
+    owed = DossierFee.objects.filter(amount__gt=0).exclude(payment=PaymentMethod.EXEMPT)
     rows = (
         handled.annotate(
             returns_document=Exists(
                 ResultDocument.objects.filter(version_id=OuterRef("procedure_version"))
-            )
+            ),
+            papers_total=_count(papers),
+            papers_digitised=_count(papers, Q(digitised_at__isnull=False)),
+            papers_last_digitised=_per_dossier(papers, Max("digitised_at")),
+            papers_reused=_count(papers, Q(reused=True)),
+            papers_store=_count(papers, Q(from_data_store=True)),
+            papers_population=_count(
+                papers, Q(source_database__in=population_databases())
+            ),
+            result_first=_per_dossier(results, Min("issued_at")),
+            result_electronic=_per_dossier(
+                results.filter(Q(electronic=True) | ~Q(file_url="")), Min("issued_at")
+            ),
+            result_store=_count(results, Q(sent_to_data_store=True)),
+            fees_owed=_count(owed),
+            fee_online=_per_dossier(
+                owed.filter(payment__in=PaymentMethod.online()), Min("paid_at")
+            ),
+            petition_first=_per_dossier(Petition.objects.all(), Min("submitted_at")),
+            dislike_first=_per_dossier(
+                Evaluation.objects.filter(verdict=Verdict.UNSATISFIED), Min("at")
+            ),
         )
         .order_by("pk")
         .values_list(
@@ -183,18 +203,30 @@ def dossier_facts(
             "synced_at",
             "applicant_vneid_verified",
             "returns_document",
+            "papers_total",
+            "papers_digitised",
+            "papers_last_digitised",
+            "papers_reused",
+            "papers_store",
+            "papers_population",
+            "result_first",
+            "result_electronic",
+            "result_store",
+            "fees_owed",
+            "fee_online",
+            "petition_first",
+            "dislike_first",
         )
         .iterator(chunk_size=_CHUNK)
     )
     history = (
-        DossierEvent.objects.filter(dossier__in=keys, at__lt=end)
+        DossierEvent.objects.filter(dossier__in=handled.values("pk"), at__lt=end)
         .order_by("dossier_id", "sequence")
         .only("dossier_id", "sequence", "action", "at", "to_status", "payload")
         .iterator(chunk_size=_CHUNK)
     )
     grouped = itertools.groupby(history, key=lambda event: event.dossier_id)
     pending = next(grouped, None)
-    empty: dict[str, Any] = {}
     for row in rows:
         pk = row[0]
         while pending is not None and pending[0] < pk:
@@ -203,9 +235,6 @@ def dossier_facts(
         if pending is not None and pending[0] == pk:
             own = tuple(_moment(event) for event in pending[1])
             pending = next(grouped, None)
-        paper = papers.get(pk, empty)
-        result = results.get(pk, empty)
-        fee = fees.get(pk, empty)
         yield DossierFacts(
             dossier=pk,
             code=row[1],
@@ -221,19 +250,19 @@ def dossier_facts(
             synced_at=row[10],
             vneid_verified=row[11],
             returns_document=row[12],
-            papers=paper.get("total", 0),
-            papers_digitised=paper.get("digitised", 0),
-            last_digitised_at=paper.get("last_digitised"),
-            reused=bool(paper.get("reused")),
-            from_data_store=bool(paper.get("store")),
-            population_data=bool(paper.get("population")),
-            first_result_at=result.get("first"),
-            first_electronic_result_at=result.get("electronic"),
-            result_to_data_store=bool(result.get("store")),
-            fees_owed=fee.get("owed", 0),
-            first_online_payment_at=fee.get("online"),
-            first_petition_at=petitions.get(pk, empty).get("first"),
-            first_dislike_at=dislikes.get(pk, empty).get("first"),
+            papers=row[13],
+            papers_digitised=row[14],
+            last_digitised_at=row[15],
+            reused=bool(row[16]),
+            from_data_store=bool(row[17]),
+            population_data=bool(row[18]),
+            first_result_at=row[19],
+            first_electronic_result_at=row[20],
+            result_to_data_store=bool(row[21]),
+            fees_owed=row[22],
+            first_online_payment_at=row[23],
+            first_petition_at=row[24],
+            first_dislike_at=row[25],
         )
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,8 +37,6 @@ from motcua.indices.facts import (
     DossierFacts,
     Options,
     PetitionDeadlines,
-    PetitionFacts,
-    add_up,
     clock_at,
     dossier_contributions,
     petition_contributions,
@@ -434,24 +431,22 @@ def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
     return Decimal(elapsed.total_seconds()) / Decimal(day.total_seconds())
 
 
-def _average_time(
-    definition: formulas.Definition,
-    dossiers: list[DossierFacts],
-    start: dt.datetime,
-    end: dt.datetime,
-) -> Score:
-    """2.2: the mean handling time, in working days, of the dossiers received in the
-    period and processed (or returned) by its end: reception to end of processing on the
-    working-day calendar (spec 01 §3, 2.2; display only)."""
-    total, count = Decimal(0), 0
-    for facts in dossiers:
-        if not received_in(facts, start, end):
-            continue
-        clock = clock_at(facts, end)
-        if clock is None or clock.ended_at is None or not facts_processed(facts, end):
-            continue
-        total += _working_days(clock.received_at, clock.ended_at)
-        count += 1
+def handling_days(
+    facts: DossierFacts, start: dt.datetime, end: dt.datetime
+) -> Decimal | None:
+    """2.2: the dossier's handling time in working days, when it was received in the
+    period and processed (or returned) by its end: reception to the end of processing
+    on the working-day calendar (spec 01 §3, 2.2); ``None`` otherwise."""
+    if not received_in(facts, start, end) or not facts_processed(facts, end):
+        return None
+    clock = clock_at(facts, end)
+    if clock is None or clock.ended_at is None:
+        return None
+    return _working_days(clock.received_at, clock.ended_at)
+
+
+def _average_time(definition: formulas.Definition, total: Decimal, count: int) -> Score:
+    """2.2: the mean of :func:`handling_days` (display only)."""
     figures = formulas.tracking(definition, 0, count)
     return dataclasses.replace(
         figures, numerator=None, value=formulas.average(total, count)
@@ -497,11 +492,12 @@ def petition_deadlines() -> PetitionDeadlines:
 
 @dataclass(frozen=True)
 class Gathered:
-    """What a cut's dossier- and petition-level indicators read, once."""
+    """What a cut's dossier- and petition-level indicators read, summed."""
 
-    dossiers: list[DossierFacts]
-    petitions: list[PetitionFacts]
     contributions: dict[str, tuple[int, int]]
+    #: 2.2: the working days of the completed dossiers, and how many
+    handling_total: Decimal
+    handling_count: int
 
 
 def gather(
@@ -512,36 +508,44 @@ def gather(
     scope: Scope,
     options: Options,
 ) -> Gathered:
-    """The facts of the cut's dossiers and petitions and their summed contributions.
-    Eight queries (:func:`loader.dossier_facts`, :func:`loader.petition_facts`)."""
-    dossiers = list(dossier_facts(agencies, begin, finish, scope))
-    petitions = list(petition_facts(agencies, begin, finish, scope))
-    deadlines = petition_deadlines()
-    contributions = add_up(
-        itertools.chain(
-            (
-                dossier_contributions(
-                    facts,
-                    start=begin,
-                    end=finish,
-                    judged_at=judged_at,
-                    options=options,
-                )
-                for facts in dossiers
-            ),
-            (
-                petition_contributions(
-                    facts,
-                    start=begin,
-                    end=finish,
-                    judged_at=judged_at,
-                    deadlines=deadlines,
-                )
-                for facts in petitions
-            ),
+    """The summed contributions of the cut's dossiers and petitions, streamed (memory
+    does not grow with the dossiers). Three queries (:func:`loader.dossier_facts`,
+    :func:`loader.petition_facts`)."""
+    totals: dict[str, list[int]] = {}
+    handling_total, handling_count = Decimal(0), 0
+
+    def add(contribution: dict[str, tuple[int, int]]) -> None:
+        for indicator, (numerator, denominator) in contribution.items():
+            pair = totals.setdefault(indicator, [0, 0])
+            pair[0] += numerator
+            pair[1] += denominator
+
+    for facts in dossier_facts(agencies, begin, finish, scope):
+        add(
+            dossier_contributions(
+                facts, start=begin, end=finish, judged_at=judged_at, options=options
+            )
         )
+        days = handling_days(facts, begin, finish)
+        if days is not None:
+            handling_total += days
+            handling_count += 1
+    deadlines = petition_deadlines()
+    for petition in petition_facts(agencies, begin, finish, scope):
+        add(
+            petition_contributions(
+                petition,
+                start=begin,
+                end=finish,
+                judged_at=judged_at,
+                deadlines=deadlines,
+            )
+        )
+    return Gathered(
+        contributions={key: (pair[0], pair[1]) for key, pair in totals.items()},
+        handling_total=handling_total,
+        handling_count=handling_count,
     )
-    return Gathered(dossiers=dossiers, petitions=petitions, contributions=contributions)
 
 
 _TRACKING = frozenset(
@@ -585,7 +589,9 @@ def _scores(
         elif indicator == Indicator.SYNCED:
             result = _sync_score(definition, pair, agencies, start, end, scope)
         elif indicator == Indicator.AVERAGE_TIME:
-            result = _average_time(definition, gathered.dossiers, begin, finish)
+            result = _average_time(
+                definition, gathered.handling_total, gathered.handling_count
+            )
         elif indicator == Indicator.OFFERED_ONLINE:
             offering, procedures = online_offer(agencies, end, scope)
             result = formulas.offered_online(
