@@ -383,3 +383,21 @@ def test_explain_costs_the_same_queries_for_2_and_for_10_dossiers(world):
     two = cost(2)
     _add(world, 8, offset=2)
     assert cost(10) == two
+
+
+def test_the_index_is_cut_by_procedure_and_an_unknown_one_is_named(march):
+    supervisor = _supervisor(march)
+    code = march.version.procedure.code
+    body = _get(
+        supervisor, unit=march.commune.identifier, period="2026-03", procedure=code
+    ).json()
+    assert body["procedure"] == code
+    assert body["indicators"]["2.1"]["denominator"] == 6
+    refused = _get(
+        supervisor,
+        unit=march.commune.identifier,
+        period="2026-03",
+        procedure="9.999999",
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()["details"]) == ["procedure"]

@@ -25,10 +25,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from motcua.agencies.choices import SuccessionKind
+from motcua.agencies.models import AgencySuccession
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierComponent, DossierResult
 from motcua.dossiers.tests.world import World, at
 from motcua.indices.explain import explain, opportunities
+from motcua.indices.loader import Scope
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.selectors import Rank, compute_index, rank_among_siblings
 from motcua.indices.tests.test_index import (
@@ -228,9 +231,7 @@ def test_an_officer_s_cut_is_the_dossiers_assigned_to_them(full):
     assert report.scores["5.2"].points == Decimal("6.00")
 
 
-def _scope(**kwargs: int):
-    from motcua.indices.loader import Scope
-
+def _scope(**kwargs: int) -> Scope:
     return Scope(**kwargs)
 
 
@@ -506,3 +507,42 @@ def test_an_unknown_cut_names_its_option(world, option, value):
         )
     assert refused.value.returncode == 2
     assert str(refused.value).startswith(option)
+
+
+def test_a_merged_agency_keeps_its_petitions_and_dislikes(world):
+    """The department is merged into the commune on 1/4/2026 (spec 07: its history rolls
+    up into the successor, and stays its own). In March the department handled one
+    dossier, received Mon 30/3 09:00 and in time at the end of March but disliked, and
+    received a petition answered in time. The commune alone: nothing. The commune after
+    the merger: 2.1 1/1, 5.4 0/1 (the dislike), 5.2 1/1."""
+    intake = dataclasses.replace(world.intake(), handling_agency=world.department)
+    dossier = services.receive_dossier(intake=intake, actor=world.counter, at=at(30, 9))
+    Evaluation.objects.create(
+        dossier=dossier,
+        at=at(31, 9),
+        channel=EvaluationChannel.NATIONAL_PORTAL,
+        verdict=Verdict.UNSATISFIED,
+    )
+    Petition.objects.create(
+        code="PAKN-3",
+        agency=world.department,
+        category=PetitionCategory.PROCEDURE,
+        submitted_at=at(16, 9),
+        answered_at=at(17, 9),
+        published_at=at(18, 9),
+    )
+    before = _index(world, *MARCH)
+    assert _figures(before, "5.4")[:2] == (0, 0)
+    assert _figures(before, "5.2")[:2] == (0, 0)
+    AgencySuccession.objects.create(
+        predecessor=world.department,
+        successor=world.commune,
+        kind=SuccessionKind.MERGER,
+        effective_on=dt.date(2026, 4, 1),
+    )
+    after = _index(world, *MARCH)
+    assert _figures(after, "2.1")[:2] == (1, 1)
+    assert _figures(after, "5.4")[:2] == (0, 1)
+    assert _figures(after, "5.2")[:2] == (1, 1)
+    alone = _index(world, *MARCH, unit=world.department)
+    assert _figures(alone, "5.4")[:2] == (0, 1)
