@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,6 +34,7 @@ from motcua.indices.facts import (
     DOSSIER_INDICATORS,
     PETITION_INDICATORS,
     clock_at,
+    complained,
     dossier_reasons,
     petition_reasons,
 )
@@ -45,24 +47,25 @@ from motcua.indices.loader import (
 )
 from motcua.indices.selectors import (
     IndexReport,
-    _catalogue,
-    _citizen_procedures,
-    _fee_integrated_procedures,
-    _paid_online_procedures,
-    _population_procedures,
-    _procedures_with_fee,
     announcements,
     attributed_agencies,
+    catalogue,
+    citizen_procedures,
     compute_index,
+    fee_integrated_procedures,
     options_of,
+    paid_online_procedures,
     period_moments,
     petition_deadlines,
+    population_procedures,
+    procedures_with_fee,
 )
 from motcua.indices.services import definitions_in_force
+from motcua.procedures.choices import OnlineLevel
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.workdays.selectors import calendar_for
 
-_ONLINE = ("full", "partial")
+_ONLINE = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,6 @@ def explain(
     it is in the numerator and why (module docstring). A fixed number of queries.
     Raises ``ValueError`` for an indicator that has no list behind it (1.3 and 4.x are
     snapshots of the catalogue; 2.2 is a mean)."""
-    from django.utils import timezone
-
     agencies = attributed_agencies(unit, subtree=subtree)
     begin, finish = period_moments(start, end)
     judged_at = min(finish, now or timezone.now())
@@ -181,7 +182,7 @@ def explain(
     if indicator == Indicator.OFFERED_ONLINE:
         rows = (
             ProcedureVersion.objects.in_force_on(end)
-            .filter(_catalogue(scope), agencies__in=agencies)
+            .filter(catalogue(scope), agencies__in=agencies)
             .values_list("procedure_id", "online_level")
             .distinct()
         )
@@ -197,18 +198,18 @@ def explain(
             )
         )
     if indicator in (Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED):
-        with_fee = _procedures_with_fee(agencies, end, scope)
+        with_fee = procedures_with_fee(agencies, end, scope)
         if indicator == Indicator.PAID_ONLINE_PROCEDURES:
-            found = _paid_online_procedures(agencies, begin, finish, scope)
+            found = paid_online_procedures(agencies, begin, finish, scope)
             yes, no = _("a fee paid online in the period"), _("no fee paid online")
         else:
-            found = _fee_integrated_procedures(agencies, begin, finish, scope)
+            found = fee_integrated_procedures(agencies, begin, finish, scope)
             yes = _("fee data synchronised with a dossier")
             no = _("no synchronised dossier with fee data")
         return _sorted(_procedure_entries(with_fee, found & with_fee, yes, no))
     if indicator == Indicator.POPULATION_PROCEDURES:
-        citizens = _citizen_procedures(agencies, end, scope)
-        using = _population_procedures(agencies, begin, finish, scope)
+        citizens = citizen_procedures(agencies, end, scope)
+        using = population_procedures(agencies, begin, finish, scope)
         return _sorted(
             _procedure_entries(
                 citizens,
@@ -342,17 +343,17 @@ def opportunities(
 ) -> Opportunities:
     """What would move ``unit``'s score in the period (module docstring). The open
     dossiers are those in time at the moment judged, the soonest due first; each is
-    worth what 2.1 and 5.4 lose if it goes late (the same for every such dossier of the
-    unit: the formulas are linear below their targets)."""
+    worth what 2.1 loses if it goes late, and 5.4 too unless a petition or a dislike has
+    already taken it out of 5.4's numerator."""
     report = compute_index(
         unit=unit, subtree=subtree, start=start, end=end, now=now, scope=scope
     )
     definitions = report.definitions
     judged_at = report.judged_at
-    worth = Decimal(0)
+    worth: dict[str, Decimal] = {}
     for lateness in (Indicator.ON_TIME, Indicator.SATISFIED):
         if lateness in report.scores and lateness in definitions.indicators:
-            worth += _marginal(
+            worth[lateness] = _marginal(
                 report.scores[lateness], definitions.indicators[lateness]
             )
     begin, finish = period_moments(start, end)
@@ -368,7 +369,11 @@ def opportunities(
             or clock.due_at < judged_at
         ):
             continue
-        candidates.append(Opportunity(facts.dossier, facts.code, clock.due_at, worth))
+        # a dossier already out of 5.4's numerator (a petition, a dislike) costs only 2.1
+        points = worth.get(Indicator.ON_TIME, Decimal(0))
+        if not complained(facts, judged_at):
+            points += worth.get(Indicator.SATISFIED, Decimal(0))
+        candidates.append(Opportunity(facts.dossier, facts.code, clock.due_at, points))
     candidates.sort(key=lambda item: (item.due_at, item.code))
     upper = [(band, bound) for band, bound in definitions.bands if bound > report.total]
     next_band, bound = min(upper, key=lambda pair: pair[1]) if upper else (None, None)

@@ -123,7 +123,7 @@ def attributed_agencies(unit: Agency, *, subtree: bool) -> set[int]:
     return ids
 
 
-def _catalogue(scope: Scope, prefix: str = "") -> Q:
+def catalogue(scope: Scope, prefix: str = "") -> Q:
     """The procedures a cut by procedure or field keeps (an officer's cut keeps the
     unit's catalogue: an officer neither publishes nor offers procedures)."""
     found = Q()
@@ -142,7 +142,7 @@ def online_offer(
     One query."""
     counts = (
         ProcedureVersion.objects.in_force_on(on)
-        .filter(_catalogue(scope), agencies__in=agencies)
+        .filter(catalogue(scope), agencies__in=agencies)
         .aggregate(
             procedures=Count("procedure", distinct=True),
             offering=Count(
@@ -169,7 +169,7 @@ def online_services_usage(
     services = set(
         through.objects.filter(
             procedureversion__in=ProcedureVersion.objects.in_force_on(on).filter(
-                _catalogue(scope), online_level__in=_ONLINE_LEVELS
+                catalogue(scope), online_level__in=_ONLINE_LEVELS
             ),
             agency_id__in=agencies,
         )
@@ -207,7 +207,7 @@ def announcements(
     it, not the dossiers."""
     calendar = calendar_for(None)
     versions = ProcedureVersion.objects.filter(
-        _catalogue(scope), announcement_date__isnull=False
+        catalogue(scope), announcement_date__isnull=False
     )
     if published:
         versions = versions.filter(
@@ -254,13 +254,13 @@ def announcements(
     return found
 
 
-def _procedures_with_fee(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
+def procedures_with_fee(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
     """3.4, 3.5's denominator: distinct procedures in force on ``on`` that one of
     ``agencies`` applies with a fee line above 0 in the catalogue (spec 01 §3 group 3b:
     "fee ≠ 0/null"). One query."""
     return set(
         ProcedureVersion.objects.in_force_on(on)
-        .filter(_catalogue(scope), agencies__in=agencies, fees__amount__gt=0)
+        .filter(catalogue(scope), agencies__in=agencies, fees__amount__gt=0)
         .values_list("procedure_id", flat=True)
         .distinct()
     )
@@ -275,7 +275,7 @@ def _owed_fees(agencies: set[int], scope: Scope) -> QuerySet[DossierFee]:
     )
 
 
-def _paid_online_procedures(
+def paid_online_procedures(
     agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
 ) -> set[int]:
     """3.4's numerator: procedures with at least one fee line paid online in the period
@@ -288,7 +288,7 @@ def _paid_online_procedures(
     )
 
 
-def _fee_integrated_procedures(
+def fee_integrated_procedures(
     agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
 ) -> set[int]:
     """3.5's numerator: procedures with a dossier received in the period, synchronised to
@@ -306,7 +306,7 @@ def _fee_integrated_procedures(
     )
 
 
-def _citizen_procedures(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
+def citizen_procedures(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
     """4.5a's denominator: procedures in force that ``agencies`` apply whose subjects
     are citizens (Vietnamese, overseas Vietnamese, foreigners; spec 01 §3), read from the
     catalogue's subjects by the words of ``MOTCUA_INDEX_CITIZEN_SUBJECTS``
@@ -318,13 +318,13 @@ def _citizen_procedures(agencies: set[int], on: dt.date, scope: Scope) -> set[in
         return set()
     return set(
         ProcedureVersion.objects.in_force_on(on)
-        .filter(_catalogue(scope), words, agencies__in=agencies)
+        .filter(catalogue(scope), words, agencies__in=agencies)
         .values_list("procedure_id", flat=True)
         .distinct()
     )
 
 
-def _population_procedures(
+def population_procedures(
     agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
 ) -> set[int]:
     """4.5a's numerator: procedures with a dossier received in the period whose
@@ -609,16 +609,16 @@ def _scores(
                 ChannelCounts(direct=received - online, online=online),
             )
         elif indicator in (Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED):
-            with_fee = _procedures_with_fee(agencies, end, scope)
+            with_fee = procedures_with_fee(agencies, end, scope)
             found = (
-                _paid_online_procedures
+                paid_online_procedures
                 if indicator == Indicator.PAID_ONLINE_PROCEDURES
-                else _fee_integrated_procedures
+                else fee_integrated_procedures
             )(agencies, begin, finish, scope)
             result = formulas.ratio(definition, len(found & with_fee), len(with_fee))
         elif indicator == Indicator.POPULATION_PROCEDURES:
-            citizens = _citizen_procedures(agencies, end, scope)
-            using = _population_procedures(agencies, begin, finish, scope)
+            citizens = citizen_procedures(agencies, end, scope)
+            using = population_procedures(agencies, begin, finish, scope)
             result = formulas.ratio(definition, len(using & citizens), len(citizens))
         elif indicator == Indicator.CERTIFIED_COPY:
             if definition.formula_version == CERTIFIED_COPY_COMMUNES:

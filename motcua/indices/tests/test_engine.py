@@ -546,3 +546,25 @@ def test_a_merged_agency_keeps_its_petitions_and_dislikes(world):
     assert _figures(after, "5.2")[:2] == (1, 1)
     alone = _index(world, *MARCH, unit=world.department)
     assert _figures(alone, "5.4")[:2] == (0, 1)
+
+
+def test_a_disliked_open_dossier_is_worth_only_what_2_1_loses(world):
+    # as in test_the_open_dossiers_worth_saving…: G and H open and in time at Wed 4/3
+    # 10:00; H already disliked (Tue 3/3 12:00): out of 5.4's numerator, so 5.4 is 1/2
+    # (6 × 50/90 = 3.33) and losing G takes it to 0/2 (0): G is worth 10.00 + 3.33;
+    # H only 2.1's 10.00
+    g = _receive(world, at(2, 9))
+    h = _receive(world, at(3, 9))
+    Evaluation.objects.create(
+        dossier=h,
+        at=at(3, 12),
+        channel=EvaluationChannel.NATIONAL_PORTAL,
+        verdict=Verdict.UNSATISFIED,
+    )
+    found = opportunities(
+        unit=world.commune, subtree=False, start=MARCH[0], end=MARCH[1], now=at(4, 10)
+    )
+    assert [(x.code, x.points) for x in found.dossiers] == [
+        (g.code, Decimal("13.33")),
+        (h.code, Decimal("10.00")),
+    ]
