@@ -151,7 +151,7 @@ def clock_at(facts: DossierFacts, end: dt.datetime) -> DossierClock | None:
     since: dt.datetime | None = None
     for moment in facts.history:
         if moment.at >= end:
-            break
+            continue
         if moment.due is not None:
             due = moment.due
         if moment.status != status:
