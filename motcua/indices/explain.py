@@ -25,7 +25,7 @@ from fractions import Fraction
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.agencies.models import Agency
 from motcua.indices import formulas
@@ -66,6 +66,13 @@ from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.workdays.selectors import calendar_for
 
 _ONLINE = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
+
+
+#: snapshots and means: no list of items behind them
+NOT_LISTED = frozenset({"1.3", "2.2", "3.2", "4.x"})
+NO_LIST = gettext_lazy(
+    "Indicator %(indicator)s is a snapshot or a mean: it has no list of items."
+)
 
 
 @dataclass(frozen=True)

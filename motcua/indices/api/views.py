@@ -32,14 +32,11 @@ from motcua.indices.api.serializers import (
     OpportunitiesSerializer,
 )
 from motcua.indices.choices import Indicator
-from motcua.indices.explain import explain, opportunities
+from motcua.indices.explain import NO_LIST, NOT_LISTED, explain, opportunities
 from motcua.indices.periods import DAY_PATTERN, PERIOD_PATTERN, as_json
 from motcua.indices.permissions import may_read_index
 from motcua.indices.selectors import compute_index, rank_among_siblings
 from motcua.indices.services import DefinitionError
-
-#: snapshots and means: no list of items behind them
-_NOT_LISTED = frozenset({"1.3", "2.2", "3.2", "4.x"})
 
 _PARAMETERS = [
     OpenApiParameter(
@@ -109,7 +106,7 @@ _EXPLAIN_PARAMETERS = [
         OpenApiTypes.STR,
         OpenApiParameter.QUERY,
         required=True,
-        enum=[value for value in Indicator.values if value not in _NOT_LISTED],
+        enum=[value for value in Indicator.values if value not in NOT_LISTED],
         description=gettext_lazy("The indicator to explain, e.g. 2.1."),
     ),
     OpenApiParameter(
@@ -134,11 +131,6 @@ _OPPORTUNITY_PARAMETERS = [
         description=gettext_lazy("How many open dossiers, 1 to 200 (20)."),
     ),
 ]
-
-
-_NO_LIST = gettext_lazy(
-    "Indicator %(indicator)s is a snapshot or a mean: it has no list of items."
-)
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -236,9 +228,9 @@ class ExplainView(APIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         asked = _read(request, ExplainQuerySerializer)
-        if asked["indicator"] in _NOT_LISTED:
+        if asked["indicator"] in NOT_LISTED:
             raise ValidationError(
-                {"indicator": [_NO_LIST % {"indicator": asked["indicator"]}]}
+                {"indicator": [NO_LIST % {"indicator": asked["indicator"]}]}
             )
         try:
             entries = explain(

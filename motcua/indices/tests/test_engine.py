@@ -568,3 +568,39 @@ def test_a_disliked_open_dossier_is_worth_only_what_2_1_loses(world):
         (g.code, Decimal("13.33")),
         (h.code, Decimal("10.00")),
     ]
+
+
+def test_the_command_explains_a_figure(march):
+    out = io.StringIO()
+    unit = march.commune.identifier
+    call_command(
+        "index", "--unit", unit, "--period", "2026-03", "--explain", "2.1", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    # six dossiers: B, D, E late (−) then A, C, F (+), as the API lists them
+    assert [line[0] for line in lines] == ["-", "-", "-", "+", "+", "+"]
+    assert lines[1].endswith(": late: second supplement request")
+    printed = json.loads(
+        _capture("--unit", unit, "--period", "2026-03", "--explain", "5.4", "--json")
+    )
+    assert [entry["in_numerator"] for entry in printed].count(True) == 3
+    for bad in ("9.9", "2.2"):
+        with pytest.raises(CommandError) as refused:
+            call_command(
+                "index",
+                "--unit",
+                unit,
+                "--period",
+                "2026-03",
+                "--explain",
+                bad,
+                stdout=io.StringIO(),
+            )
+        assert refused.value.returncode == 2
+        assert str(refused.value).startswith("--explain")
+
+
+def _capture(*args: str) -> str:
+    out = io.StringIO()
+    call_command("index", *args, stdout=out)
+    return out.getvalue()

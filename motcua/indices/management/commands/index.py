@@ -6,7 +6,8 @@
     ``now`` (the year to date, judged now), or ``--from dd/mm/yyyy --to dd/mm/yyyy``
     (both days included). ``--subtree`` counts the unit's whole subtree; ``--procedure``,
     ``--field`` and ``--officer`` narrow the dossiers (docs/decisions/0016); ``--rank``
-    ranks the unit among its siblings. ``--json`` prints, under ``indicators``, each
+    ranks the unit among its siblings; ``--explain 2.1`` lists the items behind the
+    figure instead, each with why it counts (``+`` in the numerator, ``-`` not). ``--json`` prints, under ``indicators``, each
     indicator by id ("2.1") with its group, numerator, denominator, ratio (%), points
     and maximum, then each group's points, the total and the rating band.
 
@@ -20,6 +21,8 @@ argparse so that the exit code and message are the same from the shell and from
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -27,17 +30,24 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from motcua.agencies.models import Agency
 from motcua.indices.choices import Band, Indicator, PortalGroup
+from motcua.indices.explain import NO_LIST, NOT_LISTED, explain
+from motcua.indices.loader import Scope
 from motcua.indices.periods import (
     OPTIONS,
     QueryError,
     as_json,
+    check_indicator,
     find_scope,
     find_unit,
     resolve_period,
 )
 from motcua.indices.selectors import IndexReport, compute_index, rank_among_siblings
 from motcua.indices.services import DefinitionError, points_text
+
+#: ``--explain`` names the indicator option
+EXPLAIN = dataclasses.replace(OPTIONS, indicator="--explain")
 
 
 def _fail(message: str) -> CommandError:
@@ -76,9 +86,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rank", action="store_true", help="Rank the unit among its siblings."
         )
+        parser.add_argument(
+            "--explain",
+            metavar="INDICATOR",
+            help="List the items behind this indicator's figure, with their reasons.",
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._json = bool(options["json"])
         try:
             start, end = resolve_period(
                 period=options["period"],
@@ -89,6 +105,15 @@ class Command(BaseCommand):
             unit = find_unit(options["unit"], spelling=OPTIONS)
             cut = {name: options[name] for name in ("procedure", "field", "officer")}
             scope = find_scope(**cut, spelling=OPTIONS)
+            indicator = (
+                None
+                if options["explain"] is None
+                else check_indicator(options["explain"], spelling=EXPLAIN)
+            )
+            if indicator in NOT_LISTED:
+                raise QueryError(
+                    EXPLAIN.indicator, str(NO_LIST % {"indicator": indicator})
+                )
         except QueryError as error:
             raise _fail(f"{error.parameter}: {error.message}") from None
         try:
@@ -104,6 +129,9 @@ class Command(BaseCommand):
             raise _fail(
                 _("definitions: %(message)s") % {"message": error.message}
             ) from None
+        if indicator is not None:
+            self._explain(unit, options["subtree"], start, end, indicator, scope)
+            return
         if options["json"]:
             printed = as_json(report, cut=cut, rank=rank)
             self.stdout.write(json.dumps(printed, ensure_ascii=False, indent=2))
@@ -114,6 +142,36 @@ class Command(BaseCommand):
                 _("Rank among %(of)s sibling units: %(rank)s")
                 % {"rank": rank.rank, "of": rank.of}
             )
+
+    def _explain(
+        self,
+        unit: Agency,
+        subtree: bool,
+        start: dt.date,
+        end: dt.date,
+        indicator: str,
+        scope: Scope,
+    ) -> None:
+        entries = explain(
+            unit=unit,
+            subtree=subtree,
+            start=start,
+            end=end,
+            indicator=indicator,
+            scope=scope,
+        )
+        if self._json:
+            self.stdout.write(
+                json.dumps(
+                    [dataclasses.asdict(entry) for entry in entries],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        for entry in entries:
+            mark = "+" if entry.in_numerator else "-"
+            self.stdout.write(f"{mark} {entry.code}: {entry.reason}")
 
     def _print(self, report: IndexReport) -> None:
         self.stdout.write(
