@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0002_place_name'),
-        ('indices', '0002_default_definitions'),
+        ('indices', '0003_tracking_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
