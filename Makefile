@@ -67,8 +67,8 @@ pytest-postgres: system-packages-test install
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: the PostgreSQL run is skipped"; \
 	fi
 
-## make bench: the benchmark of issues 3 and 8 (not a test; about seven minutes): gunicorn,
-## PostgreSQL at BENCH_PG_URL when it answers (else SQLite); intake, transitions and lookup
+## make bench: the benchmark of issues 3, 8 and 10 (not a test; about nine minutes): gunicorn,
+## PostgreSQL at BENCH_PG_URL when it answers (else SQLite); intake, transitions, lookup and the workspace
 ## against bare endpoints. BENCH_ARGS passes options: --dossiers N (another N than the last
 ## run's regenerates them), --fresh, --drop, --sqlite, --json FILE (docs/benchmarks.md).
 bench: install

@@ -9,7 +9,9 @@ goes (cProfile, sorted by cumulative time).
 WHAT is ``lookup`` (a generated dossier by code, as the provincial supervisor), ``full``
 (a dossier the last run's intake measure received, with papers, steps and event),
 ``intake`` (the counter intake of the benchmark, as ``tiepnhan.bmt``), ``bare`` (the
-bare write, ``POST /bench/probe/``) or ``bare_intake`` (``POST /bench/intake/``). Intakes
+bare write, ``POST /bench/probe/``), ``bare_intake`` (``POST /bench/intake/``), or the
+officers' workspace as the department's specialist (``chuyenvien.tuphap``): ``queue``
+(``GET /can-bo/``) or ``page`` (``GET /can-bo/ho-so/{code}/``, its dossiers). Intakes
 write dossiers; the next ``make bench`` removes them. Not a test; run it by hand, e.g.
 
     .venv/bin/python -m bench.inprocess lookup --requests 500
@@ -19,7 +21,9 @@ of each kind it measures (Django's ``CaptureQueriesContext``: every statement se
 session's and the user's included, and on PostgreSQL a transaction's BEGIN and COMMIT; the
 bare intake is 7 there): one counter intake, the bare intake,
 then the transitions of ``bench.load.TRANSITIONS`` taken on the dossier the intake
-received, each as the officer who takes it, and prints them (``--json FILE``: writes them).
+received, each as the officer who takes it, then the officers' workspace (the counter
+form's submit once it is routed, the queue page and a dossier's page), and prints them
+(``--json FILE``: writes them).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import cProfile
 import json
 import os
 import pstats
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +85,34 @@ def count_statements() -> dict[str, int]:
     bare = seed.bare_intake_body()
     for _ in range(2):
         post("bare_intake", "counter", "/bench/intake/", bare, 201)
+    # the officers' workspace: the counter form's submit, the queue and a dossier's page
+    form = seed.counter_form_plan()
+    if form and "skipped" not in form:
+        clerk = Client()
+        clerk.cookies["sessionid"] = seed.open_sessions(seed.COUNTER_FORM_OFFICER, 1)[0]
+        for _ in range(2):
+            data = dict(form["fields"])
+            data[form["key"]] = secrets.token_urlsafe(16)
+            with CaptureQueriesContext(connection) as captured:
+                answer = clerk.post(form["path"], data)
+            if answer.status_code != form["expect"]:
+                raise SystemExit(f"{form['path']} answered {answer.status_code}")
+            counts["counter_form"] = len(captured.captured_queries)
+    specialist = Client()
+    specialist.cookies["sessionid"] = seed.open_sessions(seed.DEPARTMENT_SPECIALIST, 1)[
+        0
+    ]
+    codes = seed.department_codes(2)
+    for name, paths in (
+        ("queue", ["/can-bo/", "/can-bo/"]),
+        ("dossier_page", [f"/can-bo/ho-so/{code}/" for code in codes]),
+    ):
+        for path in paths:
+            with CaptureQueriesContext(connection) as captured:
+                answer = specialist.get(path)
+            if answer.status_code != 200:
+                raise SystemExit(f"{path} answered {answer.status_code}")
+            counts[name] = len(captured.captured_queries)
     return counts
 
 
@@ -87,7 +120,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess")
     parser.add_argument(
         "what",
-        choices=["lookup", "full", "intake", "bare", "bare_intake", "statements"],
+        choices=[
+            "lookup",
+            "full",
+            "intake",
+            "bare",
+            "bare_intake",
+            "queue",
+            "page",
+            "statements",
+        ],
     )
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
@@ -150,6 +192,21 @@ def main(argv: list[str] | None = None) -> None:
             answer = client.post(path, body, content_type="application/json")
             if answer.status_code != 201:
                 raise SystemExit(f"{path} answered {answer.status_code}")
+
+    elif args.what in ("queue", "page"):
+        client.cookies["sessionid"] = seed.open_sessions(seed.DEPARTMENT_SPECIALIST, 1)[
+            0
+        ]
+        pages = (
+            ["/can-bo/"]
+            if args.what == "queue"
+            else [f"/can-bo/ho-so/{code}/" for code in seed.department_codes(500)]
+        )
+
+        def one(index: int) -> None:
+            answer = client.get(pages[index % len(pages)])
+            if answer.status_code != 200:
+                raise SystemExit(f"{pages[0]} answered {answer.status_code}")
 
     else:
         client.cookies["sessionid"] = seed.open_sessions(seed.SUPERVISOR, 1)[0]

@@ -23,6 +23,7 @@ import secrets
 import string
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,6 +46,9 @@ TRANSITIONS: tuple[tuple[str, str, str, dict[str, str]], ...] = (
 TRANSITION_WARMUP = 2
 #: dossiers the intake received that are kept as they are for the lookup of full dossiers
 FULL_LOOKUPS = 500
+#: time caps of the workspace's measures (issue 10): each page, and the form's submit
+WORKSPACE_SECONDS = 30
+COUNTER_FORM_SECONDS = 40
 
 
 def each_once(codes: list[str], action: str, body: bytes) -> Next:
@@ -74,6 +78,8 @@ class Measure:
     keep: str | None = None
     #: warm-up requests per client, if not the run's default
     warmup: int | None = None
+    #: the body's type: JSON for the API, a form's for the officers' pages
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -150,8 +156,15 @@ class Client:
         self.connection.close()
 
 
-def headers_for(auth: str | None, plan: dict[str, Any], index: int) -> dict[str, str]:
-    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+def headers_for(
+    auth: str | None,
+    plan: dict[str, Any],
+    index: int,
+    content_type: str = "application/json",
+) -> dict[str, str]:
+    headers = {"Accept": "application/json", "Content-Type": content_type}
+    if content_type != "application/json":
+        headers["Accept"] = "text/html"
     if auth == "basic":
         username, password = plan["credentials"]["counter"]
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
@@ -174,7 +187,7 @@ def run_measure(
 ) -> Result:
     result = Result(name=measure.name, concurrency=measure.concurrency)
     clients = [
-        Client(port, headers_for(measure.auth, plan, i))
+        Client(port, headers_for(measure.auth, plan, i, measure.content_type))
         for i in range(measure.concurrency)
     ]
     samples: list[list[float]] = [[] for _ in clients]
@@ -326,6 +339,33 @@ def main(argv: list[str] | None = None) -> None:
             Measure("intake_basic", c, 300, 10, 201, "basic", warmup=1),
             lambda draw: ("POST", "/api/dossiers/", intake),
         )
+        form = plan.get("counter_form")
+        if form:
+            # the counter officer's intake form, submitted as a browser does (issue 10)
+            fields: list[tuple[str, str]] = [tuple(f) for f in form["fields"]]
+
+            def form_body(_draw: random.Random) -> tuple[str, str, bytes | None]:
+                # a new one-time key each submit: each records a dossier
+                body = [*fields, (form["key"], secrets.token_urlsafe(16))]
+                return "POST", form["path"], urllib.parse.urlencode(body).encode()
+
+            measure(
+                Measure(
+                    "counter_form",
+                    c,
+                    20_000,
+                    COUNTER_FORM_SECONDS,
+                    form["expect"],
+                    "counter_form",
+                    content_type="application/x-www-form-urlencoded",
+                ),
+                form_body,
+            )
+        else:
+            print(  # noqa: T201 - progress of a command-line tool
+                f"  counter_form        skipped: {plan.get('counter_form_skipped')}",
+                flush=True,
+            )
         # the received dossiers: a few kept as received for the lookup of full dossiers,
         # the others taken through their process, one transition measure after another
         kept_whole = min(FULL_LOOKUPS, len(intakes) // 2)
@@ -371,6 +411,26 @@ def main(argv: list[str] | None = None) -> None:
             measure(
                 Measure("lookup_full", lc, 5_000, 15, 200, "supervisor"),
                 lambda draw: ("GET", f"/api/dossiers/{draw.choice(received)}/", None),
+            )
+        # 4: the officers' workspace (issue 10) as a specialist of the department whose
+        # queue holds the plan's open dossiers: the queue page, then a dossier's page
+        workspace = plan["workspace"]
+        measure(
+            Measure("queue", lc, 5_000, WORKSPACE_SECONDS, 200, "department", warmup=3),
+            lambda draw: ("GET", "/can-bo/", None),
+        )
+        if workspace["codes"]:
+            pages: list[str] = workspace["codes"]
+            measure(
+                Measure(
+                    "dossier_page",
+                    lc,
+                    5_000,
+                    WORKSPACE_SECONDS,
+                    200,
+                    "department",
+                ),
+                lambda draw: ("GET", f"/can-bo/ho-so/{draw.choice(pages)}/", None),
             )
     for result in results:
         result.kept = []

@@ -27,9 +27,11 @@ import datetime as dt
 import json
 import os
 import random
+import secrets
 import sys
 import time
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,23 @@ PROCEDURE = "1.004873"
 RECEIVING = "000.01.51.H15"
 HANDLING = "000.00.51.H15"
 SAMPLE = 5000
+#: the workspace measures (issue 10): a specialist of a department whose queue holds this
+#: many open dossiers among the generated ones, received at the provincial centre
+DEPARTMENT = "000.00.03.H15"  # Sở Tư pháp
+DEPARTMENT_CENTRE = "000.00.02.H15"  # Trung tâm Phục vụ hành chính công tỉnh
+DEPARTMENT_SPECIALIST = "chuyenvien.tuphap"
+DEPARTMENT_OPEN = 5000
+#: the department's dossiers whose pages the dossier-page measure fetches
+PAGE_SAMPLE = 500
+#: the counter's intake form of the officers' workspace (issue 10, office.counter):
+#: ``/can-bo/quay/tiep-nhan/<procedure>/``, measured once it is routed. Its officer works
+#: at another counter than the API intake's, so that the two share no daily sequence of
+#: codes (at most 9999 a day per counter)
+COUNTER_FORM_URL_NAME = "office:counter-intake"
+COUNTER_FORM_OFFICER = "tiepnhan.tuyhoa"
+COUNTER_FORM_HANDLING = "000.00.54.H15"
+#: the field of the form's one-time key (``idempotency.once``): a new one each submit
+FORM_KEY = "form_key"
 
 
 @dataclass(frozen=True)
@@ -169,6 +188,12 @@ def _dossier_insert(rows: int, base: dt.date) -> tuple[str, list[Any]]:
     postgres = connection.vendor == "postgresql"
     k = len(agencies)
     params: list[Any] = []
+    department = Agency.objects.get(identifier=DEPARTMENT)
+    centre = next(
+        (i for i, a in enumerate(agencies) if a.identifier == DEPARTMENT_CENTRE), None
+    )
+    if centre is None:
+        raise SystemExit(f"bench.seed: {DEPARTMENT_CENTRE} has no counter officer")
 
     values = ", ".join("(%s, %s, %s, %s)" for _ in agencies)
     for index, agency in enumerate(agencies):
@@ -216,7 +241,12 @@ def _dossier_insert(rows: int, base: dt.date) -> tuple[str, list[Any]]:
         "procedure_version_id": _const(str(version.pk)),
         "rules_id": rules_expr,
         "receiving_agency_id": _const("ag.rid"),
-        "handling_agency_id": _const("ag.hid"),
+        # the first DEPARTMENT_OPEN dossiers of the provincial centre go to the
+        # department (rows i < DEPARTMENT_OPEN·k with i mod k the centre's index)
+        "handling_agency_id": (
+            "CASE WHEN s.a = %s AND s.i < %s THEN %s ELSE ag.hid END",
+            [centre, DEPARTMENT_OPEN * k, department.pk],
+        ),
         "channel": _const("1"),
         "status": _const(f"'{DossierStatus.RECEIVED.value}'"),
         "applicant_kind": _const("1"),
@@ -320,7 +350,8 @@ def ensure_generated(rows: int) -> Generated:
             [GENERATED_MARKER],
         )
         present = int(cursor.fetchone()[0])
-    if present == rows:
+    # a database generated before the workspace measures has no department dossiers
+    if present == rows and department_dossiers().count() == expected_department(rows):
         return Generated(rows=rows, created=False, seconds=0.0)
     started = time.monotonic()
     _write(f"  generating {rows:,} dossiers (found {present:,}) …")
@@ -360,6 +391,53 @@ def ensure_generated(rows: int) -> Generated:
         cursor.execute(f"ANALYZE {dossiers}")
         cursor.execute(f"ANALYZE {events}")
     return Generated(rows=rows, created=True, seconds=time.monotonic() - started)
+
+
+def expected_department(rows: int) -> int:
+    """How many of ``rows`` generated dossiers the department handles: DEPARTMENT_OPEN,
+    or the provincial centre's share of fewer rows."""
+    from motcua.accounts.choices import Role
+    from motcua.accounts.models import RoleAssignment
+
+    k = (
+        RoleAssignment.objects.filter(role=Role.COUNTER_OFFICER)
+        .values("agency_id")
+        .distinct()
+        .count()
+    )
+    return min(DEPARTMENT_OPEN, len(range(_centre_index(), rows, k)))
+
+
+def _centre_index() -> int:
+    from motcua.accounts.choices import Role
+    from motcua.accounts.models import RoleAssignment
+    from motcua.agencies.models import Agency
+
+    receiving = set(
+        RoleAssignment.objects.filter(role=Role.COUNTER_OFFICER).values_list(
+            "agency_id", flat=True
+        )
+    )
+    identifiers = sorted(
+        Agency.objects.filter(pk__in=receiving).values_list("identifier", flat=True)
+    )
+    return identifiers.index(DEPARTMENT_CENTRE)
+
+
+def department_dossiers() -> Any:
+    """The generated dossiers the department handles (all open: received, never moved)."""
+    from motcua.dossiers.models import Dossier
+
+    return Dossier.objects.filter(
+        applicant_email=GENERATED_MARKER, handling_agency__identifier=DEPARTMENT
+    )
+
+
+def department_codes(count: int) -> list[str]:
+    """Codes of ``count`` random dossiers of the department's queue."""
+    codes = list(department_dossiers().values_list("code", flat=True))
+    random.Random().shuffle(codes)  # noqa: S311 - picks test data, not a secret
+    return codes[:count]
 
 
 def sample_codes(count: int) -> list[str]:
@@ -496,6 +574,14 @@ def _row(instance: Any, *, moment: dt.datetime, skip: set[str]) -> dict[str, Any
     return row
 
 
+def _test_host() -> str:
+    """A host the server's settings allow, for Django's test client."""
+    from django.conf import settings
+
+    host = settings.ALLOWED_HOSTS[0].lstrip(".") if settings.ALLOWED_HOSTS else ""
+    return host if host and host != "*" else "testserver"
+
+
 def bare_intake_body() -> dict[str, Any]:
     """The body of ``POST /bench/intake/``: the rows one counter intake of ``intake_body``
     wrote, received now through the API as ``COUNTER_OFFICER`` and read back, column by
@@ -504,14 +590,12 @@ def bare_intake_body() -> dict[str, Any]:
     remove what it wrote. Its codes come from the handling agency's counter, which no
     intake of the benchmark uses: the intake's own daily sequence (at most 9999) is left
     to the intake."""
-    from django.conf import settings
     from django.test import Client
 
     from motcua.accounts.models import User
     from motcua.dossiers.models import Dossier
 
-    host = settings.ALLOWED_HOSTS[0].lstrip(".") if settings.ALLOWED_HOSTS else ""
-    client = Client(HTTP_HOST=host if host and host != "*" else "testserver")
+    client = Client(HTTP_HOST=_test_host())
     client.force_login(User.objects.get(username=COUNTER_OFFICER))
     answer = client.post(
         "/api/dossiers/",
@@ -551,6 +635,142 @@ def bare_intake_body() -> dict[str, Any]:
     return body
 
 
+class _FormFields(HTMLParser):
+    """The fields of the page's ``<form method="post">`` holding ``field`` (the header's
+    sign-out and language forms are others) and the values a browser would send
+    untouched: text and hidden inputs, checked boxes and radios, the selected (or first)
+    option of each select, text areas. Each radio group and select also keeps every value
+    it offers."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.field = field
+        self.values: dict[str, str] = {}
+        self.offered: dict[str, list[str]] = {}
+        self.checkboxes: list[str] = []
+        self._forms: list[tuple[dict[str, str], dict[str, list[str]], list[str]]] = []
+        self._inside = False
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._inside = True
+            self._forms.append(({}, {}, []))
+        if not self._inside:
+            return
+        values, offered, checkboxes = self._forms[-1]
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text").lower()
+            if kind in ("radio", "checkbox"):
+                offered.setdefault(name, []).append(a.get("value", "on"))
+                if kind == "checkbox":
+                    checkboxes.append(name)
+                if "checked" in a:
+                    values[name] = a.get("value", "on")
+            elif kind not in ("file", "submit", "button"):
+                values[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+            offered[name] = []
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            offered[self._select].append(value)
+            if "selected" in a or self._select not in values:
+                values[self._select] = value
+        elif tag == "textarea" and name:
+            self._textarea = name
+            values[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self._inside:
+            self._inside = False
+            values, offered, checkboxes = self._forms[-1]
+            if self.field in values:
+                self.values, self.offered, self.checkboxes = values, offered, checkboxes
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # a browser drops the newline that follows <textarea>
+            values = self._forms[-1][0]
+            values[self._textarea] = values[self._textarea].removeprefix("\n")
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None and self._forms:
+            self._forms[-1][0][self._textarea] += data
+
+
+def counter_form_plan() -> dict[str, Any] | None:
+    """What the counter form's measure posts: the fields of the form as the page gives
+    them, the mandatory papers ticked (as the API intake hands in), the applicant typed in, the decision "receive", with a new
+    one-time key on each submit. ``None`` while the form is not routed; one trial
+    submission (through Django's test client, the same database) must record a dossier
+    and answer with a redirect, else the measure is skipped and says why."""
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from motcua.accounts.models import User
+    from motcua.agencies.models import Agency
+    from motcua.procedures.models import Procedure
+
+    try:
+        path = reverse(COUNTER_FORM_URL_NAME, args=[PROCEDURE])
+    except NoReverseMatch:
+        return None
+    client = Client(HTTP_HOST=_test_host())
+    client.force_login(User.objects.get(username=COUNTER_FORM_OFFICER))
+    page = client.get(path)
+    if page.status_code != 200:
+        return {"skipped": f"GET {path} answered {page.status_code}"}
+    fields = _FormFields(FORM_KEY)
+    fields.feed(page.content.decode())
+    if not fields.values:
+        return {"skipped": f"GET {path} has no form with a {FORM_KEY} field"}
+    values = dict(fields.values)
+    values.pop("csrfmiddlewaretoken", None)  # the client's cookie and header instead
+    # the papers the API intake hands in too: the mandatory ones
+    version = Procedure.objects.get(code=PROCEDURE).version_on(timezone.localdate())
+    if version is None:
+        return {"skipped": f"procedure {PROCEDURE} is not in force today"}
+    for position in version.components.filter(is_mandatory=True).values_list(
+        "position", flat=True
+    ):
+        name = f"paper_{position}_given"
+        if name not in fields.checkboxes:
+            return {"skipped": f"the form has no {name} for a mandatory paper"}
+        values[name] = fields.offered[name][0]
+    values.update(
+        {
+            "applicant_name": "Trần Thị Thử",
+            "applicant_id_number": "066190000002",
+            "applicant_phone": "0905000001",
+            "applicant_email": INTAKE_MARKER,
+            "applicant_address": "1 Hùng Vương, phường Tuy Hòa, tỉnh Đắk Lắk",
+        }
+    )
+    if "receive" in fields.offered.get("decision", []):
+        values["decision"] = "receive"
+    handling = Agency.objects.get(identifier=COUNTER_FORM_HANDLING)
+    if str(handling.pk) in fields.offered.get("handling_agency", []):
+        values["handling_agency"] = str(handling.pk)
+    values[FORM_KEY] = secrets.token_urlsafe(16)
+    trial = client.post(path, values)
+    client.logout()
+    if trial.status_code not in (302, 303):
+        return {"skipped": f"a trial POST {path} answered {trial.status_code}"}
+    values.pop(FORM_KEY)
+    return {
+        "path": path,
+        "fields": sorted(values.items()),
+        "key": FORM_KEY,
+        "expect": trial.status_code,
+    }
+
+
 def database_description() -> str:
     from django.db import connection
 
@@ -586,6 +806,9 @@ def main(argv: list[str] | None = None) -> None:
         _write(f"  removed {removed:,} dossiers received by the previous run")
     generated = ensure_generated(args.rows)
     _write(f"  database settled in {settle():.1f} s")
+    form = counter_form_plan()
+    if form and "skipped" in form:
+        _write(f"  the counter form is not measured: {form['skipped']}")
     plan = {
         "database": database_description(),
         "dossiers": Dossier.objects.count(),
@@ -599,12 +822,25 @@ def main(argv: list[str] | None = None) -> None:
             "supervisor": open_sessions(SUPERVISOR, args.clients),
             "leader": open_sessions(LEADER, args.clients),
             "specialist": open_sessions(SPECIALIST, args.clients),
+            "department": open_sessions(DEPARTMENT_SPECIALIST, args.clients),
+            "counter_form": open_sessions(COUNTER_FORM_OFFICER, args.clients),
         },
         "credentials": {"counter": [COUNTER_OFFICER, DEMO_PASSWORD]},
         "intake": intake_body(),
         "bare_intake": bare_intake_body(),
         "assignee": SPECIALIST,
         "codes": sample_codes(SAMPLE),
+        "counter_form": form if form and "skipped" not in form else None,
+        "counter_form_skipped": (
+            "no counter intake form routed yet"
+            if form is None
+            else str(form.get("skipped", ""))
+        ),
+        "workspace": {
+            "department": DEPARTMENT,
+            "open": department_dossiers().count(),
+            "codes": department_codes(PAGE_SAMPLE),
+        },
     }
     args.plan.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
 

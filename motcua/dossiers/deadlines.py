@@ -178,8 +178,20 @@ def is_due_soon(
     between): found without walking to a far due moment."""
     if at > due_at:
         return False
+    return due_at <= due_soon_until(
+        at=at, calendar=calendar, due_soon_hours=due_soon_hours
+    )
+
+
+def due_soon_until(
+    *, at: dt.datetime, calendar: WorkCalendar, due_soon_hours: Decimal
+) -> dt.datetime:
+    """The latest due moment that is "due soon" at ``at`` (:func:`is_due_soon`): the moment
+    ``due_soon_hours`` working hours after ``at``, or the end of the break that follows
+    it. A dossier not past its due moment is due soon exactly when its due moment is no
+    later than this, so a list can ask the database (``office.supervision``)."""
     horizon = calendar.add_working_hours(at, due_soon_hours)
-    return due_at <= horizon or due_at <= calendar.next_working_moment(horizon)
+    return max(horizon, calendar.next_working_moment(horizon))
 
 
 def classify(

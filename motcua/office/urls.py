@@ -1,7 +1,7 @@
 from django.urls import path
 
 from motcua.files import views as files_views
-from motcua.office import counter, processing, views
+from motcua.office import counter, processing, supervision, views
 
 app_name = "office"
 urlpatterns = [
@@ -50,5 +50,11 @@ urlpatterns = [
         "quay/ho-so/<str:code>/<slug:slug>/",
         counter.CounterActionView.as_view(),
         name="counter-action",
+    ),
+    path("giam-sat/", supervision.SupervisionView.as_view(), name="supervision"),
+    path(
+        "giam-sat/<slug:kind>/",
+        supervision.SupervisionListView.as_view(),
+        name="supervision-list",
     ),
 ]

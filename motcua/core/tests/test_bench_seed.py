@@ -73,3 +73,38 @@ def test_the_same_size_again_keeps_the_dossiers():
     assert not again.created
     assert set(Dossier.objects.values_list("pk", flat=True)) == kept
     assert _generated() == (9, 9)
+
+
+def test_the_department_handles_the_first_dossiers_of_the_provincial_centre(
+    monkeypatch,
+):
+    """The workspace's measures (issue 10) need a department with DEPARTMENT_OPEN open
+    dossiers: the provincial centre (counter 0 of 3) receives rows 0, 3, 6, …; those
+    below DEPARTMENT_OPEN × 3 go to Sở Tư pháp, the rest to the counter's parent."""
+    load_demo_province()
+    monkeypatch.setattr(seed, "DEPARTMENT_OPEN", 4)
+
+    seed.ensure_generated(30)
+
+    generated = Dossier.objects.filter(applicant_email=seed.GENERATED_MARKER)
+    handled = sorted(
+        (code[-4:], handler)
+        for code, handler in generated.filter(
+            receiving_agency__identifier="000.00.02.H15"
+        ).values_list("code", "handling_agency__identifier")
+    )
+    # rows 0, 3, …, 27: numbers 0001–0010 of the centre; rows 0, 3, 6, 9 (1–4) to the
+    # department, the other six to the province's People's Committee
+    assert handled == [
+        (f"{n:04d}", "000.00.03.H15" if n <= 4 else "000.00.00.H15")
+        for n in range(1, 11)
+    ]
+    assert seed.department_dossiers().count() == seed.expected_department(30) == 4
+    assert not generated.exclude(receiving_agency__identifier="000.00.02.H15").filter(
+        handling_agency__identifier="000.00.03.H15"
+    )
+    # kept by the next run of the same size; a database without them is generated again
+    assert not seed.ensure_generated(30).created
+    monkeypatch.setattr(seed, "DEPARTMENT_OPEN", 5)
+    assert seed.ensure_generated(30).created
+    assert seed.department_dossiers().count() == 5
