@@ -216,6 +216,9 @@ def dossier_facts(
             "fee_online",
             "petition_first",
             "dislike_first",
+            # a sync that says so for the dossier without naming a paper
+            # (HoSoCoThanhPhanSoHoa, spec 01 §3 4.3; docs/decisions/0015)
+            "reuses_digitised_data",
         )
         .iterator(chunk_size=_CHUNK)
     )
@@ -253,7 +256,7 @@ def dossier_facts(
             papers=row[13],
             papers_digitised=row[14],
             last_digitised_at=row[15],
-            reused=bool(row[16]),
+            reused=bool(row[16]) or bool(row[26]),
             from_data_store=bool(row[17]),
             population_data=bool(row[18]),
             first_result_at=row[19],

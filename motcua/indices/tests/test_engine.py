@@ -131,6 +131,16 @@ def full(march: World) -> World:
     return march
 
 
+def test_a_dossier_flagged_as_reusing_digitised_data_counts_for_4_3(full):
+    # a province's sync may say so of the dossier without naming a paper
+    # (HoSoCoThanhPhanSoHoa): F joins C, 2 of 6 = 33.33 %, target 80 %:
+    # 2 × 33.333/80 = 0.833 → 0.83
+    f = _dossiers()[5]
+    Dossier.objects.filter(pk=f.pk).update(reuses_digitised_data=True)
+    report = _index(full, *MARCH)
+    assert _figures(report, "4.3") == (2, 6, Decimal("33.33"), Decimal("0.83"))
+
+
 def test_every_group_from_the_dossiers(full):
     report = _index(full, *MARCH)
     # 1.4: A, B of the six received → 33.33 % × 6 = 2.00
