@@ -114,8 +114,7 @@ def period_of(
         NOW,
         dt.date(today.year, 1, 1),
         today,
-        _("from 01/01/%(year)s to %(today)s")
-        % {"year": today.year, "today": f"{today:%d/%m/%Y}"},
+        _("this year so far"),
     )
 
 
@@ -278,9 +277,9 @@ def overview(report: IndexReport) -> list[Section]:
         slug="nhom",
         caption=_("The six groups against their maxima"),
         columns=(
-            Column(_("Group")),
+            Column(_("Index group")),
             Column(_("Points"), NUMBER),
-            Column(_("Maximum"), NUMBER),
+            Column(_("Maximum points"), NUMBER),
             Column(_("Share of the maximum (%)"), NUMBER),
         ),
         rows=(
@@ -294,7 +293,7 @@ def overview(report: IndexReport) -> list[Section]:
                 for group in groups
             ),
             (
-                _("Total"),
+                _("Total points"),
                 report.total,
                 sum(report.group_max.values(), Decimal("0.00")),
                 _share(report.total, sum(report.group_max.values(), Decimal(0))),
@@ -308,7 +307,10 @@ def overview(report: IndexReport) -> list[Section]:
         labels=tuple(group_label(group) for group in groups),
         series=(
             (_("Points"), tuple(_float(report.groups[g]) for g in groups)),
-            (_("Maximum"), tuple(_float(report.group_max.get(g)) for g in groups)),
+            (
+                _("Maximum points"),
+                tuple(_float(report.group_max.get(g)) for g in groups),
+            ),
         ),
         horizontal=True,
     )
@@ -332,13 +334,13 @@ def indicator_table(report: IndexReport) -> Table:
         caption=_("Every indicator"),
         columns=(
             Column(_("Indicator")),
-            Column(_("Name")),
-            Column(_("Group")),
+            Column(_("Indicator name")),
+            Column(_("Index group")),
             Column(_("Numerator"), NUMBER),
             Column(_("Denominator"), NUMBER),
             Column(_("Ratio (%)"), NUMBER),
             Column(_("Points"), NUMBER),
-            Column(_("Maximum"), NUMBER),
+            Column(_("Maximum points"), NUMBER),
             Column(_("Note")),
         ),
         rows=tuple(
@@ -408,7 +410,7 @@ def ranking(selection: Selection) -> list[Section]:
             Column(_("Rank"), NUMBER),
             Column(_("Unit")),
             Column(_("Level")),
-            Column(_("Total"), NUMBER),
+            Column(_("Total points"), NUMBER),
             Column(_("Band")),
             *(Column(f"{g}. {group_label(g)}", NUMBER) for g in groups),
         ),
@@ -421,7 +423,7 @@ def ranking(selection: Selection) -> list[Section]:
         title=_("Total of each unit"),
         kind="bar",
         labels=tuple(r.unit.name for r in reports),
-        series=((_("Total"), tuple(_float(r.total) for r in reports)),),
+        series=((_("Total points"), tuple(_float(r.total) for r in reports)),),
         horizontal=True,
         maximum=100,
     )
@@ -452,7 +454,7 @@ def trends(selection: Selection) -> list[Section]:
         caption=_("The index month by month"),
         columns=(
             Column(_("Month")),
-            Column(_("Total"), NUMBER),
+            Column(_("Total points"), NUMBER),
             Column(_("Band")),
             *(Column(f"{g}. {group_label(g)}", NUMBER) for g in groups),
         ),
@@ -490,6 +492,8 @@ class Target:
 
     name: str
     required: str
+    #: the percentage the target asks for, ``None`` for a count
+    threshold: int | None
     numerator: int | None
     denominator: int | None
     #: the figure: a percentage, or a count for "no overdue online dossier"
@@ -510,7 +514,8 @@ def _at_least(
     figure = _percent(numerator, denominator)
     return Target(
         name=name,
-        required=f"≥ {threshold} %",
+        required=f"≥ {threshold} %" if threshold < 100 else f"{threshold} %",
+        threshold=threshold,
         numerator=numerator,
         denominator=denominator,
         figure=figure,
@@ -610,6 +615,7 @@ def directive_targets(selection: Selection, report: IndexReport) -> list[Target]
                     "Satisfaction with the handling of procedures (766 indicator 5.4)"
                 ),
                 required="≥ 90 %",
+                threshold=90,
                 numerator=sat.numerator,
                 denominator=sat.denominator,
                 figure=None if sat.no_data else sat.ratio,
@@ -632,6 +638,7 @@ def directive_targets(selection: Selection, report: IndexReport) -> list[Target]
         Target(
             name=_("Online dossiers overdue now"),
             required="0",
+            threshold=None,
             numerator=None,
             denominator=None,
             figure=overdue,
@@ -662,11 +669,11 @@ def targets_table(targets: Sequence[Target]) -> Table:
         caption=_("The directive's targets against the figures"),
         columns=(
             Column(_("Target")),
-            Column(_("Required")),
+            Column(_("Required level")),
             Column(_("Figure"), NUMBER),
             Column(_("Numerator"), NUMBER),
             Column(_("Denominator"), NUMBER),
-            Column(_("Result")),
+            Column(_("Assessment")),
             Column(_("Basis")),
         ),
         rows=tuple(
@@ -691,7 +698,7 @@ def targets_table(targets: Sequence[Target]) -> Table:
 
 def targets(selection: Selection) -> list[Section]:
     found = directive_targets(selection, selection.report)
-    shares = [t for t in found if t.required.startswith("≥")]
+    shares = [t for t in found if t.threshold is not None]
     chart = Chart(
         slug="muc-tieu",
         title=_("The targets in % against the figures"),
@@ -700,7 +707,7 @@ def targets(selection: Selection) -> list[Section]:
         series=(
             (_("Figure"), tuple(_float(t.figure) for t in shares)),
             (
-                _("Required"),
+                _("Required level"),
                 tuple(
                     float(t.required.removeprefix("≥ ").rstrip(" %")) for t in shares
                 ),
@@ -783,6 +790,7 @@ def deadlines(selection: Selection) -> list[Section]:
             (name, counts[0], counts[1]) for name, counts in sorted(per_agency.items())
         ),
         empty=_("No open dossier overdue or due soon."),
+        note=_("At this moment, whatever the period chosen."),
     )
     return [
         Section(summary),

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
@@ -41,7 +42,9 @@ class DashboardForm(DesignSystemFormMixin, forms.Form):
             (ALONE, _("The unit alone")),
         ),
     )
-    period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIOD_KINDS)
+    period = forms.ChoiceField(
+        label=_("Reporting period"), required=False, choices=PERIOD_KINDS
+    )
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
@@ -61,6 +64,11 @@ class DashboardForm(DesignSystemFormMixin, forms.Form):
     def __init__(
         self, data: Any, *, units: list[Agency], today: dt.date, **kwargs: Any
     ) -> None:
+        # a control not in the query shows its default, not an empty value
+        data = data.copy()
+        for name, value in self.defaults(today).items():
+            if not data.get(name):
+                data[name] = str(value)
         super().__init__(data, **kwargs)
         self.today = today
         # the list offers the units the reader may read; any other identifier is read
@@ -72,15 +80,21 @@ class DashboardForm(DesignSystemFormMixin, forms.Form):
         self.fields["year"].widget.attrs.update(
             {"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}
         )
-        self.initial.update(
-            {
-                "scope": WITH_SUBTREE,
-                "period": NOW,
-                "year": today.year,
-                "month": today.month,
-                "quarter": (today.month - 1) // 3 + 1,
-            }
-        )
+        self.initial.update(self.defaults(today))
+
+    @staticmethod
+    def defaults(today: dt.date) -> dict[str, str | int]:
+        return {
+            "scope": WITH_SUBTREE,
+            "period": NOW,
+            "year": today.year,
+            "month": today.month,
+            "quarter": (today.month - 1) // 3 + 1,
+        }
+
+    def show_unit(self, unit: Agency) -> None:
+        """The unit the page shows is the one the list shows chosen."""
+        cast(QueryDict, self.data)["unit"] = unit.identifier  # copied in __init__
 
     def subtree(self) -> bool:
         return self.cleaned_data.get("scope") != ALONE

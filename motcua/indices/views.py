@@ -75,7 +75,7 @@ class SelectionMixin(OfficerRequiredMixin):
             unit = None
         if unit is None or not may_read_index(user, unit):  # type: ignore[arg-type]
             raise Http404
-        self.form.initial["unit"] = unit.identifier
+        self.form.show_unit(unit)
         period = self.form.report_month() if monthly else self.form.chosen_period()
         return Selection(
             user=user,  # type: ignore[arg-type]

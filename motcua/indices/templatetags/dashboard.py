@@ -23,6 +23,8 @@ register = template.Library()
 @register.filter
 def cell(value: Cell, links: bool = True) -> SafeString | str:
     if value is None:
+        if not links:  # printed: a dash
+            return "—"
         return format_html(
             '<span aria-hidden="true">—</span><span class="govuk-visually-hidden">{}</span>',
             _("no figure"),
