@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -228,6 +229,19 @@ class Selection:
         """The chosen unit's index for the period, computed once per request."""
         return self.index()
 
+    def address(self, unit: Agency, *, page: str = "dashboard") -> str:
+        """The address of ``page`` for ``unit`` (with its subtree) over the same period."""
+        start = self.period.start
+        query = {
+            "unit": unit.identifier,
+            "scope": "all",
+            "period": self.period.kind,
+            "year": start.year,
+            "month": start.month,
+            "quarter": (start.month - 1) // 3 + 1,
+        }
+        return f"{reverse(f'indices:{page}')}?{urlencode(query)}"
+
     def index(self, unit: Agency | None = None) -> IndexReport:
         """The index of ``unit`` with its subtree (the chosen unit, as chosen, when
         ``unit`` is not given) for the period."""
@@ -376,8 +390,8 @@ def _indicator_key(indicator: str) -> tuple[int, str]:
 
 def ranking(selection: Selection) -> list[Section]:
     """The units directly below the chosen one, each with its whole subtree, ranked by
-    total (equal totals share a rank); only those the reader may read
-    (``permissions.units_readable_by``)."""
+    total (equal totals share a rank), each a link to its own overview; only those the
+    reader may read (``permissions.units_readable_by``)."""
     children = list(
         units_readable_by(selection.user)
         .filter(parent=selection.unit)
@@ -396,7 +410,7 @@ def ranking(selection: Selection) -> list[Section]:
         rows.append(
             (
                 rank,
-                report.unit.name,
+                Link(report.unit.name, selection.address(report.unit)),
                 report.unit.get_level_display(),
                 report.total,
                 band_label(report.band),

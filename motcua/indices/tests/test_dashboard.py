@@ -261,11 +261,16 @@ def test_the_ranking_ranks_the_units_below_the_province(rated):
     # dossier, score only what does not depend on dossiers: 1.3 (2, catalogue-wide),
     # 4.x (2, awarded to every unit), 5.2 and 5.3 (6 + 6, no petition) = 16.00 each,
     # sharing the second rank, in the order of their names
-    assert [(r[0], r[1], r[3]) for r in rows] == [
+    assert [(r[0], str(r[1]), r[3]) for r in rows] == [
         (1, rated.commune.name, Decimal("34.00")),
         (2, "Sở Tư pháp", Decimal("16.00")),
         (2, "Thuế cơ sở 1", Decimal("16.00")),
     ]
+    # each unit leads to its own overview, for the same month
+    assert _link(rows[0][1]).url == (
+        f"{BASE}?unit={rated.commune.identifier}&scope=all&period=month"
+        "&year=2026&month=3&quarter=1"
+    )
     # a leader ranks only the units they may read: none below the commune
     led = _client(rated.leader).get(BASE + "xep-hang/", MARCH)
     assert _tables(led)["xep-hang"].rows == ()
