@@ -47,6 +47,14 @@ def _default_unit(units: list[Agency]) -> Agency:
     return (provinces or units)[0]
 
 
+def _definitions_refused(error: DefinitionError) -> HttpResponse:
+    """The definitions in force do not add up (``services.check_definitions``): 409, the
+    group named, as the page says it."""
+    return HttpResponse(
+        str(error), status=409, content_type="text/plain; charset=utf-8"
+    )
+
+
 class SelectionMixin(OfficerRequiredMixin):
     """Reads the picker and the unit: ``self.form``, ``self.selection`` (``None`` when
     the picker's values cannot be read: 400 with the errors beside the controls)."""
@@ -151,7 +159,11 @@ class ExportView(SelectionMixin, View):
         selection = self.read_selection()
         if selection is None:
             return HttpResponse(status=400)
-        for section in found.build(selection):
+        try:
+            sections = found.build(selection)
+        except DefinitionError as error:
+            return _definitions_refused(error)
+        for section in sections:
             if section.table.slug == table:
                 content = exports.workbook(
                     section.table, unit=selection.unit, period=selection.period
@@ -178,7 +190,10 @@ class MonthlyReportView(SelectionMixin, View):
         selection = self.read_selection(monthly=True)
         if selection is None:
             return HttpResponse(status=400)
-        pdf = render_monthly_report(selection)
+        try:
+            pdf = render_monthly_report(selection)
+        except DefinitionError as error:
+            return _definitions_refused(error)
         response = HttpResponse(pdf, content_type="application/pdf")
         name = (
             f"bao-cao-chi-so-766-{selection.unit.identifier}-"

@@ -47,6 +47,7 @@ from motcua.indices.dashboard import (
     deadlines,
     month_period,
 )
+from motcua.indices.models import IndicatorDefinition
 from motcua.indices.tests.test_index import _finish, _receive
 from motcua.ratings.choices import EvaluationChannel, Verdict
 from motcua.ratings.models import Evaluation
@@ -203,6 +204,21 @@ def test_an_unknown_unit_is_404_and_a_bad_period_400(world):
     assert "year" in bad.context["form"].errors
     assert client.get(BASE, {"period": "week"}).status_code == 400
     assert client.get(BASE, {"month": "13"}).status_code == 400
+
+
+def test_definitions_that_do_not_add_up_are_409_naming_the_group(world):
+    IndicatorDefinition.objects.filter(indicator="2.1").update(max_points=19)
+    client = _client(world.leader)
+    page = client.get(BASE, MARCH)
+    assert page.status_code == 409
+    assert "but the group declares 20." in page.context["definition_error"]
+    export = client.get(f"{BASE}xuat/tong-quan/nhom.xlsx", MARCH)
+    assert export.status_code == 409
+    assert "but the group declares 20." in export.content.decode()
+    # the report is a Vietnamese document, and says why it cannot be printed in Vietnamese
+    report = client.get(f"{BASE}bao-cao-thang.pdf", MARCH)
+    assert report.status_code == 409
+    assert "nhưng nhóm khai báo 20 điểm" in report.content.decode()
 
 
 # ------------------------------------------------------------------ the pages
