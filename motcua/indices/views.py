@@ -56,8 +56,9 @@ def _definitions_refused(error: DefinitionError) -> HttpResponse:
 
 
 class SelectionMixin(OfficerRequiredMixin):
-    """Reads the picker and the unit: ``self.form``, ``self.selection`` (``None`` when
-    the picker's values cannot be read: 400 with the errors beside the controls)."""
+    """Reads the picker (``self.form``) and the unit into a ``Selection``; ``None`` when
+    the picker's values cannot be read (400, with the errors beside the controls); 404
+    for a unit the reader may not read or that does not exist."""
 
     request: HttpRequest
 
