@@ -23,6 +23,7 @@ urlpatterns = [
     re_path(r"^api/", not_found),
     path("thu-tuc/", include("motcua.portal.urls")),
     path("ho-so/", include("motcua.documents.urls")),
+    path("can-bo/chi-so-766/", include("motcua.indices.urls")),
     path("can-bo/", include("motcua.office.urls")),
     path("", include("motcua.core.urls")),
 ]
