@@ -23,6 +23,7 @@ from motcua.core.env import (
     env_rate,
     env_str,
 )
+from motcua.files.storage import FILES_STORAGE, files_storage
 
 # Lets generic Django classes be subscripted at run time (ModelAdmin[Agency]) for mypy.
 django_stubs_ext.monkeypatch()
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "motcua.indices",
     "motcua.payments",
     "motcua.ratings",
+    "motcua.files",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +173,35 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# ---------------------------------------------------------------- the document store
+# Scans of papers and electronic results, kept by the SHA-256 of their content
+# (motcua/files, docs/decisions/0011). Where the bytes go: MOTCUA_FILES_ROOT (default
+# $MOTCUA_DATA_DIR/files), or an S3-compatible bucket when MOTCUA_FILES_S3_BUCKET is set
+# (with MOTCUA_FILES_S3_ENDPOINT_URL, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
+# _PREFIX): motcua/files/storage.py reads them.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    FILES_STORAGE: files_storage(default_root=DATA_DIR / "files"),
+}
+# MOTCUA_UPLOAD_MAX_BYTES: the largest file an officer may upload (default 20 MB); a larger
+# one is refused while it is read, before anything is stored.
+FILES_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# MOTCUA_UPLOAD_ALLOWED_TYPES: comma-separated media types an upload may be, as its
+# content shows them (libmagic), never as its name or the browser says. Default: PDF,
+# JPEG, PNG and TIFF, what a scanner gives.
+FILES_ALLOWED_TYPES = env_list(
+    "MOTCUA_UPLOAD_ALLOWED_TYPES",
+    ["application/pdf", "image/jpeg", "image/png", "image/tiff"],
+)
+# Uploads are counted as they arrive: past FILES_UPLOAD_MAX_BYTES the rest is not kept,
+# whatever Content-Length said (motcua/files/uploads.py); then Django's own handlers.
+FILE_UPLOAD_HANDLERS = [
+    "motcua.files.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # ---------------------------------------------------------------- logins and lockout
 # django-axes counts failed logins per username and client address, on every way in: the

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("motcua.dossiers.api.urls")),
     path("api/", include("motcua.indices.api.urls")),
+    path("api/", include("motcua.ratings.api.urls")),
     # last of /api/: any other path there gets the API's JSON 404, not the site's page
     re_path(r"^api/", not_found),
     path("thu-tuc/", include("motcua.portal.urls")),

@@ -40,6 +40,9 @@ _PAUSES_CLOCK = "pauses_clock"
 _RESULTS = "results"
 _METHOD = "method"
 _RECEIVER = "receiver"
+_PAPER = "paper"
+_FILE = "file"
+_SHA256 = "sha256"
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,15 @@ def dossier_stopped_event(*, reasons: str) -> NewEvent:
     return NewEvent(Action.STOP, note=reasons, note_field="reasons")
 
 
+def paper_digitised_event(*, paper: str, file_id: int, sha256: str) -> NewEvent:
+    """A paper's scan attached to it (TT 01/2023/TT-VPCP Điều 8): which paper, which
+    stored file, and the hash of its content, which identifies the scan for good."""
+    return NewEvent(
+        Action.DIGITISE_COMPONENT,
+        payload={_PAPER: paper, _FILE: file_id, _SHA256: sha256},
+    )
+
+
 def deadline_flagged_event(*, action: Action, due_at: dt.datetime | None) -> NewEvent:
     """Due soon or overdue, recorded once by the sweeper."""
     if action not in (Action.FLAG_DUE_SOON, Action.FLAG_OVERDUE):
@@ -272,3 +284,13 @@ def result_codes(event: DossierEvent) -> list[str]:
 def result_receiver(event: DossierEvent) -> str:
     """Who received the result, as recorded at its return."""
     return str((event.payload or {}).get(_RECEIVER) or "")
+
+
+def digitised_paper(event: DossierEvent) -> str:
+    """The name of the paper a digitisation scanned."""
+    return str((event.payload or {}).get(_PAPER) or "")
+
+
+def digitised_sha256(event: DossierEvent) -> str:
+    """The SHA-256 of the scan a digitisation attached."""
+    return str((event.payload or {}).get(_SHA256) or "")

@@ -158,6 +158,8 @@ class Action(models.TextChoices):
     APOLOGISE = "apologise", _("Apologise and set a new appointment")
     WITHDRAW = "withdraw", _("Withdraw")
     STOP = "stop", _("Stop processing")
+    #: A paper's scan attached to it (TT 01/2023/TT-VPCP); the status does not change.
+    DIGITISE_COMPONENT = "digitise_component", _("Digitise a submitted paper")
     #: Recorded by the deadline sweeper, once each; the status does not change.
     FLAG_DUE_SOON = "flag_due_soon", _("Due soon")
     FLAG_OVERDUE = "flag_overdue", _("Overdue")
@@ -371,7 +373,9 @@ RULES: dict[str, ActionRule] = {
             {S.SUPPLEMENT_REQUESTED},
             S.PROCESSING,
             {R.SPECIALIST, R.COUNTER_OFFICER},
-            _HANDLER,
+            # the applicant brings the papers to the counter that received the dossier,
+            # as well as to the handling body (docs/decisions/0012)
+            _HANDLER | _COUNTER,
             clock=Clock.RESUME,
             basis="NĐ 61/2018/NĐ-CP Điều 17 khoản 2; spec 02 §7",
         ),
@@ -469,6 +473,14 @@ RULES: dict[str, ActionRule] = {
             basis="NĐ 61/2018/NĐ-CP Điều 17; TT 03/2025/TT-VPCP Mẫu 05",
         ),
         _rule(
+            Action.DIGITISE_COMPONENT,
+            PRE_RECEPTION_STATUSES | OPEN_STATUSES,
+            None,
+            {R.COUNTER_OFFICER},
+            _COUNTER,
+            basis="TT 01/2023/TT-VPCP Điều 7, 8 (spec 03 §4.2)",
+        ),
+        _rule(
             Action.FLAG_DUE_SOON,
             _ANY_OPEN,
             None,
@@ -492,9 +504,16 @@ RULES: dict[str, ActionRule] = {
 #: Actions inside the administration (``ActionRule.internal``).
 INTERNAL_ACTIONS = frozenset(a for a, rule in RULES.items() if rule.internal)
 
+#: Actions on a dossier's papers rather than on its course: taken through the document
+#: store's forms (``motcua.files``), which carry the file, not through a transition
+#: endpoint of their own.
+PAPER_ACTIONS = frozenset({Action.DIGITISE_COMPONENT})
+
 #: Actions a person takes on a dossier that exists, through its own endpoint.
 TRANSITION_ACTIONS = tuple(
-    a for a, rule in RULES.items() if rule.sources and Place.SYSTEM not in rule.places
+    a
+    for a, rule in RULES.items()
+    if rule.sources and Place.SYSTEM not in rule.places and a not in PAPER_ACTIONS
 )
 
 

@@ -29,7 +29,13 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.indices.choices import Indicator
 from motcua.indices.loader import EVERYTHING, Scope
-from motcua.indices.selectors import IndexReport, Rank
+from motcua.indices.selectors import (
+    Figures,
+    IndexReport,
+    PointsComparison,
+    PortalComparison,
+    Rank,
+)
 from motcua.procedures.models import Field, Procedure
 from motcua.workdays.clock import VN_TZ
 
@@ -296,4 +302,58 @@ def as_json(
         "band": report.band,
         "band_provisional": report.provisional_band,
         "rank": None if rank is None else {"rank": rank.rank, "of": rank.of},
+    }
+
+
+def _figures(figures: Figures | None) -> dict[str, Any] | None:
+    if figures is None:
+        return None
+    return {
+        "numerator": figures.numerator,
+        "denominator": figures.denominator,
+        "ratio": _number(figures.ratio),
+        "points": _number(figures.points),
+    }
+
+
+def _points_json(points: PointsComparison) -> dict[str, Any]:
+    return {
+        "portal": _number(points.portal),
+        "motcua": _number(points.motcua),
+        "difference": _number(points.difference),
+        "differs": points.differs,
+    }
+
+
+def comparison_as_json(comparison: PortalComparison) -> dict[str, Any]:
+    """What ``GET /api/index/portal-comparison/`` answers: each indicator's figures on
+    the portal and in motcua, their difference (motcua − portal) and whether it is
+    flagged; the same for each group's points and the total; the indicators flagged."""
+    report = comparison.report
+    return {
+        "unit": report.unit.identifier,
+        "subtree": report.subtree,
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "tolerance": _number(comparison.tolerance),
+        "imported_at": comparison.figures.imported_at.isoformat(),
+        "source": comparison.figures.source,
+        "indicators": {
+            indicator: {
+                "group": row.group,
+                "portal": _figures(row.portal),
+                "motcua": _figures(row.motcua),
+                "motcua_has_data": row.motcua_has_data,
+                "difference": _figures(row.difference),
+                "comparable": row.comparable,
+                "differs": row.differs,
+            }
+            for indicator, row in comparison.indicators.items()
+        },
+        "groups": {
+            str(group): _points_json(points)
+            for group, points in comparison.groups.items()
+        },
+        "total": _points_json(comparison.total),
+        "differing": comparison.differing,
     }

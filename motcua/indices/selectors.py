@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -50,6 +51,7 @@ from motcua.indices.loader import (
     petition_facts,
     population_databases,
 )
+from motcua.indices.models import PortalFigures
 from motcua.indices.services import Definitions, definitions_in_force
 from motcua.payments.choices import PaymentMethod
 from motcua.payments.models import DossierFee
@@ -723,3 +725,171 @@ def rank_among_siblings(report: IndexReport, *, now: dt.datetime | None = None) 
     totals.setdefault(report.unit.identifier, report.total)
     higher = sum(1 for total in totals.values() if total > report.total)
     return Rank(rank=higher + 1, of=len(totals), totals=totals)
+
+
+# ------------------------------------------------------------------ the national portal
+
+#: how far a ratio (percentage points) or points may differ before it is flagged: the
+#: portal rounds each to 2 decimals, and so does motcua (01b §4)
+DEFAULT_TOLERANCE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One side of a comparison: an indicator's figures, any part possibly unknown."""
+
+    numerator: int | None
+    denominator: int | None
+    ratio: Decimal | None
+    points: Decimal | None
+
+
+@dataclass(frozen=True)
+class IndicatorComparison:
+    indicator: str
+    group: int
+    portal: Figures | None
+    motcua: Figures
+    #: motcua records the data this indicator reads (not ``no_data``)
+    motcua_has_data: bool
+    #: ``motcua − portal``, part by part, where both are known
+    difference: Figures | None
+    #: both sides say something to compare
+    comparable: bool
+    #: a count differs, or a ratio or points beyond the tolerance
+    differs: bool
+
+
+@dataclass(frozen=True)
+class PointsComparison:
+    portal: Decimal | None
+    motcua: Decimal
+    difference: Decimal | None
+    differs: bool
+
+
+@dataclass(frozen=True)
+class PortalComparison:
+    """motcua's index of a unit for a period beside the national portal's figures."""
+
+    report: IndexReport
+    figures: PortalFigures
+    tolerance: Decimal
+    indicators: dict[str, IndicatorComparison]
+    groups: dict[int, PointsComparison]
+    total: PointsComparison
+
+    @property
+    def differing(self) -> list[str]:
+        return [i for i, row in self.indicators.items() if row.differs]
+
+
+def _minus(ours: Any, theirs: Any) -> Any:
+    return None if ours is None or theirs is None else ours - theirs
+
+
+def _beyond(difference: Decimal | None, tolerance: Decimal) -> bool:
+    return difference is not None and abs(difference) > tolerance
+
+
+def _points(
+    ours: Decimal, theirs: Decimal | None, tolerance: Decimal
+) -> PointsComparison:
+    difference = _minus(ours, theirs)
+    return PointsComparison(
+        portal=theirs,
+        motcua=ours,
+        difference=difference,
+        differs=_beyond(difference, tolerance),
+    )
+
+
+def _compare(
+    score: Score, theirs: Figures | None, tolerance: Decimal
+) -> IndicatorComparison:
+    ours = Figures(score.numerator, score.denominator, score.ratio, score.points)
+    comparable = theirs is not None and not score.no_data
+    difference = None
+    differs = False
+    if comparable and theirs is not None:
+        difference = Figures(
+            numerator=_minus(ours.numerator, theirs.numerator),
+            denominator=_minus(ours.denominator, theirs.denominator),
+            ratio=_minus(ours.ratio, theirs.ratio),
+            points=_minus(ours.points, theirs.points),
+        )
+        differs = (
+            bool(difference.numerator)
+            or bool(difference.denominator)
+            or _beyond(difference.ratio, tolerance)
+            or _beyond(difference.points, tolerance)
+        )
+    return IndicatorComparison(
+        indicator=score.indicator,
+        group=score.group,
+        portal=theirs,
+        motcua=ours,
+        motcua_has_data=not score.no_data,
+        difference=difference,
+        comparable=comparable,
+        differs=differs,
+    )
+
+
+def latest_portal_figures(
+    unit: Agency, start: dt.date, end: dt.date
+) -> PortalFigures | None:
+    """The portal's figures imported for exactly this unit and period, with their
+    indicators. Two queries."""
+    return (
+        PortalFigures.objects.filter(unit=unit, start=start, end=end)
+        .prefetch_related("indicators")
+        .first()
+    )
+
+
+def portal_comparison(
+    *,
+    unit: Agency,
+    start: dt.date,
+    end: dt.date,
+    subtree: bool = True,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+    now: dt.datetime | None = None,
+) -> PortalComparison | None:
+    """motcua's own index (``compute_index``) beside the national portal's figures for
+    the same unit and period, indicator by indicator, group by group and in total, each
+    difference flagged beyond ``tolerance`` (issue 9 §7: "how a province finds dossiers
+    that did not sync or were counted differently"); a count that differs at all is
+    flagged. The portal counts a unit with everything below it (spec 01 §4), so
+    ``subtree`` is on by default. ``None`` when no figures were imported for it."""
+    figures = latest_portal_figures(unit, start, end)
+    if figures is None:
+        return None
+    report = compute_index(unit=unit, subtree=subtree, start=start, end=end, now=now)
+    published = {
+        row.indicator: Figures(row.numerator, row.denominator, row.ratio, row.points)
+        for row in figures.indicators.all()
+    }
+    indicators = {
+        indicator: _compare(score, published.get(indicator), tolerance)
+        for indicator, score in report.scores.items()
+    }
+    groups = {
+        group: _points(
+            points,
+            Decimal(figures.groups[str(group)])
+            if str(group) in figures.groups
+            else None,
+            tolerance,
+        )
+        for group, points in sorted(report.groups.items())
+    }
+    return PortalComparison(
+        report=report,
+        figures=figures,
+        tolerance=tolerance,
+        indicators=indicators,
+        groups=groups,
+        total=_points(report.total, figures.total, tolerance),
+    )

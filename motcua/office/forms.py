@@ -4,6 +4,7 @@ password, where the officer retypes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django_stubs_ext import StrOrPromise
 
 from motcua.accounts.choices import AccountKind
 from motcua.accounts.models import User
+from motcua.dossiers.choices import Channel
 from motcua.dossiers.workflow import OPEN_STATUSES, DossierStatus
 
 #: the design system's class of each kind of input
@@ -104,3 +106,23 @@ class QueueFilterForm(DesignSystemFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=_open_status_choices
     )
+    procedure = forms.ChoiceField(label=_("Procedure"), required=False)
+    channel = forms.TypedChoiceField(
+        label=_("Channel"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All channels")), *Channel.choices],
+    )
+
+    def __init__(
+        self, *args: Any, procedures: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        """``procedures``: (national code, name) of the procedures the queue holds
+        (``selectors.queue_procedures``)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["procedure"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [("", _("All procedures"))] + [
+            (code, f"{name} ({code})") for code, name in procedures
+        ]

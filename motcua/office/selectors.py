@@ -8,44 +8,179 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from motcua.accounts.models import User
+from motcua.accounts.models import RoleAssignment, User
+from motcua.agencies.models import Agency
 from motcua.documents.slips import slips_of
+from motcua.dossiers import events
 from motcua.dossiers.choices import DeadlineState
 from motcua.dossiers.deadlines import classify
-from motcua.dossiers.models import Dossier, DossierQuerySet
+from motcua.dossiers.models import Dossier, DossierQuerySet, DossierResult, DossierStep
 from motcua.dossiers.permissions import dossiers_visible_to, may_act
 from motcua.dossiers.selectors import (
     ComponentView,
     DossierDetail,
     DossierRow,
     EventView,
+    agency_rows,
+    all_rule_sets,
     dossier_detail,
     dossier_rows,
+    version_rows,
 )
 from motcua.dossiers.workflow import (
     OPEN_STATUSES,
+    PAUSED_STATUSES,
     RULES,
+    RUNNING_STATUSES,
     TRANSITION_ACTIONS,
     Action,
     DossierStatus,
+    Place,
 )
+from motcua.files.models import StoredFile
+from motcua.files.selectors import files_of
 from motcua.procedures.choices import ComponentForm
+from motcua.workdays.clock import local
 from motcua.workdays.selectors import calendar_for
 
 
-def open_queue(user: User, *, status: str = "") -> DossierQuerySet:
-    """The open dossiers ``user`` may see (of one ``status`` if given), the soonest due
-    first and those without a due moment last, as the API's ``ordering=due_at`` orders a
-    work list (``dossiers.api.filtersets.ORDERINGS``); ties by newest row."""
+def open_queue(
+    user: User, *, status: str = "", procedure: str = "", channel: int | None = None
+) -> DossierQuerySet:
+    """The open dossiers ``user`` may see (of one ``status``, one ``procedure`` by its
+    national code, one ``channel`` if given), the soonest due first and those without a
+    due moment last, as the API's ``ordering=due_at`` orders a work list
+    (``dossiers.api.filtersets.ORDERINGS``); ties by newest row."""
     visible = cast(DossierQuerySet, dossiers_visible_to(user))
-    dossiers = visible.filter(status__in=OPEN_STATUSES)
+    return narrow_queue(
+        visible.filter(status__in=OPEN_STATUSES),
+        status=status,
+        procedure=procedure,
+        channel=channel,
+    )
+
+
+def narrow_queue(
+    dossiers: DossierQuerySet,
+    *,
+    status: str = "",
+    procedure: str = "",
+    channel: int | None = None,
+) -> DossierQuerySet:
+    """``dossiers`` (an ``open_queue``) narrowed by the queue's filters, in its order: the
+    officer's visibility, read once, serves every filter of one page."""
     if status:
         dossiers = dossiers.filter(status=status)
+    if procedure:
+        dossiers = dossiers.filter(procedure_version__procedure__code=procedure)
+    if channel is not None:
+        dossiers = dossiers.filter(channel=channel)
     return dossiers.with_assignee_username().order_by(
         F("due_at").asc(nulls_last=True), "-pk"
+    )
+
+
+def queue_procedures(queue: DossierQuerySet) -> list[tuple[str, str]]:
+    """The procedures of the dossiers of ``queue`` (an ``open_queue``), (national code,
+    name), by name: the choices of the queue's procedure filter. One query; the
+    versions' names come from the process's cache."""
+    ids = queue.order_by().values_list("procedure_version_id", flat=True).distinct()
+    versions = version_rows.in_bulk(list(ids))
+    named: dict[str, str] = {}
+    for version in sorted(versions.values(), key=lambda v: v.number):
+        named[version.procedure.code] = version.name
+    return sorted(named.items(), key=lambda item: (item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many dossiers a queue holds, how many are overdue and how many due soon."""
+
+    total: int
+    overdue: int
+    due_soon: int
+
+
+def _due_soon(dossiers: DossierQuerySet, now: dt.datetime) -> Q:
+    """The dossiers of ``dossiers`` whose clock runs and that are due soon at ``now``: the
+    test of ``deadlines.is_due_soon`` (not past the due moment, and no later than the rules'
+    working hours from now, or the break that follows them) as a condition on ``due_at``.
+    The horizon depends on the handling agency's calendar and the dossier's rules: one
+    query finds the pairs the queue holds (bounded by agencies × rule sets, not by
+    dossiers), and dossiers sharing a horizon share a condition. Paused dossiers are not
+    counted, as ``DossierQuerySet.overdue`` does not count them."""
+    running = Q(status__in=RUNNING_STATUSES, due_at__gte=now)
+    pairs = list(
+        dossiers.filter(running)
+        .order_by()
+        .values_list("handling_agency_id", "rules_id")
+        .distinct()
+    )
+    if not pairs:
+        return Q(pk__in=[])
+    agencies = agency_rows.in_bulk(agency for agency, _ in pairs)
+    rules = {row.pk: row for row in all_rule_sets()}
+    by_limit: dict[dt.datetime, Q] = {}
+    for agency, rules_id in pairs:
+        calendar = calendar_for(agencies[agency])
+        horizon = calendar.add_working_hours(
+            now, rules[rules_id].due_soon_working_hours
+        )
+        limit = max(horizon, calendar.next_working_moment(horizon))
+        pair = Q(handling_agency_id=agency, rules_id=rules_id)
+        by_limit[limit] = by_limit[limit] | pair if limit in by_limit else pair
+    condition = Q(pk__in=[])
+    for limit, same in by_limit.items():
+        condition |= same & Q(due_at__lte=limit)
+    return running & condition
+
+
+def queue_counts(dossiers: DossierQuerySet, *, now: dt.datetime) -> QueueCounts:
+    """The counts at the top of a queue, in one query (and one to find the due-soon
+    horizons, ``_due_soon``): the same however many dossiers the queue holds."""
+    overdue = Q(status__in=OPEN_STATUSES - PAUSED_STATUSES, due_at__lt=now)
+    counted = dossiers.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue),
+        due_soon=Count("pk", filter=_due_soon(dossiers, now)),
+    )
+    return QueueCounts(
+        total=counted["total"], overdue=counted["overdue"], due_soon=counted["due_soon"]
+    )
+
+
+def awaiting_approval_of(leader: User, *, on: dt.date | None = None) -> DossierQuerySet:
+    """The dossiers awaiting ``leader``'s approval, the soonest due first: awaiting
+    approval where the row of ``approve`` lets them approve (NĐ 61/2018 Điều 17 khoản 3):
+    one of its roles held today in the handling agency, or in the agency holding the
+    current step (``ActionRule.roles``, ``ActionRule.places``). A superuser sees all."""
+    rule = RULES[Action.APPROVE]
+    waiting = Dossier.objects.filter(status__in=rule.sources)
+    if not leader.is_superuser:
+        agencies = (
+            RoleAssignment.objects.active_on(on or timezone.localdate())
+            .filter(user_id=leader.pk, role__in=rule.roles)
+            .values("agency_id")
+        )
+        where = Q(pk__in=[])
+        if Place.HANDLING in rule.places:
+            where |= Q(handling_agency_id__in=agencies)
+        if Place.CURRENT_STEP in rule.places:
+            where |= Q(
+                pk__in=DossierStep.objects.filter(
+                    agency_id__in=agencies,
+                    started_at__isnull=False,
+                    finished_at__isnull=True,
+                ).values("dossier_id")
+            )
+        waiting = waiting.filter(where)
+    return waiting.with_assignee_username().order_by(
+        F("due_at").asc(nulls_last=True), "pk"
     )
 
 
@@ -95,6 +230,9 @@ class TimelineEntry:
     action: str
     from_status: str
     to_status: str
+    #: what the event says besides its note: the papers asked for, the agency handed to,
+    #: the new appointment, the results' codes, who received them
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,14 +258,63 @@ class DossierPage:
     timeline: tuple[TimelineEntry, ...]
     slips: tuple[Slip, ...]
     actions: tuple[str, ...]
+    #: each paper with its scans, and each result with its files (``motcua.files``)
+    papers: tuple[PaperFiles, ...] = ()
+    results: tuple[ResultFiles, ...] = ()
+    #: whether the officer may attach a scan to a paper now (``digitise_component``)
+    may_digitise: bool = False
+    #: the actions themselves (``actions`` are their labels), for their forms
+    action_names: tuple[str, ...] = ()
 
     @property
     def dossier(self) -> Dossier:
         return self.detail.dossier
 
 
+@dataclass(frozen=True)
+class PaperFiles:
+    """A paper of the dossier with the scans attached to it (TT 01/2023/TT-VPCP Điều 8)."""
+
+    paper: ComponentView
+    scans: tuple[StoredFile, ...]
+
+
+@dataclass(frozen=True)
+class ResultFiles:
+    """A result of the dossier with its electronic files (NĐ 45/2020 khoản 3 Điều 14)."""
+
+    result: DossierResult
+    files: tuple[StoredFile, ...]
+
+
 def _status_label(status: str) -> str:
     return str(DossierStatus(status).label) if status else ""
+
+
+def _event_details(view: EventView, agencies: dict[int, Agency]) -> tuple[str, ...]:
+    """What an event of the timeline records besides its note, read through the readers
+    of ``dossiers.events``: the papers asked for (Mẫu 02), the agency handed to (spec 02
+    §8), the appointment moved (a pause ended, an apology: Mẫu 04), the results' codes
+    (``<dossier code>-KQ(n)``), who received them (NĐ 61/2018 Điều 18)."""
+    event = view.event
+    details: list[str] = []
+    if missing := events.missing_papers(event):
+        details.append(_("Papers to add: %(papers)s") % {"papers": "; ".join(missing)})
+    if event.action == Action.HAND_OVER and event.agency_id in agencies:
+        details.append(
+            _("Handed to: %(agency)s") % {"agency": agencies[event.agency_id].name}
+        )
+    change = events.due_change(event)
+    if change is not None and change.new is not None:
+        details.append(
+            _("New appointment: %(moment)s")
+            % {"moment": f"{local(change.new):%d/%m/%Y %H:%M}"}
+        )
+    if codes := events.result_codes(event):
+        details.append(_("Results: %(codes)s") % {"codes": ", ".join(codes)})
+    if receiver := events.result_receiver(event):
+        details.append(_("Received by: %(name)s") % {"name": receiver})
+    return tuple(details)
 
 
 def actions_open_to(officer: User, dossier: Dossier, *, now: dt.datetime) -> list[str]:
@@ -147,6 +334,14 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
     """The page of ``dossier``, which the caller has checked ``officer`` may see
     (``permissions.may_see``): the same queries however long its history."""
     detail = dossier_detail(dossier, now=now, hide_internal=False)
+    files = files_of(dossier)
+    open_actions = actions_open_to(officer, dossier, now=now)
+    # the agencies dossiers were handed to, from the process's cache
+    handed_to = agency_rows.in_bulk(
+        view.event.agency_id
+        for view in detail.events
+        if view.event.action == Action.HAND_OVER
+    )
     return DossierPage(
         detail=detail,
         status=_status_label(dossier.status),
@@ -161,6 +356,7 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
                 action=str(Action(view.event.action).label),
                 from_status=_status_label(view.event.from_status),
                 to_status=_status_label(view.event.to_status),
+                details=_event_details(view, handed_to),
             )
             for view in detail.events
         ),
@@ -172,8 +368,16 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
             )
             for slug, kind in slips_of(dossier)
         ),
-        actions=tuple(
-            str(Action(action).label)
-            for action in actions_open_to(officer, dossier, now=now)
+        actions=tuple(str(Action(action).label) for action in open_actions),
+        action_names=tuple(open_actions),
+        papers=tuple(
+            PaperFiles(paper=c, scans=tuple(files.scans.get(c.pk or 0, ())))
+            for c in detail.components
         ),
+        results=tuple(
+            ResultFiles(result=r, files=tuple(files.results.get(r.pk, ())))
+            for r in detail.results
+        ),
+        may_digitise=dossier.status in RULES[Action.DIGITISE_COMPONENT].sources
+        and may_act(officer, Action.DIGITISE_COMPONENT, dossier, at=now),
     )

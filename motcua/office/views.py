@@ -4,7 +4,7 @@ selectors of :mod:`motcua.office.selectors`; only officer accounts may enter."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.contrib.auth.views import (
     PasswordChangeView,
     redirect_to_login,
 )
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
@@ -25,15 +26,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
 from motcua.accounts.choices import AccountKind
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import may_see
 from motcua.dossiers.selectors import dossier_by_code
+from motcua.files.forms import paper_uploads
 from motcua.office.forms import (
     OfficerLoginForm,
     OfficerPasswordChangeForm,
     QueueFilterForm,
 )
-from motcua.office.selectors import dossier_page, open_queue, queue_rows
+from motcua.office.selectors import (
+    QueueCounts,
+    dossier_page,
+    narrow_queue,
+    open_queue,
+    queue_counts,
+    queue_procedures,
+    queue_rows,
+)
 
 #: the query parameter that tells the login page the officer's session had ended
 EXPIRED = "het-phien"
@@ -130,8 +140,9 @@ class OfficerPasswordChangeView(OfficerRequiredMixin, PasswordChangeView):
 
 class HomeView(OfficerRequiredMixin, ListView[Dossier]):
     """My work: the open dossiers the officer may see, the soonest due first, counted at
-    the top with how many are overdue, filtered by status. A status it cannot read is 400
-    with the error beside the filter, never an unfiltered list."""
+    the top with how many are overdue and due soon, filtered by status, procedure and
+    channel. A filter it cannot read is 400 with the error beside it, never an
+    unfiltered list."""
 
     template_name = "office/home.html"
     paginate_by = 25
@@ -144,21 +155,36 @@ class HomeView(OfficerRequiredMixin, ListView[Dossier]):
         return [self.template_name]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.filters = QueueFilterForm(request.GET)
+        self.queue = open_queue(request.user)  # type: ignore[arg-type]
+        self.filters = QueueFilterForm(
+            request.GET, procedures=queue_procedures(self.queue)
+        )
         self.now = timezone.now()
+        self.counts: QueueCounts | None = None
         if not self.filters.is_valid():
             self.object_list = Dossier.objects.none()
             context = self.get_context_data()
             return self.render_to_response(context, status=400)
+        self.counts = queue_counts(
+            cast(DossierQuerySet, self.get_queryset()), now=self.now
+        )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Dossier]:
-        status = (
-            self.filters.cleaned_data.get("status", "")
-            if self.filters.is_valid()
-            else ""
+        chosen = self.filters.cleaned_data if self.filters.is_valid() else {}
+        return narrow_queue(
+            self.queue,
+            status=chosen.get("status", ""),
+            procedure=chosen.get("procedure", ""),
+            channel=chosen.get("channel"),
         )
-        return open_queue(self.request.user, status=status)  # type: ignore[arg-type]
+
+    def get_paginator(self, *args: Any, **kwargs: Any) -> Paginator[Dossier]:
+        """The paginator, told the total the counts have already read."""
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.counts is not None:
+            paginator.count = self.counts.total
+        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -166,11 +192,9 @@ class HomeView(OfficerRequiredMixin, ListView[Dossier]):
         context["filters"] = self.filters
         context["rows"] = queue_rows(list(page.object_list), now=self.now)
         context["total"] = page.paginator.count
-        context["overdue"] = (
-            self.object_list.overdue(now=self.now).count()  # type: ignore[attr-defined]
-            if self.filters.is_valid()
-            else 0
-        )
+        counts = self.counts
+        context["overdue"] = counts.overdue if counts else 0
+        context["due_soon"] = counts.due_soon if counts else 0
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
@@ -196,4 +220,5 @@ class DossierView(OfficerRequiredMixin, TemplateView):
             dossier,
             now=timezone.now(),
         )
+        context["paper_uploads"] = paper_uploads(context["page"])
         return context

@@ -7,6 +7,7 @@ schema only (the view does not pass the figures through it).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from motcua.indices.periods import (
     find_unit,
     resolve_period,
 )
+from motcua.indices.selectors import DEFAULT_TOLERANCE
 
 #: the longest agency identifier there is (QCVN 102:2016: 13 characters); room to spare
 _IDENTIFIER_LENGTH = 64
@@ -251,3 +253,86 @@ class OpportunitiesSerializer(serializers.Serializer[Any]):
     next_band_from = serializers.FloatField(allow_null=True)
     dossiers = OpportunitySerializer(many=True)
     gaps = GapSerializer(many=True)
+
+
+# ------------------------------------------------------------------ the national portal
+
+
+class PortalComparisonQuerySerializer(IndexQuerySerializer):
+    """The index's query, with ``subtree`` on by default (the portal counts a unit with
+    everything below it) and the ``tolerance`` beyond which a ratio (percentage points)
+    or points are flagged."""
+
+    subtree = serializers.BooleanField(default=True)
+    tolerance = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        default=DEFAULT_TOLERANCE,
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        tolerance = attrs.pop("tolerance")
+        return {**super().validate(attrs), "tolerance": tolerance}
+
+
+class FiguresSerializer(serializers.Serializer[Any]):
+    numerator = serializers.IntegerField(allow_null=True)
+    denominator = serializers.IntegerField(allow_null=True)
+    ratio = serializers.FloatField(allow_null=True)
+    points = serializers.FloatField(allow_null=True)
+
+
+class IndicatorComparisonSerializer(serializers.Serializer[Any]):
+    group = serializers.IntegerField()
+    portal = FiguresSerializer(
+        allow_null=True, help_text="As the portal published it; null if it did not."
+    )
+    motcua = FiguresSerializer(help_text="motcua's own figures.")
+    motcua_has_data = serializers.BooleanField()
+    difference = FiguresSerializer(
+        allow_null=True, help_text="motcua − portal, where both are known."
+    )
+    comparable = serializers.BooleanField()
+    differs = serializers.BooleanField(
+        help_text="A count differs, or a ratio or points beyond the tolerance."
+    )
+
+
+class PointsComparisonSerializer(serializers.Serializer[Any]):
+    portal = serializers.FloatField(allow_null=True)
+    motcua = serializers.FloatField()
+    difference = serializers.FloatField(allow_null=True)
+    differs = serializers.BooleanField()
+
+
+class PortalComparisonSerializer(serializers.Serializer[Any]):
+    """motcua's index beside the national portal's figures for the same unit and
+    period."""
+
+    unit = serializers.CharField()
+    subtree = serializers.BooleanField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    tolerance = serializers.FloatField()
+    imported_at = serializers.DateTimeField()
+    #: "source" is a Field's own attribute: declared under another name, renamed below
+    source_file = serializers.CharField(help_text="The name of the file imported.")
+    indicators = serializers.DictField(child=IndicatorComparisonSerializer())
+    groups = serializers.DictField(child=PointsComparisonSerializer())
+    total = PointsComparisonSerializer()
+    differing = serializers.ListField(
+        child=serializers.CharField(), help_text="The indicators flagged."
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        renamed = {QUERY.start: fields.pop("start"), QUERY.end: fields.pop("end")}
+        head = {name: fields.pop(name) for name in ("unit", "subtree")}
+        middle = {
+            "tolerance": fields.pop("tolerance"),
+            "imported_at": fields.pop("imported_at"),
+            "source": fields.pop("source_file"),
+        }
+        return {**head, **renamed, **middle, **fields}

@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from motcua.indices.api.views import ExplainView, IndexView, OpportunitiesView
+from motcua.indices.api.views import (
+    ExplainView,
+    IndexView,
+    OpportunitiesView,
+    PortalComparisonView,
+)
 
 urlpatterns = [
     path("index/", IndexView.as_view(), name="api-index"),
@@ -11,5 +16,10 @@ urlpatterns = [
         "index/opportunities/",
         OpportunitiesView.as_view(),
         name="api-index-opportunities",
+    ),
+    path(
+        "index/portal-comparison/",
+        PortalComparisonView.as_view(),
+        name="api-index-portal-comparison",
     ),
 ]

@@ -30,12 +30,23 @@ from motcua.indices.api.serializers import (
     IndexSerializer,
     OpportunitiesQuerySerializer,
     OpportunitiesSerializer,
+    PortalComparisonQuerySerializer,
+    PortalComparisonSerializer,
 )
 from motcua.indices.choices import Indicator
 from motcua.indices.explain import NO_LIST, NOT_LISTED, explain, opportunities
-from motcua.indices.periods import DAY_PATTERN, PERIOD_PATTERN, as_json
+from motcua.indices.periods import (
+    DAY_PATTERN,
+    PERIOD_PATTERN,
+    as_json,
+    comparison_as_json,
+)
 from motcua.indices.permissions import may_read_index
-from motcua.indices.selectors import compute_index, rank_among_siblings
+from motcua.indices.selectors import (
+    compute_index,
+    portal_comparison,
+    rank_among_siblings,
+)
 from motcua.indices.services import DefinitionError
 
 _PARAMETERS = [
@@ -320,3 +331,71 @@ class OpportunitiesView(APIView):
                 ],
             }
         )
+
+
+class PortalComparisonView(APIView):
+    """The index beside the national portal's figures (issue 9 §7)."""
+
+    @extend_schema(
+        summary=gettext_lazy("The index beside the national portal's figures"),
+        description=(
+            "For each indicator, motcua's figures and those the national portal "
+            "published for the same unit and period (imported with `motcua index "
+            "portal-import`), their difference (motcua − portal) and whether it is "
+            "flagged: a count that differs, or a ratio or points beyond `tolerance`; "
+            "the same for the groups and the total. The unit is counted with its "
+            "subtree unless `subtree=false`. The same readers as /api/index/; a unit "
+            "you may not read, or without imported figures for the period, is 404."
+        ),
+        parameters=[
+            *[p for p in _PARAMETERS if p.name != "subtree"],
+            OpenApiParameter(
+                "subtree",
+                OpenApiTypes.BOOL,
+                OpenApiParameter.QUERY,
+                description=gettext_lazy(
+                    "Count the unit's whole subtree (the default, as the portal does)."
+                ),
+            ),
+            OpenApiParameter(
+                "tolerance",
+                OpenApiTypes.DECIMAL,
+                OpenApiParameter.QUERY,
+                description=gettext_lazy(
+                    "How far a ratio (percentage points) or points may differ before "
+                    "it is flagged; 0.01 by default."
+                ),
+            ),
+        ],
+        responses={
+            200: PortalComparisonSerializer,
+            400: _error(
+                "invalid: a parameter is missing or malformed; details names it."
+            ),
+            401: _error("not_authenticated / authentication_failed."),
+            404: _error(
+                "not_found: a unit whose index you may not read, or no portal figures "
+                "imported for it and the period."
+            ),
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request_user(request)
+        query = PortalComparisonQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        asked = query.validated_data
+        if not may_read_index(user, asked["unit"]):
+            raise NotFound()
+        try:
+            comparison = portal_comparison(
+                unit=asked["unit"],
+                subtree=asked["subtree"],
+                start=asked["start"],
+                end=asked["end"],
+                tolerance=asked["tolerance"],
+            )
+        except DefinitionError as error:
+            raise ValidationError({"definitions": [error.message]}) from None
+        if comparison is None:
+            raise NotFound()
+        return Response(comparison_as_json(comparison))

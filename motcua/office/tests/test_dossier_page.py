@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import (
@@ -130,19 +131,26 @@ def test_an_officer_of_the_handling_agency_sees_the_whole_dossier_in_vietnamese(
     counter = world.counter.full_name
     specialist = world.specialist.full_name
     leader = world.leader.full_name
+    # each entry with what it records besides its note: the papers asked for, the
+    # appointment the end of the pause moved (the one in the header: nothing moved it
+    # since), the result's code
+    asked = gettext("Papers to add: %(papers)s") % {"papers": "Tờ khai"}
+    moved = gettext("New appointment: %(moment)s") % {"moment": f"{due:%d/%m/%Y %H:%M}"}
+    issued = gettext("Results: %(codes)s") % {"codes": f"{code}-KQ(1)"}
     history = [
         f"02/03/2026 09:00 Tiếp nhận {counter} Đã tiếp nhận",
         f"02/03/2026 10:00 Chuyển cơ quan có thẩm quyền {counter} "
         "Đã tiếp nhận → Đang xử lý",
         f"02/03/2026 11:00 Phân công chuyên viên thụ lý {leader} Đang xử lý",
         f"02/03/2026 14:00 Yêu cầu bổ sung, hoàn thiện hồ sơ {specialist} "
-        "Đang xử lý → Chờ bổ sung, hoàn thiện hồ sơ Tờ khai thiếu chữ ký",
+        f"Đang xử lý → Chờ bổ sung, hoàn thiện hồ sơ Tờ khai thiếu chữ ký {asked}",
         f"03/03/2026 08:00 Tiếp nhận hồ sơ bổ sung {specialist} "
-        "Chờ bổ sung, hoàn thiện hồ sơ → Đang xử lý",
+        f"Chờ bổ sung, hoàn thiện hồ sơ → Đang xử lý {moved}",
         f"03/03/2026 09:00 Trình phê duyệt {specialist} "
         "Đang xử lý → Chờ phê duyệt Đủ điều kiện",
         f"03/03/2026 10:00 Phê duyệt {leader} Chờ phê duyệt → Đã phê duyệt",
-        f"03/03/2026 11:00 Ban hành kết quả {specialist} Đã phê duyệt → Đã có kết quả",
+        f"03/03/2026 11:00 Ban hành kết quả {specialist} Đã phê duyệt → Đã có kết quả "
+        f"{issued}",
     ]
     timeline = body[body.index("02/03/2026 09:00 Tiếp nhận") :]
     assert timeline == " ".join(history)

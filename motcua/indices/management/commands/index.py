@@ -11,6 +11,12 @@
     indicator by id ("2.1") with its group, numerator, denominator, ratio (%), points
     and maximum, then each group's points, the total and the rating band.
 
+``motcua index portal-import FILE [--unit IDENTIFIER] [--period 2026-Q3]``
+    Keep the figures the national portal published (the JSON of its evaluation pages,
+    ``indices.portal``) for the unit and the period, which the file may name instead;
+    ``GET /api/index/portal-comparison/`` sets them beside motcua's own. A file that does
+    not parse changes nothing and exits 2 naming the field.
+
 Bad input (an unknown unit, procedure, field or officer, a malformed period, definitions
 that do not add up) exits
 with code 2 and a message naming the argument; values are parsed here rather than by
@@ -25,6 +31,7 @@ import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -41,10 +48,21 @@ from motcua.indices.periods import (
     check_indicator,
     find_scope,
     find_unit,
+    parse_period,
     resolve_period,
 )
+from motcua.indices.portal import PortalFile, PortalFileError, read_portal_file
 from motcua.indices.selectors import IndexReport, compute_index, rank_among_siblings
-from motcua.indices.services import DefinitionError, points_text
+from motcua.indices.services import (
+    DefinitionError,
+    import_portal_figures,
+    points_text,
+)
+
+PORTAL_IMPORT = "portal-import"
+#: the largest portal file read: its answers for one unit and period are a few hundred KB
+#: even with the tree of every unit of a province
+MAX_PORTAL_FILE_BYTES = 32 * 2**20
 
 #: ``--explain`` names the indicator option
 EXPLAIN = dataclasses.replace(OPTIONS, indicator="--explain")
@@ -59,8 +77,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "action",
+            nargs="?",
+            choices=[PORTAL_IMPORT],
+            help="portal-import FILE: keep the national portal's figures.",
+        )
+        parser.add_argument(
+            "file", nargs="?", help="The portal's JSON (portal-import)."
+        )
+        parser.add_argument(
             "--unit",
-            required=True,
             metavar="IDENTIFIER",
             help="The unit (QCVN 102:2016 identifier, e.g. 000.00.00.H15).",
         )
@@ -94,6 +120,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == PORTAL_IMPORT:
+            self._portal_import(options)
+            return
+        if options["file"] is not None:
+            raise _fail(_("a file is read only by portal-import"))
+        if not options["unit"]:
+            raise _fail(_("--unit: required"))
         self._json = bool(options["json"])
         try:
             start, end = resolve_period(
@@ -172,6 +205,93 @@ class Command(BaseCommand):
         for entry in entries:
             mark = "+" if entry.in_numerator else "-"
             self.stdout.write(f"{mark} {entry.code}: {entry.reason}")
+
+    def _portal_import(self, options: dict[str, Any]) -> None:
+        name = options["file"]
+        if not name:
+            raise _fail(_("portal-import: name the file"))
+        try:
+            if Path(name).stat().st_size > MAX_PORTAL_FILE_BYTES:
+                raise _fail(
+                    _(
+                        "%(file)s: larger than %(max)s MB; the portal's answers are small"
+                    )
+                    % {"file": name, "max": MAX_PORTAL_FILE_BYTES // 2**20}
+                )
+            with Path(name).open(encoding="utf-8") as stream:
+                data = json.load(stream)
+        except OSError as error:
+            raise _fail(f"{name}: {error.strerror}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise _fail(
+                _("%(file)s: not JSON: %(error)s") % {"file": name, "error": error}
+            ) from None
+        try:
+            figures = read_portal_file(data, unit=options["unit"])
+            unit, start, end = self._portal_target(options, figures)
+            kept = import_portal_figures(
+                unit=unit,
+                start=start,
+                end=end,
+                figures=figures,
+                raw=data,
+                source=Path(name).name,
+            )
+        except PortalFileError as error:
+            raise _fail(f"{error.path or name}: {error.message}") from None
+        except QueryError as error:
+            raise _fail(f"{error.parameter}: {error.message}") from None
+        self.stdout.write(
+            _(
+                "National portal figures for %(unit)s, %(start)s–%(end)s: "
+                "%(indicators)s indicator(s), %(groups)s group(s), total %(total)s."
+            )
+            % {
+                "unit": unit.identifier,
+                "start": f"{start:%d/%m/%Y}",
+                "end": f"{end:%d/%m/%Y}",
+                "indicators": kept.indicators.count(),
+                "groups": len(kept.groups),
+                "total": "—" if kept.total is None else kept.total,
+            }
+        )
+
+    @staticmethod
+    def _portal_target(
+        options: dict[str, Any], figures: PortalFile
+    ) -> tuple[Agency, dt.date, dt.date]:
+        """The unit and the period: the options', else the file's; both must agree."""
+        identifier = options["unit"] or figures.unit
+        if not identifier:
+            raise QueryError(
+                OPTIONS.unit, _("required: the file does not name the unit")
+            )
+        if options["unit"] and figures.unit and figures.unit != options["unit"]:
+            raise QueryError(
+                OPTIONS.unit,
+                _("the file is for %(unit)s") % {"unit": figures.unit},
+            )
+        asked = options["period"] or options["start"] or options["end"]
+        if asked:
+            start, end = resolve_period(
+                period=options["period"],
+                start=options["start"],
+                end=options["end"],
+                spelling=OPTIONS,
+            )
+            if figures.period and parse_period(figures.period) != (start, end):
+                raise QueryError(
+                    OPTIONS.period,
+                    _("the file is for the period %(period)s")
+                    % {"period": figures.period},
+                )
+        elif figures.period:
+            start, end = parse_period(figures.period)
+        else:
+            raise QueryError(
+                OPTIONS.period, _("required: the file does not name the period")
+            )
+        return find_unit(identifier, spelling=OPTIONS), start, end
 
     def _print(self, report: IndexReport) -> None:
         self.stdout.write(

@@ -1,0 +1,200 @@
+"""What the counter's pages read (issue 10 §4): the counters an officer serves, the
+catalogue searched without accents, the applicant known by an identification number, and
+the online dossiers waiting for an answer. Dossiers are read from the visibility
+chokepoint (``dossiers.permissions.dossiers_visible_to``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from django.db.models import Q
+
+from motcua.accounts.choices import AccountKind, Role
+from motcua.accounts.models import RoleAssignment, User
+from motcua.agencies.models import Agency
+from motcua.dossiers.choices import ApplicantKind, Channel
+from motcua.dossiers.deadlines import response_due, working_time_left
+from motcua.dossiers.models import Dossier, DossierQuerySet
+from motcua.dossiers.permissions import dossiers_visible_to
+from motcua.dossiers.selectors import dossier_rows
+from motcua.dossiers.workflow import DossierStatus
+from motcua.procedures.models import ProcedureVersion
+from motcua.workdays.selectors import calendar_for
+
+#: the procedures a search shows at most: the officer types more to narrow it
+SEARCH_LIMIT = 20
+
+
+def counters_of(officer: User, *, on: dt.date) -> list[Agency]:
+    """The one-stop counters ``officer`` serves on ``on``: the agencies where they hold
+    the counter officer's role that day (NĐ 61/2018 Điều 15; RoleAssignment's dates)."""
+    return [
+        assignment.agency
+        for assignment in RoleAssignment.objects.active_on(on)
+        .filter(user=officer, role=Role.COUNTER_OFFICER)
+        .select_related("agency")
+        .order_by("agency__identifier")
+        if assignment.agency.is_active_on(on)
+    ]
+
+
+def search_procedures(text: str, *, on: dt.date) -> list[ProcedureVersion]:
+    """The procedures in force on ``on`` whose code or name holds ``text``, accents
+    optional ("dang ky khai sinh" finds "Đăng ký khai sinh"): the catalogue's own search
+    (``ProcedureVersionQuerySet.search``, the portal's), by code, at most
+    ``SEARCH_LIMIT``, in one query."""
+    if not text.strip():
+        return []
+    return list(
+        ProcedureVersion.objects.in_force_on(on)
+        .search(text)
+        .select_related("procedure", "field")
+        .order_by("procedure__code")[:SEARCH_LIMIT]
+    )
+
+
+def handling_agencies(version: ProcedureVersion, *, on: dt.date) -> list[Agency]:
+    """The agencies that may handle a dossier of ``version``: its implementing agencies
+    active on ``on``, by identifier."""
+    return [
+        agency
+        for agency in version.agencies.order_by("identifier")
+        if agency.is_active_on(on)
+    ]
+
+
+@dataclass(frozen=True)
+class KnownApplicant:
+    """What the counter may fill in for an applicant known by their number, and from
+    where: their latest dossier the officer may see, or their own account."""
+
+    kind: int
+    name: str
+    id_number: str
+    phone: str
+    email: str
+    address: str
+    source: str  # "dossier" or "account"
+
+
+def applicant_by_number(officer: User, number: str) -> KnownApplicant | None:
+    """The applicant with this personal identification number (or tax code): from the
+    latest dossier of that number among those ``officer`` may see
+    (``dossiers_visible_to``); failing that, from the citizen's or business's account
+    with that number, the name and contact details its holder gave (never an address,
+    which accounts do not hold). A number nobody has: ``None``. Two queries at most."""
+    number = number.strip()
+    if not number:
+        return None
+    latest = (
+        dossiers_visible_to(officer)
+        .filter(applicant_id_number=number)
+        .order_by("-submitted_at", "-pk")
+        .only(
+            "applicant_kind",
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_address",
+        )
+        .first()
+    )
+    if latest is not None:
+        return KnownApplicant(
+            kind=latest.applicant_kind,
+            name=latest.applicant_name,
+            id_number=latest.applicant_id_number,
+            phone=latest.applicant_phone,
+            email=latest.applicant_email,
+            address=latest.applicant_address,
+            source="dossier",
+        )
+    account = (
+        User.objects.filter(
+            Q(kind=AccountKind.CITIZEN, personal_id=number)
+            | Q(kind=AccountKind.BUSINESS, tax_code=number),
+            is_active=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if account is None:
+        return None
+    return KnownApplicant(
+        kind=ApplicantKind.ORGANISATION
+        if account.kind == AccountKind.BUSINESS
+        else ApplicantKind.CITIZEN,
+        name=account.full_name,
+        id_number=number,
+        phone=account.phone,
+        email=account.email,
+        address="",
+        source="account",
+    )
+
+
+# ------------------------------------------------------------------ online, waiting
+
+
+def awaiting_answer(officer: User, counters: Sequence[Agency]) -> DossierQuerySet:
+    """The online dossiers submitted to ``counters`` that nobody has received, returned
+    for completion or refused yet (status 1, NĐ 45/2020 Điều 11), among those the
+    officer may see, the oldest first: the first submitted is the first due."""
+    visible = cast(DossierQuerySet, dossiers_visible_to(officer))
+    return (
+        visible.filter(
+            status=DossierStatus.SUBMITTED,
+            channel=Channel.ONLINE,
+            receiving_agency__in=[agency.pk for agency in counters],
+        )
+        .with_assignee_username()
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    """An online dossier waiting for the counter's answer, with the moment the answer is
+    due (the response window of the rules it was submitted under,
+    ``OneStopRules.online_response_hours``) and the working time left until then."""
+
+    dossier: Dossier
+    answer_due: dt.datetime
+    time_left: dt.timedelta
+    is_late: bool
+
+    @property
+    def hours_left(self) -> int:
+        return int(self.time_left.total_seconds()) // 3600
+
+    @property
+    def minutes_left(self) -> int:
+        return int(self.time_left.total_seconds()) % 3600 // 60
+
+
+def waiting_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[WaitingRow]:
+    """The rows of one page of the waiting list: the answer due ``hours`` working hours
+    after submission, counted on the handling agency's calendar as
+    ``dossiers.selectors.online_awaiting_response`` counts it for the supervisor
+    (``deadlines.response_due``; spec 02 §3), reference rows and calendars from the process's
+    caches, so a page costs the same queries however many rows it shows."""
+    rows = []
+    for row in dossier_rows(dossiers, now=now):
+        dossier = row.dossier
+        calendar = calendar_for(dossier.handling_agency)
+        due = response_due(
+            dossier.submitted_at, dossier.rules.online_response_hours, calendar
+        )
+        rows.append(
+            WaitingRow(
+                dossier=dossier,
+                answer_due=due,
+                time_left=working_time_left(now, due, calendar),
+                is_late=due < now,
+            )
+        )
+    return rows

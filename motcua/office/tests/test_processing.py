@@ -1,0 +1,940 @@
+"""Processing in the officers' workspace (issue 10 §5) through Django's test client: every
+action's form, posted by an officer the rows allow (docs/workflow.md) and by one they do
+not; a second click and a colleague's change meanwhile (``lock_version``); errors beside
+their fields with what was typed kept and nothing written; the inter-agency hand-over and
+its return; the leader's approval queue; the queue's filters and counts; CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from html import unescape
+
+import pytest
+import weasyprint
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from motcua.accounts.choices import Role
+from motcua.accounts.tests.factories import OfficerFactory, RoleAssignmentFactory
+from motcua.dossiers.api.views import ENDPOINTS
+from motcua.dossiers.choices import Channel
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.services import (
+    approve_dossier,
+    assign_dossier,
+    hand_over_dossier,
+    issue_result,
+    receive_dossier,
+    receive_supplement,
+    request_financial_obligation,
+    request_supplement,
+    submit_for_approval,
+    submit_online,
+    transfer_dossier,
+)
+from motcua.dossiers.tests.world import VN, World, at, build_world
+from motcua.dossiers.workflow import Action
+from motcua.files.models import StoredFile
+from motcua.files.storage import FILES_STORAGE
+from motcua.office.counter import COUNTER_ACTIONS
+from motcua.office.processing_forms import FORM_ACTIONS
+from motcua.office.selectors import open_queue, queue_counts, queue_rows
+from motcua.office.templatetags.office_processing import COUNTER_HANDLED
+from motcua.procedures.tests.factories import ProcedureVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/can-bo/"
+APPROVALS = "/can-bo/phe-duyet/"
+
+
+def signed_in(user, **kwargs) -> Client:
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def action_url(dossier: Dossier, action: str) -> str:
+    return f"/can-bo/ho-so/{dossier.code}/xu-ly/{action.replace('_', '-')}/"
+
+
+def post(client: Client, dossier: Dossier, action: str, data=None, *, version=None):
+    body = {"expected_version": version or dossier.lock_version, **(data or {})}
+    return client.post(action_url(dossier, action), body)
+
+
+def fresh(dossier: Dossier) -> Dossier:
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def error_beside(html: str, field_id: str) -> str:
+    found = re.search(
+        rf'<p class="govuk-error-message" id="{field_id}_error">(.*?)</p>', html, re.S
+    )
+    assert found, f"no error beside {field_id}"
+    return text(found.group(1))
+
+
+STALE = (
+    "Nothing was done: the dossier was changed meanwhile (by someone else, or by an "
+    "earlier click). Here it is as it is now; check it before acting again."
+)
+
+# ------------------------------------------------------------------ dossiers in each state
+
+
+def submitted(world: World) -> Dossier:
+    return submit_online(
+        intake=world.intake(channel=Channel.ONLINE, account=world.citizen),
+        actor=world.citizen,
+        at=at(2, 8),
+    )
+
+
+def received(world: World, moment: dt.datetime | None = None) -> Dossier:
+    return receive_dossier(
+        intake=world.intake(), actor=world.counter, at=moment or at(2, 9)
+    )
+
+
+def processing(world: World, moment: dt.datetime | None = None) -> Dossier:
+    moment = moment or at(2, 9)
+    return transfer_dossier(
+        dossier=received(world, moment), actor=world.counter, at=moment
+    )
+
+
+def with_department(world: World) -> Dossier:
+    return hand_over_dossier(
+        dossier=processing(world),
+        to_agency=world.department,
+        actor=world.specialist,
+        at=at(2, 11),
+    )
+
+
+def awaiting(world: World) -> Dossier:
+    return submit_for_approval(
+        dossier=processing(world), actor=world.specialist, at=at(2, 11)
+    )
+
+
+def approved(world: World) -> Dossier:
+    return approve_dossier(dossier=awaiting(world), actor=world.leader, at=at(2, 14))
+
+
+def resolved(world: World) -> Dossier:
+    return issue_result(
+        dossier=approved(world),
+        results=["Giấy xác nhận"],
+        actor=world.specialist,
+        at=at(2, 15),
+    )
+
+
+def supplement_asked(world: World) -> Dossier:
+    return request_supplement(
+        dossier=processing(world),
+        missing=["Tờ khai"],
+        actor=world.specialist,
+        at=at(2, 11),
+    )
+
+
+def obligation_asked(world: World) -> Dossier:
+    return request_financial_obligation(
+        dossier=processing(world), amount=50000, actor=world.specialist, at=at(2, 11)
+    )
+
+
+def processing_now(world: World) -> Dossier:
+    """Received and transferred just now: its appointment, 3 working days away, still
+    leaves time for an apology (one working day before it)."""
+    return processing(world, timezone.now())
+
+
+def _apology(world: World, dossier: Dossier) -> dict[str, str]:
+    assert dossier.due_at is not None
+    new = dossier.due_at.astimezone(VN).date() + dt.timedelta(days=7)
+    return {
+        "new_due_date": f"{new:%d/%m/%Y}",
+        "new_due_time": "16:00",
+        "reason": "Chờ ý kiến cơ quan phối hợp",
+    }
+
+
+# action → (the dossier, who may, what they post, the status after, who sees it and may
+# not). Who may is the row's (docs/workflow.md): e.g. receiving the supplement is for a
+# specialist or a counter officer *of the handling agency or the step's*: the receiving
+# centre's counter officer may not.
+Case = tuple[
+    Callable[[World], Dossier],
+    str,
+    Callable[[World, Dossier], dict[str, str]],
+    str,
+    str,
+]
+CASES: dict[str, Case] = {
+    "receive": (submitted, "counter", lambda w, d: {}, "received", "specialist"),
+    "refuse": (
+        submitted,
+        "counter",
+        lambda w, d: {"reasons": "Không thuộc thẩm quyền"},
+        "refused",
+        "leader",
+    ),
+    "request_intake_supplement": (
+        submitted,
+        "counter",
+        lambda w, d: {"missing": "Tờ khai\n\nGiấy tờ chứng minh\n"},
+        "intake_supplement",
+        "specialist",
+    ),
+    "transfer": (received, "counter", lambda w, d: {}, "processing", "specialist"),
+    "assign": (
+        processing,
+        "leader",
+        lambda w, d: {"assignee": w.specialist.username},
+        "processing",
+        "specialist",
+    ),
+    "hand_over": (
+        processing,
+        "specialist",
+        lambda w, d: {"to_agency": w.department.identifier, "note": "Xin ý kiến"},
+        "inter_agency",
+        "counter",
+    ),
+    "return_from_agency": (
+        with_department,
+        "stranger",
+        lambda w, d: {"note": "Đã cho ý kiến"},
+        "processing",
+        "counter",
+    ),
+    "request_supplement": (
+        processing,
+        "specialist",
+        lambda w, d: {"missing": "Tờ khai có chữ ký", "note": "Thiếu chữ ký"},
+        "supplement_requested",
+        "leader",
+    ),
+    "receive_supplement": (
+        supplement_asked,
+        "specialist",
+        lambda w, d: {},
+        "processing",
+        # the receiving counter may record it too (docs/decisions/0012); the leader not
+        "leader",
+    ),
+    "request_financial_obligation": (
+        processing,
+        "specialist",
+        lambda w, d: {"amount": "1.500.000"},
+        "financial_obligation",
+        "leader",
+    ),
+    "confirm_financial_obligation": (
+        obligation_asked,
+        "specialist",
+        lambda w, d: {},
+        "processing",
+        "counter",
+    ),
+    "submit_for_approval": (
+        processing,
+        "specialist",
+        lambda w, d: {"note": "Đủ điều kiện"},
+        "awaiting_approval",
+        "leader",
+    ),
+    "send_back": (
+        awaiting,
+        "leader",
+        lambda w, d: {"note": "Bổ sung căn cứ"},
+        "processing",
+        "specialist",
+    ),
+    "approve": (awaiting, "leader", lambda w, d: {}, "approved", "specialist"),
+    "issue_result": (
+        approved,
+        "specialist",
+        lambda w, d: {"result_1": "Giấy xác nhận", "result_2": "Bản sao trích lục"},
+        "resolved",
+        "counter",
+    ),
+    "return_result": (
+        resolved,
+        "counter",
+        lambda w, d: {"method": "counter", "receiver": "Nguyễn Thị Ánh"},
+        "returned",
+        "specialist",
+    ),
+    "apologise": (processing_now, "leader", _apology, "processing", "specialist"),
+    "withdraw": (
+        processing,
+        "counter",
+        lambda w, d: {"note": "Công dân xin rút"},
+        "withdrawn",
+        "specialist",
+    ),
+    "stop": (
+        processing,
+        "leader",
+        lambda w, d: {"reasons": "Không đủ điều kiện"},
+        "stopped",
+        "specialist",
+    ),
+}
+
+
+def test_every_action_an_officer_takes_has_a_form_and_a_case_here():
+    # every endpoint of the API but the applicant's own resubmission
+    assert set(FORM_ACTIONS) == set(ENDPOINTS) - {Action.RESUBMIT}
+    assert set(CASES) == set(FORM_ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(CASES))
+def test_an_officer_the_rows_allow_takes_the_action_from_its_form(action):
+    world = build_world()
+    make, persona, data, status, _other = CASES[action]
+    dossier = make(world)
+    client = signed_in(getattr(world, persona))
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/")
+    html = page.content.decode()
+    slug = action.replace("_", "-")
+    if action in COUNTER_HANDLED:
+        # the counter's own form stands on the page for it (office.counter); the
+        # processing form's address still takes the action
+        counter_slug = next(
+            s for s, entry in COUNTER_ACTIONS.items() if entry.action == action
+        )
+        assert f"/can-bo/quay/ho-so/{dossier.code}/{counter_slug}/" in html
+        assert f'id="xu-ly-{slug}"' not in html
+    else:
+        # the form is on the page, posting to its action with the version seen
+        assert f'action="{action_url(dossier, action)}"' in html
+        assert f'id="xu-ly-{slug}"' in html
+    events = dossier.events.count()
+    answer = post(client, dossier, action, data(world, dossier))
+    assert answer.status_code == 303, text(answer.content.decode())[:2000]
+    assert answer["Location"] == f"/can-bo/ho-so/{dossier.code}/"
+    after = fresh(dossier)
+    assert after.status == status
+    assert after.lock_version == dossier.lock_version + 1
+    assert after.events.count() == events + 1
+    assert after.events.order_by("-sequence")[0].action == action
+    shown = client.get(answer["Location"])
+    label = str(Action(action).label)
+    assert gettext("Done: %(action)s.") % {"action": label} in text(
+        shown.content.decode()
+    )
+
+
+@pytest.mark.parametrize("action", sorted(CASES))
+def test_an_officer_who_sees_the_dossier_but_may_not_act_gets_403_and_nothing_changes(
+    action,
+):
+    world = build_world()
+    make, _persona, data, _status, other = CASES[action]
+    dossier = make(world)
+    client = signed_in(getattr(world, other))
+    html = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert f'action="{action_url(dossier, action)}"' not in html  # no form offered
+    answer = post(client, dossier, action, data(world, dossier))
+    assert answer.status_code == 403
+    assert fresh(dossier).lock_version == dossier.lock_version
+    assert fresh(dossier).events.count() == dossier.events.count()
+
+
+@pytest.mark.parametrize("action", ["transfer", "submit_for_approval", "stop"])
+def test_an_officer_who_may_not_see_the_dossier_gets_404(action):
+    world = build_world()
+    dossier = received(world) if action == "transfer" else processing(world)
+    client = signed_in(world.stranger)  # a specialist of the department
+    assert post(client, dossier, action, {"reasons": "x"}).status_code == 404
+    assert fresh(dossier).lock_version == dossier.lock_version
+    assert client.get(action_url(dossier, action)).status_code == 404
+
+
+def test_an_unknown_action_is_404_and_get_leads_to_the_form():
+    world = build_world()
+    dossier = processing(world)
+    client = signed_in(world.specialist)
+    assert post(client, dossier, "fly_away").status_code == 404
+    assert post(client, dossier, "resubmit").status_code == 404  # the applicant's
+    answer = client.get(action_url(dossier, "submit_for_approval"))
+    assert answer.status_code == 302
+    assert answer["Location"] == (
+        f"/can-bo/ho-so/{dossier.code}/#xu-ly-submit-for-approval"
+    )
+
+
+def test_a_citizen_may_not_post_an_action():
+    world = build_world()
+    dossier = submitted(world)
+    answer = post(signed_in(world.citizen), dossier, "receive")
+    assert answer.status_code == 403
+    assert fresh(dossier).status == "submitted"
+
+
+# ------------------------------------------------------------------ clicks and colleagues
+
+
+def test_a_second_click_changes_nothing_twice_and_says_so():
+    world = build_world()
+    dossier = processing(world)
+    client = signed_in(world.specialist)
+    first = post(client, dossier, "submit_for_approval", {"note": "Đủ điều kiện"})
+    assert first.status_code == 303
+    # the same form, the same version, sent again
+    second = post(client, dossier, "submit_for_approval", {"note": "Đủ điều kiện"})
+    assert second.status_code == 409
+    after = fresh(dossier)
+    assert after.status == "awaiting_approval"
+    assert after.lock_version == dossier.lock_version + 1
+    assert after.events.filter(action="submit_for_approval").count() == 1  # not twice
+    body = text(second.content.decode())
+    assert gettext(STALE) in body
+    # the page shows the dossier as it is now: awaiting approval, nothing for the
+    # specialist to submit any more
+    assert "Trạng thái Chờ phê duyệt" in body
+    assert 'action="' + action_url(dossier, "submit_for_approval") not in (
+        second.content.decode()
+    )
+
+
+def test_a_colleagues_change_meanwhile_is_said_and_the_dossier_shown_as_it_now_is():
+    world = build_world()
+    dossier = processing(world)
+    client = signed_in(world.specialist)
+    seen = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    version = dossier.lock_version
+    assert f'name="expected_version" value="{version}"' in seen
+    # the leader assigns the dossier while the specialist fills in the request
+    assign_dossier(dossier=dossier, assignee=world.specialist, actor=world.leader)
+    answer = post(
+        client,
+        dossier,
+        "request_supplement",
+        {"missing": "Tờ khai có chữ ký", "note": "Thiếu chữ ký"},
+        version=version,
+    )
+    assert answer.status_code == 409
+    after = fresh(dossier)
+    assert after.status == "processing"
+    assert after.supplement_rounds == 0
+    assert not after.events.filter(action="request_supplement").exists()
+    html = answer.content.decode()
+    body = text(html)
+    assert gettext(STALE) in body
+    # as it now is: assigned to the specialist, with the new version in its forms
+    assert f"Chuyên viên thụ lý {world.specialist.username}" in body
+    assert f'name="expected_version" value="{version + 1}"' in html
+    assert f'name="expected_version" value="{version}"' not in html
+    # what was typed is offered again, on the form that is open
+    assert 'id="xu-ly-request-supplement" open' in html
+    assert "Tờ khai có chữ ký</textarea>" in html
+    # sent again on the new version, it is done
+    again = post(client, after, "request_supplement", {"missing": "Tờ khai có chữ ký"})
+    assert again.status_code == 303
+    assert fresh(dossier).status == "supplement_requested"
+
+
+# ------------------------------------------------------------------ errors beside fields
+
+
+def test_errors_are_said_beside_their_field_in_vietnamese_and_nothing_is_written():
+    world = build_world()
+    dossier = processing(world)
+    client = signed_in(world.specialist)
+    answer = post(
+        client, dossier, "request_supplement", {"missing": "\n \n", "note": "Ghi chú"}
+    )
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    # the API's serializer's own message (at least one item; DRF's words, translated by
+    # the project's catalogue)
+    assert error_beside(html, "request_supplement_missing") == "Lỗi: " + gettext(
+        "Ensure this field has at least {min_length} elements."
+    ).format(min_length=1)
+    assert 'id="xu-ly-request-supplement" open' in html
+    assert "Ghi chú</textarea>" in html  # what was typed is kept
+    assert fresh(dossier).lock_version == dossier.lock_version
+    assert fresh(dossier).events.count() == dossier.events.count()
+
+    leader = signed_in(world.leader)
+    answer = post(leader, dossier, "stop", {"reasons": "   "})
+    assert answer.status_code == 422
+    assert (
+        error_beside(answer.content.decode(), "stop_reasons")
+        == "Lỗi: Trường này không được bỏ trống."
+    )
+    answer = post(leader, dossier, "assign", {})
+    assert (
+        error_beside(answer.content.decode(), "assign_assignee")
+        == "Lỗi: Trường này là bắt buộc."
+    )
+    assert fresh(dossier).status == "processing"
+
+
+def test_the_services_refusal_is_said_beside_the_new_appointment():
+    world = build_world()
+    dossier = processing_now(world)
+    assert dossier.due_at is not None
+    earlier = dossier.due_at.astimezone(VN) - dt.timedelta(hours=1)
+    answer = post(
+        signed_in(world.leader),
+        dossier,
+        "apologise",
+        {
+            "new_due_date": f"{earlier:%d/%m/%Y}",
+            "new_due_time": f"{earlier:%H:%M}",
+            "reason": "Chờ ý kiến",
+        },
+    )
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    assert (
+        error_beside(html, "apologise_new_due_date")
+        == "Lỗi: Ngày hẹn trả kết quả mới phải sau ngày hẹn hiện tại."
+    )
+    assert f'value="{earlier:%d/%m/%Y}"' in html
+    assert fresh(dossier).reschedules == 0
+    assert fresh(dossier).due_at == dossier.due_at
+
+
+def test_the_apology_sets_the_new_appointment_typed():
+    world = build_world()
+    dossier = processing_now(world)
+    data = _apology(world, dossier)
+    answer = post(signed_in(world.leader), dossier, "apologise", data)
+    assert answer.status_code == 303
+    after = fresh(dossier)
+    day, month, year = (int(part) for part in data["new_due_date"].split("/"))
+    assert after.due_at == dt.datetime(year, month, day, 16, 0, tzinfo=VN)
+    assert after.reschedules == 1
+
+
+def test_an_amount_written_as_on_a_slip_is_read_and_a_wrong_one_refused():
+    world = build_world()
+    dossier = processing(world)
+    client = signed_in(world.specialist)
+    answer = post(client, dossier, "request_financial_obligation", {"amount": "1,5tr"})
+    assert answer.status_code == 422
+    assert error_beside(
+        answer.content.decode(), "request_financial_obligation_amount"
+    ) == gettext("Error:") + " " + gettext(
+        "Write the amount in digits, for example 1.000.000."
+    )
+    assert fresh(dossier).status == "processing"
+    post(client, dossier, "request_financial_obligation", {"amount": "1.500.000"})
+    event = fresh(dossier).events.order_by("-sequence")[0]
+    assert event.payload["amount"] == 1500000
+
+
+def test_the_results_issued_are_coded_after_the_dossier():
+    world = build_world()
+    dossier = approved(world)
+    post(
+        signed_in(world.specialist),
+        dossier,
+        "issue_result",
+        {"result_1": "Giấy xác nhận", "result_3": "Bản sao trích lục"},
+    )
+    codes = list(fresh(dossier).results.values_list("code", "name"))
+    assert codes == [
+        (f"{dossier.code}-KQ(1)", "Giấy xác nhận"),
+        (f"{dossier.code}-KQ(2)", "Bản sao trích lục"),
+    ]
+
+
+@pytest.fixture
+def files_root(tmp_path, settings):
+    """The document store on the filesystem, in a folder of this test's own."""
+    root = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        FILES_STORAGE: {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+def test_a_result_issued_with_its_file_is_an_electronic_result(files_root):
+    world = build_world()
+    dossier = approved(world)
+    pdf = bytes(
+        weasyprint.HTML(string="<p>Giấy xác nhận tình trạng hôn nhân</p>").write_pdf()
+    )
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "result_1": "Giấy xác nhận",
+            "file_1": SimpleUploadedFile("xac-nhan.pdf", pdf, "application/pdf"),
+            "result_2": "Bản sao trên giấy",
+        },
+    )
+    assert answer.status_code == 303
+    first, second = fresh(dossier).results.order_by("number")
+    assert (first.code, first.electronic) == (f"{dossier.code}-KQ(1)", True)
+    assert (second.code, second.electronic) == (f"{dossier.code}-KQ(2)", False)
+    (stored,) = StoredFile.objects.filter(result=first)
+    assert stored.blob_id == hashlib.sha256(pdf).hexdigest()
+    assert [p.read_bytes() for p in files_root.rglob("*") if p.is_file()] == [pdf]
+    # the dossier's page names the result issued
+    page = signed_in(world.specialist).get(f"/can-bo/ho-so/{dossier.code}/")
+    assert f"{dossier.code}-KQ(1)" in text(page.content.decode())
+
+
+def test_a_result_file_of_the_wrong_type_is_refused_beside_it_and_nothing_written(
+    files_root,
+):
+    world = build_world()
+    dossier = approved(world)
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "result_1": "Giấy xác nhận",
+            "file_1": SimpleUploadedFile(
+                "xac-nhan.pdf", b"#!/bin/sh\necho", "application/pdf"
+            ),
+        },
+    )
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    message = gettext(
+        "This kind of file is not accepted; the file must be one of: %(types)s."
+    ) % {"types": "PDF, JPEG, PNG, TIFF"}
+    assert error_beside(html, "issue_result_file_1") == f"{gettext('Error:')} {message}"
+    assert 'value="Giấy xác nhận"' in html  # what was typed is kept
+    after = fresh(dossier)
+    assert after.status == "approved"
+    assert not after.results.exists()
+    assert not StoredFile.objects.exists()
+    assert not any(p.is_file() for p in files_root.rglob("*"))
+
+
+def test_a_result_file_too_big_is_refused_with_the_limit_named(files_root, settings):
+    settings.FILES_UPLOAD_MAX_BYTES = 1024 * 1024  # 1 MB
+    world = build_world()
+    dossier = approved(world)
+    big = b"%PDF-1.4\n" + b"0" * (1024 * 1024)
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "result_1": "Giấy xác nhận",
+            "file_1": SimpleUploadedFile("lon.pdf", big, "application/pdf"),
+        },
+    )
+    assert answer.status_code == 422
+    message = gettext("The file is larger than the limit of %(limit)s MB.") % {
+        "limit": "1"
+    }
+    assert error_beside(answer.content.decode(), "issue_result_file_1") == (
+        f"{gettext('Error:')} {message}"
+    )
+    assert not fresh(dossier).results.exists()
+    assert not StoredFile.objects.exists()
+    assert not any(p.is_file() for p in files_root.rglob("*"))
+
+
+def test_a_file_without_its_result_named_is_said_beside_the_name():
+    world = build_world()
+    dossier = approved(world)
+    answer = signed_in(world.specialist).post(
+        action_url(dossier, "issue_result"),
+        {
+            "expected_version": dossier.lock_version,
+            "file_2": SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+    )
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    assert error_beside(html, "issue_result_result_2") == gettext(
+        "Error:"
+    ) + " " + gettext("Name the result document this file is.")
+    assert fresh(dossier).status == "approved"
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing():
+    world = build_world()
+    dossier = processing(world)
+    client = signed_in(world.specialist, enforce_csrf_checks=True)
+    answer = post(client, dossier, "submit_for_approval")
+    assert answer.status_code == 403
+    assert fresh(dossier).status == "processing"
+    # every action form of the page carries the token
+    html = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    forms = re.findall(
+        r'<form method="post" action="/can-bo/ho-so/.*?</form>', html, re.S
+    )
+    assert forms
+    assert all('name="csrfmiddlewaretoken"' in form for form in forms)
+
+
+# ------------------------------------------------------------------ inter-agency
+
+
+def test_the_co_ordinating_agency_sees_the_dossier_in_its_queue_and_returns_it():
+    world = build_world()
+    dossier = processing(world)
+    specialist = signed_in(world.specialist)
+    department = signed_in(world.stranger)
+    assert dossier.code not in department.get(HOME).content.decode()
+    answer = post(
+        specialist,
+        dossier,
+        "hand_over",
+        {"to_agency": world.department.identifier, "note": "Xin ý kiến thẩm định"},
+    )
+    assert answer.status_code == 303
+    # the department's specialist: in the queue, the page, the return
+    assert dossier.code in department.get(HOME).content.decode()
+    page = department.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert 'action="' + action_url(dossier, "return_from_agency") in page
+    step = fresh(dossier).steps.get(started_at__isnull=False, finished_at__isnull=True)
+    assert step.agency == world.department
+    # the timeline says to whom it was handed, with the note
+    handed = gettext("Handed to: %(agency)s") % {"agency": world.department.name}
+    assert f"Xin ý kiến thẩm định {handed}" in text(page)
+    answer = post(department, fresh(dossier), "return_from_agency", {"note": "Đồng ý"})
+    assert answer.status_code == 303
+    after = fresh(dossier)
+    assert after.status == "processing"
+    assert list(after.events.order_by("sequence").values_list("action", flat=True))[
+        -2:
+    ] == ["hand_over", "return_from_agency"]
+    # once back, the department has nothing more to do with it
+    page = department.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert "xu-ly/" not in page
+
+
+# ------------------------------------------------------------------ the approval queue
+
+
+def test_the_approval_queue_lists_exactly_what_awaits_this_leader_soonest_first():
+    world = build_world()
+    later = awaiting(world)  # received Mon 2/3 09:00, due Thu 5/3 09:00
+    sooner = submit_for_approval(
+        dossier=processing(world, at(27, 9, month=2)),  # due Wed 4/3 09:00
+        actor=world.specialist,
+        at=at(2, 11),
+    )
+    processing(world)  # not awaiting approval
+    approved(world)  # approved already
+    # awaiting approval in another agency, with its own leader
+    other_leader = OfficerFactory.create(username="lanhdao.so")
+    RoleAssignmentFactory.create(
+        user=other_leader,
+        agency=world.department,
+        role=Role.LEADER,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    elsewhere = receive_dossier(
+        intake=replace(world.intake(), handling_agency=world.department),
+        actor=world.counter,
+        at=at(2, 9),
+    )
+    elsewhere = transfer_dossier(dossier=elsewhere, actor=world.counter, at=at(2, 9))
+    submit_for_approval(dossier=elsewhere, actor=world.stranger, at=at(2, 10))
+    page = signed_in(world.leader).get(APPROVALS)
+    assert page.status_code == 200
+    listed = re.findall(
+        r'<th scope="row"[^>]*><a [^>]*>([^<]+)</a>', page.content.decode()
+    )
+    assert listed == [sooner.code, later.code]
+    assert text(page.content.decode()).count("Phê duyệt") >= 2
+    # the department's leader sees only the department's
+    other = signed_in(other_leader).get(APPROVALS).content.decode()
+    assert re.findall(r'<th scope="row"[^>]*><a [^>]*>([^<]+)</a>', other) == [
+        elsewhere.code
+    ]
+    # a specialist has no approval to give
+    mine = signed_in(world.specialist).get(APPROVALS).content.decode()
+    assert re.findall(r'<th scope="row"[^>]*><a [^>]*>([^<]+)</a>', mine) == []
+
+
+def test_approving_from_the_queue_comes_back_to_the_queue():
+    world = build_world()
+    dossier = awaiting(world)
+    client = signed_in(world.leader)
+    html = client.get(APPROVALS).content.decode()
+    assert f'action="{action_url(dossier, "approve")}"' in html
+    answer = post(client, dossier, "approve", {"next": APPROVALS})
+    assert answer.status_code == 303
+    assert answer["Location"] == APPROVALS
+    assert fresh(dossier).status == "approved"
+    assert dossier.code not in client.get(APPROVALS).content.decode()
+    # a ``next`` outside the workspace is not followed
+    other = awaiting(world)
+    answer = post(client, other, "approve", {"next": "https://example.com/"})
+    assert answer["Location"] == f"/can-bo/ho-so/{other.code}/"
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_the_approval_queue_costs_the_same_queries_however_many_dossiers(count):
+    world = build_world()
+    for n in range(count):
+        submit_for_approval(
+            dossier=processing(world, at(2, 9) + dt.timedelta(minutes=n)),
+            actor=world.specialist,
+            at=at(2, 11),
+        )
+    client = signed_in(world.leader)
+    assert client.get(APPROVALS).status_code == 200  # warm the reference caches
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(APPROVALS)
+    html = page.content.decode()
+    assert len(re.findall(r'<th scope="row"', html)) == count
+    # the session, its user, the paginator's count, the counts' horizons and counts,
+    # the page of rows
+    assert len(queries) == 6, [q["sql"] for q in queries]
+
+
+# ------------------------------------------------------------------ my queue
+
+
+def test_the_queue_filters_by_procedure_and_channel():
+    world = build_world()
+    at_counter = received(world)
+    online = receive_dossier(
+        dossier=submitted(world), actor=world.counter, at=at(2, 10)
+    )
+    other_version = ProcedureVersionFactory.create(components=["Đơn"])
+    world.version = other_version
+    other = received(world, at(2, 11))
+    client = signed_in(world.specialist)
+
+    def codes(query: dict[str, str]) -> set[str]:
+        page = client.get(HOME, query)
+        assert page.status_code == 200
+        return set(re.findall(r'href="/can-bo/ho-so/([^/"]+)/"', page.content.decode()))
+
+    assert codes({}) == {at_counter.code, online.code, other.code}
+    first = at_counter.procedure_version.procedure.code
+    assert codes({"procedure": first}) == {at_counter.code, online.code}
+    assert codes({"channel": "2"}) == {online.code}
+    assert codes({"procedure": first, "channel": "1"}) == {at_counter.code}
+    assert codes({"procedure": other_version.procedure.code}) == {other.code}
+    # a value it cannot read is refused beside its filter, not ignored
+    bad = client.get(HOME, {"channel": "9"})
+    assert bad.status_code == 400
+    assert client.get(HOME, {"procedure": "khong-co"}).status_code == 400
+
+
+def test_the_counts_say_how_many_are_overdue_and_due_soon():
+    """Judged at Thu 5/3 08:00 (spec 02 §7, 8 working hours' warning): due Wed 4/3 09:00
+    is overdue, due Thu 5/3 09:00 (one working hour left) due soon, due Mon 9/3 09:00 in
+    time; the rows are marked the same way."""
+    world = build_world()
+    processing(world, at(27, 9, month=2))  # due Wed 4/3 09:00
+    processing(world, at(2, 9))  # due Thu 5/3 09:00
+    processing(world, at(4, 9))  # due Mon 9/3 09:00
+    queue = open_queue(world.specialist)
+    now = at(5, 8)
+    counts = queue_counts(queue, now=now)
+    assert (counts.total, counts.overdue, counts.due_soon) == (3, 1, 1)
+    states = sorted(str(row.deadline) for row in queue_rows(list(queue), now=now))
+    assert states == ["due_soon", "in_time", "overdue"]
+    # paused: a supplement asked for stops the clock; not counted overdue or due soon
+    paused = processing(world, at(2, 9, 30))
+    request_supplement(
+        dossier=paused, missing=["Tờ khai"], actor=world.specialist, at=at(2, 10)
+    )
+    counts = queue_counts(open_queue(world.specialist), now=now)
+    assert (counts.total, counts.overdue, counts.due_soon) == (4, 1, 1)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_filtered_queue_costs_the_same_queries_however_many_dossiers(count):
+    world = build_world()
+    for n in range(count):
+        processing(world, at(2, 9) + dt.timedelta(minutes=n))
+    client = signed_in(world.specialist)
+    query = {
+        "procedure": world.version.procedure.code,
+        "channel": "1",
+        "status": "processing",
+    }
+    assert client.get(HOME, query).status_code == 200  # warm the reference caches
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(HOME, query)
+    assert len(re.findall(r'href="/can-bo/ho-so/', page.content.decode())) == count
+    assert len(queries) == 7, [q["sql"] for q in queries]
+
+
+def test_the_counts_at_the_top_of_the_home_page():
+    world = build_world()
+    processing(world)  # due Thu 5/3 09:00: overdue now
+    processing_now(world)  # due in 3 working days: in time
+    html = signed_in(world.specialist).get(HOME).content.decode()
+    counts = re.findall(
+        r'<span class="office-count__number">(\d+)</span> ([^<]+)</li>', html
+    )
+    assert [(n, label.strip()) for n, label in counts] == [
+        ("2", gettext("open dossiers")),
+        ("0", gettext("due soon")),
+        ("1", gettext("overdue")),
+    ]
+
+
+def test_the_event_of_each_action_taken_shows_in_the_timeline():
+    world = build_world()
+    dossier = processing(world)
+    client = signed_in(world.specialist)
+    post(client, dossier, "submit_for_approval", {"note": "Đủ điều kiện giải quyết"})
+    body = text(client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode())
+    assert (
+        f"Trình phê duyệt {world.specialist.full_name} Đang xử lý → Chờ phê duyệt "
+        "Đủ điều kiện giải quyết"
+    ) in body
+    assert DossierEvent.objects.filter(dossier=dossier).count() == 3
+
+
+def _with_events(world: World, count: int) -> Dossier:
+    """In processing, with ``count`` events: supplements asked for and received in turn."""
+    dossier = processing(world)
+    moment = at(3, 8)
+    while dossier.events.count() < count:
+        dossier = request_supplement(
+            dossier=dossier, missing=["Tờ khai"], actor=world.specialist, at=moment
+        )
+        dossier = receive_supplement(
+            dossier=dossier, actor=world.specialist, at=moment + dt.timedelta(hours=1)
+        )
+        moment += dt.timedelta(days=1)
+    return dossier
+
+
+def test_an_action_costs_the_same_queries_for_a_short_and_a_long_history():
+    world = build_world()
+    short = _with_events(world, 2)
+    long = _with_events(world, 12)
+    client = signed_in(world.specialist)
+    client.get(f"/can-bo/ho-so/{short.code}/")  # warm the reference caches
+    counted = []
+    for dossier in (short, long):
+        with CaptureQueriesContext(connection) as queries:
+            answer = post(client, dossier, "submit_for_approval", {"note": "Đủ"})
+        assert answer.status_code == 303
+        counted.append([q["sql"] for q in queries])
+    assert len(counted[0]) == len(counted[1]), counted
