@@ -66,7 +66,16 @@ def test_the_schema_documents_every_transition_and_every_way_to_sign_in():
     assert set(index) == {"get"}
     assert set(index["get"]["responses"]) == {"200", "400", "401", "404"}
     parameters = {p["name"]: p for p in index["get"]["parameters"]}
-    assert set(parameters) == {"unit", "period", "from", "to", "subtree"}
+    assert set(parameters) == {
+        "unit",
+        "period",
+        "from",
+        "to",
+        "subtree",
+        "procedure",
+        "field",
+        "officer",
+    }
     assert all(
         "pattern" in parameters[name]["schema"]
         for name in ("unit", "period", "from", "to")
