@@ -318,6 +318,21 @@ WORKDAYS_UNCOUNTED_HOLIDAYS = env_list(
     "MOTCUA_UNCOUNTED_HOLIDAYS", ["Ngày Văn hóa Việt Nam"]
 )
 
+# The Decision 766 index's UNCONFIRMED inputs (docs/decisions/0016):
+# MOTCUA_INDEX_POPULATION_DATABASES: codes (MaCSDL) of the national population database a
+# paper's data may come from (4.5a, 4.5b). MOTCUA_INDEX_CITIZEN_SUBJECTS: words of a
+# procedure's subjects (đối tượng thực hiện) that make it a procedure for citizens, 4.5a's
+# denominator. MOTCUA_INDEX_CERTIFIED_COPY_PROCEDURES: codes of the procedures of electronic
+# certification of copies from originals (the 4.x item when computed from communes).
+INDEX_POPULATION_DATABASES = env_list(
+    "MOTCUA_INDEX_POPULATION_DATABASES", ["CSDLQGVDC"]
+)
+INDEX_CITIZEN_SUBJECTS = env_list(
+    "MOTCUA_INDEX_CITIZEN_SUBJECTS",
+    ["công dân", "cá nhân", "người việt nam định cư ở nước ngoài", "người nước ngoài"],
+)
+INDEX_CERTIFIED_COPY_PROCEDURES = env_list("MOTCUA_INDEX_CERTIFIED_COPY_PROCEDURES", [])
+
 # MOTCUA_REFERENCE_CACHE_SECONDS: how long a process keeps reference data it built from the
 # database (agencies' working-day calendars, the one-stop rules) before it reads them again;
 # a change saved in the same process clears them at once (motcua/core/cache.py). 0 = no cache.

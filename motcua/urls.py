@@ -18,10 +18,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("motcua.dossiers.api.urls")),
     path("api/", include("motcua.indices.api.urls")),
+    path("api/", include("motcua.ratings.api.urls")),
     # last of /api/: any other path there gets the API's JSON 404, not the site's page
     re_path(r"^api/", not_found),
     path("thu-tuc/", include("motcua.portal.urls")),
     path("ho-so/", include("motcua.documents.urls")),
+    path("can-bo/chi-so-766/", include("motcua.indices.urls")),
     path("can-bo/", include("motcua.office.urls")),
     path("", include("motcua.core.urls")),
 ]

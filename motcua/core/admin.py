@@ -40,3 +40,21 @@ def action_form_page(
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         },
     )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """An admin screen that shows rows written elsewhere (by services, imports) and lets
+    no one add, change or delete them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: Any | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Any | None = None
+    ) -> bool:
+        return False

@@ -59,6 +59,14 @@ class ErrorCode(enum.StrEnum):
     ASSIGNEE_NOT_SPECIALIST = "assignee_not_specialist"
     NO_RULES = "no_rules"
     TOO_MANY_ITEMS = "too_many_items"
+    # fees, results, evaluations and petitions (766 groups 3b, 4 and 5)
+    PAYMENT_MOMENT_REQUIRED = "payment_moment_required"
+    RESULT_NOT_ELECTRONIC = "result_not_electronic"
+    CRITERION_OUT_OF_RANGE = "criterion_out_of_range"
+    EVALUATION_EMPTY = "evaluation_empty"
+    EVALUATION_BEFORE_RECEPTION = "evaluation_before_reception"
+    DUPLICATE_REFERENCE = "duplicate_reference"
+    PETITION_MOMENTS_OUT_OF_ORDER = "petition_moments_out_of_order"
     # uploads (motcua/files)
     UPLOAD_TOO_LARGE = "upload_too_large"
     UPLOAD_TYPE_NOT_ALLOWED = "upload_type_not_allowed"

@@ -13,7 +13,9 @@ database column already allows for the same thing, so nothing valid is refused:
   about a page of a slip in 13-point type, more than any reasons written on Mẫu 03 or 04;
 - an item the applicant must add (Mẫu 02) or a paper handed in: 1,000, the column of the
   procedure's own component names (``RequiredComponent.name``), which they repeat;
-- a result document's name: 500, the column of ``DossierResult.name``;
+- a result document's name: 500, the column of ``DossierResult.name``; the link to an
+  electronic result (``DuongDanTepTinKetQua``): 1,000, the column of ``file_url``; the code
+  of the national database a paper's data came from (``MaCSDL``): 50;
 - lists: at most 100 papers in one dossier (the longest procedures of the catalogue list
   about 30), 50 missing items, 20 result documents.
 
@@ -44,6 +46,12 @@ REASONS_MAX_LENGTH = 2000
 PAPER_NAME_MAX_LENGTH = 1000
 MISSING_ITEM_MAX_LENGTH = 1000
 RESULT_NAME_MAX_LENGTH = 500
+#: ``MaCSDL``, the code of a national database: the column of
+#: ``DossierComponent.source_database``
+SOURCE_DATABASE_MAX_LENGTH = 50
+#: ``DuongDanTepTinKetQua``, where another system keeps an electronic result: the column
+#: of ``DossierResult.file_url``
+RESULT_FILE_URL_MAX_LENGTH = 1000
 
 MAX_PAPERS = 100
 MAX_MISSING_ITEMS = 50

@@ -175,6 +175,15 @@ class Dossier(models.Model):
         ),
     )
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    reuses_digitised_data = models.BooleanField(
+        _("reuses digitised data"),
+        default=False,
+        help_text=_(
+            "A paper of the dossier reuses digitised data (HoSoCoThanhPhanSoHoa, "
+            "766 4.3): set when a paper is flagged reused, or when a provincial "
+            "system's history says so without naming the paper."
+        ),
+    )
     applicant_email = models.EmailField(_("email"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=500, blank=True)
     return_method = models.CharField(

@@ -27,6 +27,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.workflow import INTERNAL_ACTIONS, RUNNING_STATUSES, DossierStatus
 from motcua.procedures.models import (
+    FeeLine,
     Procedure,
     ProcedureVersion,
     ProcessStep,
@@ -112,7 +113,7 @@ def agency_by_identifier(identifier: str) -> Agency | None:
 #: code. Only codes found are kept.
 intake_catalogue: ReferenceCache[str, tuple[ProcedureVersion, ...]] = ReferenceCache(
     "intake_catalogue",
-    depends_on=(Procedure, ProcedureVersion, RequiredComponent, ProcessStep),
+    depends_on=(Procedure, ProcedureVersion, RequiredComponent, ProcessStep, FeeLine),
 )
 
 
@@ -121,7 +122,7 @@ def _versions_of(codes: list[str]) -> dict[str, tuple[ProcedureVersion, ...]]:
     for version in (
         ProcedureVersion.objects.filter(procedure__code__in=codes)
         .select_related("procedure")
-        .prefetch_related("components", "steps")
+        .prefetch_related("components", "steps", "fees")
         .order_by("procedure__code", "number")
     ):
         found.setdefault(version.procedure.code, []).append(version)
@@ -130,8 +131,9 @@ def _versions_of(codes: list[str]) -> dict[str, tuple[ProcedureVersion, ...]]:
 
 def versions_for_intake(code: str) -> tuple[ProcedureVersion, ...]:
     """The versions of the procedure with this code, lowest number first, each with its
-    papers and process read (``components``, ``steps``); none if no procedure has it.
-    Kept by the process (three queries the first time), so that an intake reads none."""
+    papers, process and fee lines read (``components``, ``steps``, ``fees``); none if no
+    procedure has it. Kept by the process (four queries the first time), so that an
+    intake reads none."""
     return intake_catalogue.get_many([code], _versions_of).get(code, ())
 
 
@@ -234,6 +236,10 @@ class ComponentView:
     #: the paper's row, and when its scan was attached (TT 01/2023; ``motcua.files``)
     pk: int | None = None
     digitised_at: dt.datetime | None = None
+    #: where its data came from (766 group 4; ``DossierComponent``)
+    reused: bool = False
+    from_data_store: bool = False
+    source_database: str = ""
 
 
 @dataclass(frozen=True)
@@ -346,6 +352,9 @@ def dossier_detail(
                 quantity=c.quantity,
                 pk=c.pk,
                 digitised_at=c.digitised_at,
+                reused=c.reused,
+                from_data_store=c.from_data_store,
+                source_database=c.source_database,
             )
             for c in _components.instances(using=using, key=dossier.pk)
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from motcua.indices.models import GroupDefinition, IndicatorDefinition, RatingBand
+from motcua.core.admin import ReadOnlyAdmin
+from motcua.indices.models import (
+    GroupDefinition,
+    IndicatorDefinition,
+    PortalFigures,
+    PortalIndicatorFigure,
+    RatingBand,
+)
 from motcua.indices.services import DefinitionError, check_definitions
 
 
@@ -62,3 +71,26 @@ class RatingBandAdmin(admin.ModelAdmin[RatingBand]):
         "effective_from",
         "effective_to",
     ]
+
+
+class PortalIndicatorFigureInline(admin.TabularInline[PortalIndicatorFigure, Any]):
+    model = PortalIndicatorFigure
+    extra = 0
+    can_delete = False
+    fields = ["indicator", "numerator", "denominator", "ratio", "points"]
+    readonly_fields = ["indicator", "numerator", "denominator", "ratio", "points"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PortalFigures)
+class PortalFiguresAdmin(ReadOnlyAdmin):
+    """What ``motcua index portal-import`` kept: read here, compared through
+    ``GET /api/index/portal-comparison/``."""
+
+    list_display = ["unit", "start", "end", "total", "source", "imported_at"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__identifier", "unit__name", "source"]
+    date_hierarchy = "start"
+    inlines = [PortalIndicatorFigureInline]

@@ -25,6 +25,7 @@ class Indicator(models.TextChoices):
     PUBLISHED_IN_FULL = "1.3", _("Procedures published with every component")
     SYNCED = "1.4", _("Dossiers synchronised to the national portal")
     ON_TIME = "2.1", _("Dossiers handled early or on time")
+    AVERAGE_TIME = "2.2", _("Average handling time (display only)")
     OFFERED_ONLINE = "3.1", _("Procedures offered as online public services")
     ONLINE_SERVICE_USED = "3.2", _("Online services that received a dossier")
     SUBMITTED_ONLINE = "3.3", _("Dossiers submitted online")
@@ -41,6 +42,11 @@ class Indicator(models.TextChoices):
     PERSONAL_STORE = "4.4", _("Dossiers linked to the personal data store")
     POPULATION_PROCEDURES = "4.5a", _("Procedures connected to the population database")
     POPULATION_DOSSIERS = "4.5b", _("Dossiers using population data")
+    PETITIONS_ABOUT_PROCEDURES = (
+        "5.1a",
+        _("Petitions about regulations, policies or procedures (tracking)"),
+    )
+    PETITIONS_ABOUT_STAFF = "5.1b", _("Petitions about officials' conduct (tracking)")
     PETITIONS_ON_TIME = "5.2", _("Petitions handled on time")
     PETITIONS_SATISFIED = "5.3", _("Satisfaction with the handling of petitions")
     SATISFIED = "5.4", _("Satisfaction with receiving and handling procedures")

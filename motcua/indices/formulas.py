@@ -86,6 +86,8 @@ class Score:
     max_points: Decimal
     #: motcua does not record the data this indicator reads yet
     no_data: bool = False
+    #: a displayed value that is not a ratio (2.2: the mean handling time, working days)
+    value: Decimal | None = None
 
 
 def _empty(
@@ -323,6 +325,70 @@ def submitted_online(definition: Definition, counts: ChannelCounts) -> Score:
     """3.3: dossiers received online / all dossiers received in the period, full points at
     50 % (01b §1)."""
     return score(definition, counts.online, counts.total)
+
+
+# ------------------------------------------------------------------ 1.4, payments, digitisation, satisfaction
+
+
+def sync_denominator(
+    received: int, *, previous_year: int, months: int | None, days: int, year_days: int
+) -> int:
+    """1.4's denominator (spec 01 §3, 01b §7): the dossiers that should have been
+    synchronised, motcua's own count of dossiers received in the period (the statistic
+    it pushes to the national portal). When that is 0 the VPCP rulebook falls back on the
+    previous year: its total / 12 for a month, / 4 for a quarter, the whole for a year
+    (``months`` 1, 3, 12); a custom range takes its share of days (docs/decisions/0016).
+    Rounded half up; 0 when the previous year has nothing either."""
+    if received:
+        return received
+    if months is not None:
+        share = Decimal(previous_year) * months / 12
+    else:
+        share = Decimal(previous_year) * days / year_days
+    return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def synced(
+    definition: Definition, *, synced: int, received: int, denominator: int
+) -> Score:
+    """1.4: dossiers received in the period and synchronised to the national portal /
+    :func:`sync_denominator`. With the fallback the numerator is 0 (nothing received)."""
+    return score(definition, min(synced, denominator), denominator)
+
+
+def ratio(definition: Definition, numerator: int, denominator: int) -> Score:
+    """An indicator that is a plain count over a count (3.4, 3.5, 3.6, 4.1–4.5b, 5.2–5.4):
+    ``Pmax × min(1, ratio / target)`` (spec 01 §2), each rounded to 2 decimals before
+    the group adds them (01b §2: per-component rounding)."""
+    return score(definition, numerator, denominator)
+
+
+def tracking(definition: Definition, numerator: int, denominator: int) -> Score:
+    """A metric the portal shows without points (2.2, 5.1a, 5.1b: ``maxScore`` 0, 01b §7):
+    the ratio, and 0 points."""
+    figures = score(definition, numerator, denominator)
+    return Score(
+        indicator=figures.indicator,
+        group=figures.group,
+        numerator=numerator,
+        denominator=denominator,
+        ratio=figures.ratio if denominator else None,
+        points=None,
+        max_points=definition.max_points,
+    )
+
+
+def average(total: Decimal, count: int) -> Decimal | None:
+    """2.2: the mean handling time, 2 decimals; ``None`` with nothing completed."""
+    return None if count == 0 else _round(total / count)
+
+
+def certified_copy(definition: Definition, *, offering: int, communes: int) -> Score:
+    """4.x: communes offering electronic certification of copies from originals /
+    communes the unit manages (01b §3, XLSX-METRICS); formula ``communes``. The portal
+    currently awards the full 2 points to every unit (formula ``portal-2026``), which
+    :func:`no_data` with the policy "full" gives."""
+    return score(definition, offering, communes)
 
 
 # ------------------------------------------------------------------ totals

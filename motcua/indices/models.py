@@ -163,3 +163,88 @@ class RatingBand(Dated):
 
     def clean(self) -> None:
         self._check_period(RatingBand.objects.filter(band=self.band), str(self))
+
+
+class PortalFigures(models.Model):
+    """The figures the national portal published for a unit and a period, imported from
+    the JSON its evaluation pages return (issue 9 §7; ``indices.portal`` reads it), to be
+    set beside motcua's own (``selectors.portal_comparison``). The file is kept whole in
+    ``raw``; importing the same unit and period again replaces the figures."""
+
+    unit = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="portal_figures",
+        verbose_name=_("unit"),
+    )
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    groups = models.JSONField(
+        _("group points"), default=dict, help_text=_("Points per portal group, 1–6.")
+    )
+    total = models.DecimalField(
+        _("total"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField(_("file"), max_length=255, blank=True)
+    raw = models.JSONField(_("the portal's JSON, as imported"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+    imported_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+
+    class Meta:
+        verbose_name = _("national portal figures")
+        verbose_name_plural = _("national portal figures")
+        ordering = ["unit", "-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "start", "end"], name="portal_figures_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="portal_figures_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+
+class PortalIndicatorFigure(models.Model):
+    """One indicator as the national portal published it; a part it did not publish is
+    empty."""
+
+    figures = models.ForeignKey(
+        PortalFigures, on_delete=models.CASCADE, related_name="indicators"
+    )
+    indicator = models.CharField(
+        _("indicator"), max_length=5, choices=Indicator.choices
+    )
+    numerator = models.PositiveBigIntegerField(_("numerator"), null=True, blank=True)
+    denominator = models.PositiveBigIntegerField(
+        _("denominator"), null=True, blank=True
+    )
+    ratio = models.DecimalField(
+        _("ratio (%)"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    points = models.DecimalField(
+        _("points"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("national portal indicator")
+        verbose_name_plural = _("national portal indicators")
+        ordering = ["figures", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figures", "indicator"], name="portal_indicator_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.indicator

@@ -23,7 +23,7 @@ import datetime as dt
 from motcua.accounts.choices import Role
 from motcua.accounts.models import User
 from motcua.accounts.selectors import active_roles
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, AgencyQuerySet
 
 
 def may_read_index(user: User, unit: Agency, *, on: dt.date | None = None) -> bool:
@@ -40,3 +40,21 @@ def may_read_index(user: User, unit: Agency, *, on: dt.date | None = None) -> bo
         if held.role == Role.LEADER and held.agency_id == unit.pk:
             return True
     return False
+
+
+def units_readable_by(user: User, *, on: dt.date | None = None) -> AgencyQuerySet:
+    """The agencies whose index ``user`` may read, by the rule of ``may_read_index`` (the
+    dashboard's unit picker and the ranking list only these): every agency for a superuser
+    and the provincial supervisor, the agencies a leader leads, none for anyone else. One
+    query to read the roles, none for a superuser; the answer is a lazy queryset."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if user.is_superuser:
+        return Agency.objects.all()
+    led: set[int] = set()
+    for held in active_roles(user, on=on):
+        if held.role == Role.PROVINCIAL_SUPERVISOR:
+            return Agency.objects.all()
+        if held.role == Role.LEADER:
+            led.add(held.agency_id)
+    return Agency.objects.filter(pk__in=led)

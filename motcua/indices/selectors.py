@@ -16,41 +16,55 @@ inherits); such a predecessor's dossiers stay with the predecessor only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from motcua.agencies.choices import SuccessionKind
+from motcua.agencies.choices import AgencyLevel, SuccessionKind
 from motcua.agencies.models import Agency, AgencySuccession
-from motcua.dossiers import events
+from motcua.core.periods import covering
 from motcua.dossiers.choices import Channel
-from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.workflow import Action, DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import DossierStatus
 from motcua.indices import formulas
 from motcua.indices.choices import Indicator
-from motcua.indices.formulas import ChannelCounts, DossierClock, Score
+from motcua.indices.facts import (
+    DossierFacts,
+    Options,
+    PetitionDeadlines,
+    clock_at,
+    dossier_contributions,
+    petition_contributions,
+    received_in,
+)
+from motcua.indices.formulas import ChannelCounts, Score
+from motcua.indices.loader import (
+    EVERYTHING,
+    Scope,
+    dossier_facts,
+    petition_facts,
+    population_databases,
+)
+from motcua.indices.models import PortalFigures
 from motcua.indices.services import Definitions, definitions_in_force
+from motcua.payments.choices import PaymentMethod
+from motcua.payments.models import DossierFee
 from motcua.procedures.choices import OnlineLevel
 from motcua.procedures.models import ProcedureVersion
 from motcua.procedures.selectors import publication_completeness
-from motcua.workdays.clock import VN_TZ
+from motcua.workdays.clock import VN_TZ, AppointmentTime
 from motcua.workdays.selectors import calendar_for
 
 #: successions whose predecessor's history rolls up into the successor
 _INHERITING = (SuccessionKind.MERGER, SuccessionKind.RENAME, SuccessionKind.TRANSFER)
 #: the tree is shallow (province → department or commune → unit); a guard against a cycle
 _MAX_DEPTH = 12
-#: dossiers and events read per round trip while streaming
-_CHUNK = 2000
-
-_OTHER_ENDS = frozenset(
-    {DossierStatus.STOPPED, DossierStatus.WITHDRAWN, DossierStatus.REFUSED}
-)
 _ONLINE_LEVELS = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
 
 
@@ -71,6 +85,10 @@ class IndexReport:
     total: Decimal
     band: str | None
     provisional_band: bool
+    scope: Scope
+    #: the moment open dossiers were judged at: the period's end, or now
+    judged_at: dt.datetime
+    definitions: Definitions
 
 
 def period_moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -107,131 +125,26 @@ def attributed_agencies(unit: Agency, *, subtree: bool) -> set[int]:
     return ids
 
 
-def _dossiers_handled(
-    agencies: set[int], start: dt.datetime, end: dt.datetime
-) -> QuerySet[Dossier]:
-    """Dossiers received or handled in the period (2.1's denominator, spec 01 §3):
-    received before its end and not ended before its start."""
-    return Dossier.objects.filter(
-        Q(finished_at__isnull=True) | Q(finished_at__gte=start),
-        Q(closed_at__isnull=True) | Q(closed_at__gte=start),
-        handling_agency_id__in=agencies,
-        received_at__isnull=False,
-        received_at__lt=end,
-    )
+def catalogue(scope: Scope, prefix: str = "") -> Q:
+    """The procedures a cut by procedure or field keeps (an officer's cut keeps the
+    unit's catalogue: an officer neither publishes nor offers procedures)."""
+    found = Q()
+    if scope.procedure is not None:
+        found &= Q(**{f"{prefix}procedure_id": scope.procedure})
+    if scope.field is not None:
+        found &= Q(**{f"{prefix}field_id": scope.field})
+    return found
 
 
-def dossier_clocks(
-    agencies: set[int], start: dt.datetime, end: dt.datetime
-) -> Iterator[DossierClock]:
-    """Each dossier of 2.1's denominator as it stood at ``end``, rebuilt from its events
-    before ``end`` (read through ``dossiers.events``' readers): the appointment then in
-    force (the reception's, moved by every event that moved it), the end of processing,
-    a pause, the supplement requests (entries into ``supplement_requested``). A history
-    imported from a previous system that does not say how the appointment moved is
-    judged against the dossier's appointment as it stands. Two streamed queries
-    (dossiers, events), both in dossier order, merged."""
-    handled = _dossiers_handled(agencies, start, end)
-    dossiers = (
-        handled.order_by("pk")
-        .values_list(
-            "pk",
-            "received_at",
-            "due_at",
-            "procedure_version__pauses_for_financial_obligation",
-        )
-        .iterator(chunk_size=_CHUNK)
-    )
-    history = (
-        DossierEvent.objects.filter(dossier__in=handled.values("pk"), at__lt=end)
-        .order_by("dossier_id", "sequence")
-        .only("dossier_id", "sequence", "action", "at", "to_status", "payload")
-        .iterator(chunk_size=_CHUNK)
-    )
-    grouped = itertools.groupby(history, key=lambda event: event.dossier_id)
-    pending = next(grouped, None)
-    for pk, received_at, due_at, pauses_for_fees in dossiers:
-        while pending is not None and pending[0] < pk:
-            pending = next(grouped, None)
-        if pending is not None and pending[0] == pk:
-            own: list[DossierEvent] = list(pending[1])
-            pending = next(grouped, None)
-        else:
-            own = []
-        yield _clock(own, received_at, due_at, pauses_for_fees=pauses_for_fees)
-
-
-def _clock(
-    history: list[DossierEvent],
-    received_at: dt.datetime | None,
-    current_due: dt.datetime | None,
-    *,
-    pauses_for_fees: bool,
-) -> DossierClock:
-    """One dossier's clock at the end of the period, from its events in order."""
-    due: dt.datetime | None = None
-    firsts: dict[str, dt.datetime] = {}
-    requests = 0
-    status = ""
-    since: dt.datetime | None = None
-    for event in history:
-        if event.action == Action.RECEIVE:
-            due = events.appointment(event) or due
-        else:
-            change = events.due_change(event)
-            if change is not None and change.new is not None:
-                due = change.new
-        if event.to_status != status:
-            # a supplement request is an entry into the status, whether the event is the
-            # service's own (request_supplement) or imported from a previous system
-            requests += event.to_status == DossierStatus.SUPPLEMENT_REQUESTED
-            status, since = event.to_status, event.at
-        firsts.setdefault(event.to_status, event.at)
-    ended = firsts.get(DossierStatus.RESOLVED) or firsts.get(DossierStatus.RETURNED)
-    if ended is None:
-        others = [firsts[s] for s in _OTHER_ENDS if s in firsts]
-        ended = min(others) if others else None
-    paused = status == DossierStatus.SUPPLEMENT_REQUESTED or (
-        status == DossierStatus.FINANCIAL_OBLIGATION and pauses_for_fees
-    )
-    appointment = due or current_due
-    # the query reads received dossiers only, which have one (dossier_received_has_due)
-    if appointment is None:
-        raise ValueError("a received dossier without an appointment")
-    if received_at is None:
-        raise ValueError("a dossier read as received without a reception moment")
-    return DossierClock(
-        received_at=received_at,
-        due_at=appointment,
-        ended_at=ended,
-        paused_at=since if paused and ended is None else None,
-        supplement_requests=requests,
-    )
-
-
-def channel_counts(
-    agencies: set[int], start: dt.datetime, end: dt.datetime
-) -> ChannelCounts:
-    """Dossiers received in the period by channel: one aggregate query."""
-    counts = Dossier.objects.filter(
-        handling_agency_id__in=agencies, received_at__gte=start, received_at__lt=end
-    ).aggregate(
-        direct=Count("pk", filter=Q(channel=Channel.DIRECT)),
-        online=Count("pk", filter=Q(channel=Channel.ONLINE)),
-        postal=Count("pk", filter=Q(channel=Channel.POSTAL)),
-    )
-    return ChannelCounts(
-        direct=counts["direct"], online=counts["online"], postal=counts["postal"]
-    )
-
-
-def online_offer(agencies: set[int], on: dt.date) -> tuple[int, int]:
+def online_offer(
+    agencies: set[int], on: dt.date, scope: Scope = EVERYTHING
+) -> tuple[int, int]:
     """3.1: ``(offered online, applied)``: distinct procedures in force on ``on`` that one
     of ``agencies`` implements, and how many of them are offered partly or fully online.
     One query."""
     counts = (
         ProcedureVersion.objects.in_force_on(on)
-        .filter(agencies__in=agencies)
+        .filter(catalogue(scope), agencies__in=agencies)
         .aggregate(
             procedures=Count("procedure", distinct=True),
             offering=Count(
@@ -245,7 +158,11 @@ def online_offer(agencies: set[int], on: dt.date) -> tuple[int, int]:
 
 
 def online_services_usage(
-    agencies: set[int], start: dt.datetime, end: dt.datetime, on: dt.date
+    agencies: set[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    on: dt.date,
+    scope: Scope = EVERYTHING,
 ) -> tuple[int, int]:
     """3.2: ``(used, services)``: online services, a procedure offered online at one of
     ``agencies`` on ``on``, and how many received an online dossier handled there in the
@@ -254,7 +171,7 @@ def online_services_usage(
     services = set(
         through.objects.filter(
             procedureversion__in=ProcedureVersion.objects.in_force_on(on).filter(
-                online_level__in=_ONLINE_LEVELS
+                catalogue(scope), online_level__in=_ONLINE_LEVELS
             ),
             agency_id__in=agencies,
         )
@@ -262,11 +179,13 @@ def online_services_usage(
         .distinct()
     )
     used = set(
-        Dossier.objects.filter(
-            handling_agency_id__in=agencies,
-            channel=Channel.ONLINE,
-            received_at__gte=start,
-            received_at__lt=end,
+        scope.dossiers(
+            Dossier.objects.filter(
+                handling_agency_id__in=agencies,
+                channel=Channel.ONLINE,
+                received_at__gte=start,
+                received_at__lt=end,
+            )
         )
         .values_list("procedure_version__procedure_id", "handling_agency_id")
         .distinct()
@@ -282,14 +201,16 @@ _PUBLISH_SPAN = dt.timedelta(days=31)
 
 
 def announcements(
-    start: dt.date, end: dt.date, *, published: bool
+    start: dt.date, end: dt.date, *, published: bool, scope: Scope = EVERYTHING
 ) -> list[formulas.Announcement]:
     """The announcing decisions 1.1 (``published=False``: dated in the period) or 1.2
     (``published=True``: published in the period, or due to be) judge, with their due
     days counted on the system's working-day calendar. One query; the catalogue bounds
     it, not the dossiers."""
     calendar = calendar_for(None)
-    versions = ProcedureVersion.objects.filter(announcement_date__isnull=False)
+    versions = ProcedureVersion.objects.filter(
+        catalogue(scope), announcement_date__isnull=False
+    )
     if published:
         versions = versions.filter(
             Q(published_on__gte=start, published_on__lte=end)
@@ -335,52 +256,384 @@ def announcements(
     return found
 
 
+def procedures_with_fee(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
+    """3.4, 3.5's denominator: distinct procedures in force on ``on`` that one of
+    ``agencies`` applies with a fee line above 0 in the catalogue (spec 01 §3 group 3b:
+    "fee ≠ 0/null"). One query."""
+    return set(
+        ProcedureVersion.objects.in_force_on(on)
+        .filter(catalogue(scope), agencies__in=agencies, fees__amount__gt=0)
+        .values_list("procedure_id", flat=True)
+        .distinct()
+    )
+
+
+def _owed_fees(agencies: set[int], scope: Scope) -> QuerySet[DossierFee]:
+    return scope.dossiers(
+        DossierFee.objects.filter(
+            dossier__handling_agency_id__in=agencies, amount__gt=0
+        ).exclude(payment=PaymentMethod.EXEMPT),
+        prefix="dossier__",
+    )
+
+
+def paid_online_procedures(
+    agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
+) -> set[int]:
+    """3.4's numerator: procedures with at least one fee line paid online in the period
+    (01b §2: "TTHC with a successful online payment"). One query."""
+    return set(
+        _owed_fees(agencies, scope)
+        .filter(payment__in=PaymentMethod.online(), paid_at__gte=start, paid_at__lt=end)
+        .values_list("dossier__procedure_version__procedure_id", flat=True)
+        .distinct()
+    )
+
+
+def fee_integrated_procedures(
+    agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
+) -> set[int]:
+    """3.5's numerator: procedures with a dossier received in the period, synchronised to
+    the national portal by its end, carrying a fee line above 0 (spec 01 §3, 3.5a).
+    One query."""
+    return set(
+        _owed_fees(agencies, scope)
+        .filter(
+            dossier__received_at__gte=start,
+            dossier__received_at__lt=end,
+            dossier__synced_at__lt=end,
+        )
+        .values_list("dossier__procedure_version__procedure_id", flat=True)
+        .distinct()
+    )
+
+
+def citizen_procedures(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
+    """4.5a's denominator: procedures in force that ``agencies`` apply whose subjects
+    are citizens (Vietnamese, overseas Vietnamese, foreigners; spec 01 §3), read from the
+    catalogue's subjects by the words of ``MOTCUA_INDEX_CITIZEN_SUBJECTS``
+    (UNCONFIRMED: the national database's subject codes are not in motcua). One query."""
+    words = Q()
+    for word in getattr(settings, "INDEX_CITIZEN_SUBJECTS", ()):
+        words |= Q(subjects__icontains=word)
+    if not words:
+        return set()
+    return set(
+        ProcedureVersion.objects.in_force_on(on)
+        .filter(catalogue(scope), words, agencies__in=agencies)
+        .values_list("procedure_id", flat=True)
+        .distinct()
+    )
+
+
+def population_procedures(
+    agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
+) -> set[int]:
+    """4.5a's numerator: procedures with a dossier received in the period whose
+    applicant was identified through VNeID or with a paper from the population database
+    (spec 01 §3, 4.5a). One query."""
+    return set(
+        scope.dossiers(
+            Dossier.objects.filter(
+                Q(applicant_vneid_verified=True)
+                | Q(components__source_database__in=population_databases()),
+                handling_agency_id__in=agencies,
+                received_at__gte=start,
+                received_at__lt=end,
+            )
+        )
+        .values_list("procedure_version__procedure_id", flat=True)
+        .distinct()
+    )
+
+
+def _certified_copy(agencies: set[int], on: dt.date) -> tuple[int, int]:
+    """4.x by communes (01b §3, XLSX-METRICS): of the communes among ``agencies`` in
+    operation on ``on``, those applying a procedure of electronic certification of copies
+    (``MOTCUA_INDEX_CERTIFIED_COPY_PROCEDURES``) offered online. Two queries."""
+    communes = set(
+        Agency.objects.filter(
+            covering(on, start="valid_from", end="valid_to"),
+            pk__in=agencies,
+            level=AgencyLevel.COMMUNE,
+        ).values_list("pk", flat=True)
+    )
+    codes = list(getattr(settings, "INDEX_CERTIFIED_COPY_PROCEDURES", ()))
+    offering = set(
+        ProcedureVersion.agencies.through.objects.filter(
+            agency_id__in=communes,
+            procedureversion__in=ProcedureVersion.objects.in_force_on(on).filter(
+                procedure__code__in=codes, online_level__in=_ONLINE_LEVELS
+            ),
+        )
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+    return len(offering), len(communes)
+
+
+def _received_count(
+    agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
+) -> int:
+    return int(
+        scope.dossiers(
+            Dossier.objects.filter(
+                handling_agency_id__in=agencies,
+                received_at__gte=start,
+                received_at__lt=end,
+            )
+        ).count()
+    )
+
+
+def period_months(start: dt.date, end: dt.date) -> int | None:
+    """1, 3 or 12 when the period is a calendar month, quarter or year; ``None`` for any
+    other range (1.4's fallback, :func:`formulas.sync_denominator`)."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == 1 or (months == 3 and start.month % 3 == 1):
+        return months
+    if months == 12 and start.month == 1:
+        return 12
+    return None
+
+
+def _sync_score(
+    definition: formulas.Definition,
+    contribution: tuple[int, int],
+    agencies: set[int],
+    start: dt.date,
+    end: dt.date,
+    scope: Scope,
+) -> Score:
+    synced, received = contribution
+    previous = 0
+    if received == 0 and definition.formula_version != SYNC_NO_FALLBACK:
+        year = start.year - 1
+        previous = _received_count(
+            agencies, *period_moments(dt.date(year, 1, 1), dt.date(year, 12, 31)), scope
+        )
+    denominator = formulas.sync_denominator(
+        received,
+        previous_year=previous,
+        months=period_months(start, end),
+        days=(end - start).days + 1,
+        year_days=(dt.date(start.year, 1, 1) - dt.date(start.year - 1, 1, 1)).days,
+    )
+    return formulas.synced(
+        definition, synced=synced, received=received, denominator=denominator
+    )
+
+
+def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
+    calendar = calendar_for(None)
+    elapsed = calendar.working_time_between(start, end)
+    day = calendar.hours_on(calendar.next_working_moment(start).date()).day_length
+    return Decimal(elapsed.total_seconds()) / Decimal(day.total_seconds())
+
+
+def handling_days(
+    facts: DossierFacts, start: dt.datetime, end: dt.datetime
+) -> Decimal | None:
+    """2.2: the dossier's handling time in working days, when it was received in the
+    period and processed (or returned) by its end: reception to the end of processing
+    on the working-day calendar (spec 01 §3, 2.2); ``None`` otherwise."""
+    if not received_in(facts, start, end) or not facts_processed(facts, end):
+        return None
+    clock = clock_at(facts, end)
+    if clock is None or clock.ended_at is None:
+        return None
+    return _working_days(clock.received_at, clock.ended_at)
+
+
+def _average_time(definition: formulas.Definition, total: Decimal, count: int) -> Score:
+    """2.2: the mean of :func:`handling_days` (display only)."""
+    figures = formulas.tracking(definition, 0, count)
+    return dataclasses.replace(
+        figures, numerator=None, value=formulas.average(total, count)
+    )
+
+
+def facts_processed(facts: DossierFacts, end: dt.datetime) -> bool:
+    """Processed or returned before ``end`` (2.2 counts completed dossiers only)."""
+    return any(
+        moment.at < end
+        and moment.status in (DossierStatus.RESOLVED, DossierStatus.RETURNED)
+        for moment in facts.history
+    )
+
+
+#: ``formula_version`` values that switch an UNCONFIRMED rule (docs/decisions/0016)
+SYNC_NO_FALLBACK = "no-fallback"
+E_RESULT_DOCUMENTS_ONLY = "vpcp-2022"
+CERTIFIED_COPY_COMMUNES = "communes"
+
+
+def options_of(definitions: Definitions) -> Options:
+    """The dossier judgement's options from the definitions in force."""
+    e_result = definitions.indicators.get(Indicator.ELECTRONIC_RESULT)
+    return Options(
+        e_result_all_dossiers=e_result is None
+        or e_result.formula_version != E_RESULT_DOCUMENTS_ONLY
+    )
+
+
+def petition_deadlines() -> PetitionDeadlines:
+    """5.2's deadlines counted on the system's working-day calendar, at the same time of
+    day as the moment counted from."""
+    calendar = calendar_for(None)
+
+    def add(moment: dt.datetime, days: int) -> dt.datetime:
+        return calendar.add_working_days(
+            moment, days, appointment_time=AppointmentTime.RECEPTION_TIME
+        )
+
+    return PetitionDeadlines(add=add)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What a cut's dossier- and petition-level indicators read, summed."""
+
+    contributions: dict[str, tuple[int, int]]
+    #: 2.2: the working days of the completed dossiers, and how many
+    handling_total: Decimal
+    handling_count: int
+
+
+def gather(
+    agencies: set[int],
+    begin: dt.datetime,
+    finish: dt.datetime,
+    judged_at: dt.datetime,
+    scope: Scope,
+    options: Options,
+) -> Gathered:
+    """The summed contributions of the cut's dossiers and petitions, streamed (memory
+    does not grow with the dossiers). Three queries (:func:`loader.dossier_facts`,
+    :func:`loader.petition_facts`)."""
+    totals: dict[str, list[int]] = {}
+    handling_total, handling_count = Decimal(0), 0
+
+    def add(contribution: dict[str, tuple[int, int]]) -> None:
+        for indicator, (numerator, denominator) in contribution.items():
+            pair = totals.setdefault(indicator, [0, 0])
+            pair[0] += numerator
+            pair[1] += denominator
+
+    for facts in dossier_facts(agencies, begin, finish, scope):
+        add(
+            dossier_contributions(
+                facts, start=begin, end=finish, judged_at=judged_at, options=options
+            )
+        )
+        days = handling_days(facts, begin, finish)
+        if days is not None:
+            handling_total += days
+            handling_count += 1
+    deadlines = petition_deadlines()
+    for petition in petition_facts(agencies, begin, finish, scope):
+        add(
+            petition_contributions(
+                petition,
+                start=begin,
+                end=finish,
+                judged_at=judged_at,
+                deadlines=deadlines,
+            )
+        )
+    return Gathered(
+        contributions={key: (pair[0], pair[1]) for key, pair in totals.items()},
+        handling_total=handling_total,
+        handling_count=handling_count,
+    )
+
+
+_TRACKING = frozenset(
+    {
+        Indicator.AVERAGE_TIME,
+        Indicator.PETITIONS_ABOUT_PROCEDURES,
+        Indicator.PETITIONS_ABOUT_STAFF,
+    }
+)
+
+
 def _scores(
     definitions: Definitions,
     agencies: set[int],
     start: dt.date,
     end: dt.date,
-    now: dt.datetime,
+    judged_at: dt.datetime,
+    scope: Scope,
 ) -> dict[str, Score]:
     begin, finish = period_moments(start, end)
-    judged_at = min(finish, now)
+    gathered = gather(
+        agencies, begin, finish, judged_at, scope, options_of(definitions)
+    )
+    counted = gathered.contributions
     computed: dict[str, Score] = {}
     for indicator, definition in definitions.indicators.items():
+        pair = counted.get(indicator, (0, 0))
         if indicator == Indicator.ANNOUNCED_ON_TIME:
             result = formulas.announced_on_time(
-                definition, announcements(start, end, published=False)
+                definition, announcements(start, end, published=False, scope=scope)
             )
         elif indicator == Indicator.PUBLISHED_ON_TIME:
             result = formulas.published_on_time(
-                definition, announcements(start, end, published=True)
+                definition, announcements(start, end, published=True, scope=scope)
             )
         elif indicator == Indicator.PUBLISHED_IN_FULL:
             complete, published = publication_completeness(on=end)
             result = formulas.published_in_full(
                 definition, complete=complete, published=published
             )
-        elif indicator == Indicator.ON_TIME:
-            result = formulas.on_time(
-                definition,
-                dossier_clocks(agencies, begin, finish),
-                judged_at=judged_at,
+        elif indicator == Indicator.SYNCED:
+            result = _sync_score(definition, pair, agencies, start, end, scope)
+        elif indicator == Indicator.AVERAGE_TIME:
+            result = _average_time(
+                definition, gathered.handling_total, gathered.handling_count
             )
         elif indicator == Indicator.OFFERED_ONLINE:
-            offering, procedures = online_offer(agencies, end)
+            offering, procedures = online_offer(agencies, end, scope)
             result = formulas.offered_online(
                 definition, offering=offering, procedures=procedures
             )
         elif indicator == Indicator.ONLINE_SERVICE_USED:
-            used, services = online_services_usage(agencies, begin, finish, end)
+            used, services = online_services_usage(agencies, begin, finish, end, scope)
             result = formulas.online_services_used(
                 definition, used=used, services=services
             )
         elif indicator == Indicator.SUBMITTED_ONLINE:
+            online, received = pair
             result = formulas.submitted_online(
-                definition, channel_counts(agencies, begin, finish)
+                definition,
+                ChannelCounts(direct=received - online, online=online),
             )
+        elif indicator in (Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED):
+            with_fee = procedures_with_fee(agencies, end, scope)
+            found = (
+                paid_online_procedures
+                if indicator == Indicator.PAID_ONLINE_PROCEDURES
+                else fee_integrated_procedures
+            )(agencies, begin, finish, scope)
+            result = formulas.ratio(definition, len(found & with_fee), len(with_fee))
+        elif indicator == Indicator.POPULATION_PROCEDURES:
+            citizens = citizen_procedures(agencies, end, scope)
+            using = population_procedures(agencies, begin, finish, scope)
+            result = formulas.ratio(definition, len(using & citizens), len(citizens))
+        elif indicator == Indicator.CERTIFIED_COPY:
+            if definition.formula_version == CERTIFIED_COPY_COMMUNES:
+                offering, communes = _certified_copy(agencies, end)
+                result = formulas.certified_copy(
+                    definition, offering=offering, communes=communes
+                )
+            else:
+                result = formulas.no_data(definition)
+        elif indicator in _TRACKING:
+            result = formulas.tracking(definition, *pair)
         else:
-            result = formulas.no_data(definition)
+            result = formulas.ratio(definition, *pair)
         computed[indicator] = result
     return computed
 
@@ -392,18 +645,23 @@ def compute_index(
     start: dt.date,
     end: dt.date,
     now: dt.datetime | None = None,
+    scope: Scope = EVERYTHING,
 ) -> IndexReport:
     """Every indicator, the groups, the total and the band of ``unit`` (alone, or with its
-    subtree) from ``start`` to ``end`` (both included), scored with the definitions in
-    force on ``end`` (a weight changed on 1/7 applies to a period ending in July, not to
-    one ending in June). Open dossiers are judged at the end of the period, or at ``now``
-    for the current one. Raises ``services.DefinitionError`` when the definitions in force
-    do not add up, ``ValueError`` when ``end`` is before ``start``."""
+    subtree; narrowed by ``scope`` to a procedure, a field or an officer) from ``start``
+    to ``end`` (both included), scored with the definitions in force on ``end`` (a weight
+    changed on 1/7 applies to a period ending in July, not to one ending in June,
+    docs/decisions/0010). Open dossiers are judged at the end of the period, or at ``now``
+    for the current one. A fixed number of queries whatever the number of dossiers.
+    Raises ``services.DefinitionError`` when the definitions in force do not add up,
+    ``ValueError`` when ``end`` is before ``start``."""
     if end < start:
         raise ValueError("the period ends before it starts")
     definitions = definitions_in_force(on=end)
     agencies = attributed_agencies(unit, subtree=subtree)
-    scores = _scores(definitions, agencies, start, end, now or timezone.now())
+    moment = now or timezone.now()
+    judged_at = min(period_moments(start, end)[1], moment)
+    scores = _scores(definitions, agencies, start, end, judged_at, scope)
     groups = {group: Decimal("0.00") for group in definitions.groups}
     groups.update(formulas.group_points(scores.values()))
     total = sum(groups.values(), Decimal("0.00"))
@@ -419,4 +677,219 @@ def compute_index(
         total=total,
         band=formulas.band_of(total, definitions.bands),
         provisional_band=definitions.provisional_bands,
+        scope=scope,
+        judged_at=judged_at,
+        definitions=definitions,
+    )
+
+
+def siblings(unit: Agency, on: dt.date) -> list[Agency]:
+    """The units ``unit`` is ranked among: those with the same parent and the same level
+    in operation on ``on`` (itself included; spec 01 §4: "ranking within each level
+    separately"). One query."""
+    return list(
+        Agency.objects.filter(
+            covering(on, start="valid_from", end="valid_to"),
+            parent_id=unit.parent_id,
+            level=unit.level,
+        ).order_by("identifier")
+    ) or [unit]
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A unit's place among its siblings by total: 1 + the siblings with a higher
+    total (equal totals share a place)."""
+
+    rank: int
+    of: int
+    totals: dict[str, Decimal]
+
+
+def rank_among_siblings(report: IndexReport, *, now: dt.datetime | None = None) -> Rank:
+    """``report``'s unit ranked among :func:`siblings`, each computed for the same
+    period, subtree flag and cut. A fixed number of queries per sibling."""
+    totals: dict[str, Decimal] = {}
+    for sibling in siblings(report.unit, report.end):
+        if sibling.pk == report.unit.pk:
+            totals[sibling.identifier] = report.total
+            continue
+        totals[sibling.identifier] = compute_index(
+            unit=sibling,
+            subtree=report.subtree,
+            start=report.start,
+            end=report.end,
+            now=now or report.judged_at,
+            scope=report.scope,
+        ).total
+    totals.setdefault(report.unit.identifier, report.total)
+    higher = sum(1 for total in totals.values() if total > report.total)
+    return Rank(rank=higher + 1, of=len(totals), totals=totals)
+
+
+# ------------------------------------------------------------------ the national portal
+
+#: how far a ratio (percentage points) or points may differ before it is flagged: the
+#: portal rounds each to 2 decimals, and so does motcua (01b §4)
+DEFAULT_TOLERANCE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One side of a comparison: an indicator's figures, any part possibly unknown."""
+
+    numerator: int | None
+    denominator: int | None
+    ratio: Decimal | None
+    points: Decimal | None
+
+
+@dataclass(frozen=True)
+class IndicatorComparison:
+    indicator: str
+    group: int
+    portal: Figures | None
+    motcua: Figures
+    #: motcua records the data this indicator reads (not ``no_data``)
+    motcua_has_data: bool
+    #: ``motcua − portal``, part by part, where both are known
+    difference: Figures | None
+    #: both sides say something to compare
+    comparable: bool
+    #: a count differs, or a ratio or points beyond the tolerance
+    differs: bool
+
+
+@dataclass(frozen=True)
+class PointsComparison:
+    portal: Decimal | None
+    motcua: Decimal
+    difference: Decimal | None
+    differs: bool
+
+
+@dataclass(frozen=True)
+class PortalComparison:
+    """motcua's index of a unit for a period beside the national portal's figures."""
+
+    report: IndexReport
+    figures: PortalFigures
+    tolerance: Decimal
+    indicators: dict[str, IndicatorComparison]
+    groups: dict[int, PointsComparison]
+    total: PointsComparison
+
+    @property
+    def differing(self) -> list[str]:
+        return [i for i, row in self.indicators.items() if row.differs]
+
+
+def _minus(ours: Any, theirs: Any) -> Any:
+    return None if ours is None or theirs is None else ours - theirs
+
+
+def _beyond(difference: Decimal | None, tolerance: Decimal) -> bool:
+    return difference is not None and abs(difference) > tolerance
+
+
+def _points(
+    ours: Decimal, theirs: Decimal | None, tolerance: Decimal
+) -> PointsComparison:
+    difference = _minus(ours, theirs)
+    return PointsComparison(
+        portal=theirs,
+        motcua=ours,
+        difference=difference,
+        differs=_beyond(difference, tolerance),
+    )
+
+
+def _compare(
+    score: Score, theirs: Figures | None, tolerance: Decimal
+) -> IndicatorComparison:
+    ours = Figures(score.numerator, score.denominator, score.ratio, score.points)
+    comparable = theirs is not None and not score.no_data
+    difference = None
+    differs = False
+    if comparable and theirs is not None:
+        difference = Figures(
+            numerator=_minus(ours.numerator, theirs.numerator),
+            denominator=_minus(ours.denominator, theirs.denominator),
+            ratio=_minus(ours.ratio, theirs.ratio),
+            points=_minus(ours.points, theirs.points),
+        )
+        differs = (
+            bool(difference.numerator)
+            or bool(difference.denominator)
+            or _beyond(difference.ratio, tolerance)
+            or _beyond(difference.points, tolerance)
+        )
+    return IndicatorComparison(
+        indicator=score.indicator,
+        group=score.group,
+        portal=theirs,
+        motcua=ours,
+        motcua_has_data=not score.no_data,
+        difference=difference,
+        comparable=comparable,
+        differs=differs,
+    )
+
+
+def latest_portal_figures(
+    unit: Agency, start: dt.date, end: dt.date
+) -> PortalFigures | None:
+    """The portal's figures imported for exactly this unit and period, with their
+    indicators. Two queries."""
+    return (
+        PortalFigures.objects.filter(unit=unit, start=start, end=end)
+        .prefetch_related("indicators")
+        .first()
+    )
+
+
+def portal_comparison(
+    *,
+    unit: Agency,
+    start: dt.date,
+    end: dt.date,
+    subtree: bool = True,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+    now: dt.datetime | None = None,
+) -> PortalComparison | None:
+    """motcua's own index (``compute_index``) beside the national portal's figures for
+    the same unit and period, indicator by indicator, group by group and in total, each
+    difference flagged beyond ``tolerance`` (issue 9 §7: "how a province finds dossiers
+    that did not sync or were counted differently"); a count that differs at all is
+    flagged. The portal counts a unit with everything below it (spec 01 §4), so
+    ``subtree`` is on by default. ``None`` when no figures were imported for it."""
+    figures = latest_portal_figures(unit, start, end)
+    if figures is None:
+        return None
+    report = compute_index(unit=unit, subtree=subtree, start=start, end=end, now=now)
+    published = {
+        row.indicator: Figures(row.numerator, row.denominator, row.ratio, row.points)
+        for row in figures.indicators.all()
+    }
+    indicators = {
+        indicator: _compare(score, published.get(indicator), tolerance)
+        for indicator, score in report.scores.items()
+    }
+    groups = {
+        group: _points(
+            points,
+            Decimal(figures.groups[str(group)])
+            if str(group) in figures.groups
+            else None,
+            tolerance,
+        )
+        for group, points in sorted(report.groups.items())
+    }
+    return PortalComparison(
+        report=report,
+        figures=figures,
+        tolerance=tolerance,
+        indicators=indicators,
+        groups=groups,
+        total=_points(report.total, figures.total, tolerance),
     )

@@ -11,12 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from motcua.accounts.models import User
+from motcua.agencies.models import Agency
 from motcua.indices.choices import PortalGroup
 from motcua.indices.formulas import Definition
-from motcua.indices.models import GroupDefinition, IndicatorDefinition, RatingBand
+from motcua.indices.models import (
+    GroupDefinition,
+    IndicatorDefinition,
+    PortalFigures,
+    PortalIndicatorFigure,
+    RatingBand,
+)
+from motcua.indices.portal import PortalFile, PortalFileError
 
 #: the index's total (QĐ 766: a 100-point score; 01b: province maxima sum to 100)
 TOTAL_POINTS = Decimal(100)
@@ -144,3 +155,69 @@ def check_definitions(*, on: dt.date) -> None:
     ``on`` whose indicator points do not add up to their group's declared total, or whose
     groups do not add up to 100."""
     definitions_in_force(on=on)
+
+
+# ------------------------------------------------------------------ the national portal
+
+#: the bounds of a figure the portal publishes: a percentage and points are 0..100
+_PERCENT = (Decimal(0), Decimal(100))
+_PLACES = Decimal("0.0001")
+
+
+def _bounded(value: Decimal | None, path: str) -> Decimal | None:
+    if value is None:
+        return None
+    if not _PERCENT[0] <= value <= _PERCENT[1]:
+        raise PortalFileError(path, _("must be from 0 to 100"))
+    return value.quantize(_PLACES)
+
+
+def import_portal_figures(
+    *,
+    unit: Agency,
+    start: dt.date,
+    end: dt.date,
+    figures: PortalFile,
+    raw: Any,
+    source: str = "",
+    actor: User | None = None,
+) -> PortalFigures:
+    """Keep what the national portal published for ``unit`` from ``start`` to ``end``
+    (issue 9 §7), replacing what an earlier import of the same unit and period kept; one
+    transaction. A percentage or points outside 0..100 is a ``PortalFileError`` naming
+    the figure, and nothing is changed."""
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    rows = [
+        PortalIndicatorFigure(
+            indicator=indicator,
+            numerator=figure.numerator,
+            denominator=figure.denominator,
+            ratio=_bounded(figure.ratio, f"{indicator}.ratio"),
+            points=_bounded(figure.points, f"{indicator}.points"),
+        )
+        for indicator, figure in sorted(figures.indicators.items())
+    ]
+    groups = {
+        str(group): str(_bounded(points, f"groups.{group}"))
+        for group, points in sorted(figures.groups.items())
+    }
+    total = _bounded(figures.total, "total")
+    with transaction.atomic():
+        kept, _created = PortalFigures.objects.update_or_create(
+            unit=unit,
+            start=start,
+            end=end,
+            defaults={
+                "groups": groups,
+                "total": None if total is None else total.quantize(Decimal("0.01")),
+                "source": source[:255],
+                "raw": raw,
+                "imported_by": actor,
+            },
+        )
+        PortalIndicatorFigure.objects.filter(figures=kept).delete()
+        for row in rows:
+            row.figures = kept
+        PortalIndicatorFigure.objects.bulk_create(rows)
+    return kept

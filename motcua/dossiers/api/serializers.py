@@ -36,8 +36,15 @@ from motcua.dossiers.selectors import (
     agency_by_identifier,
     versions_for_intake,
 )
-from motcua.dossiers.services import Applicant, Intake, Paper
+from motcua.dossiers.services import Applicant, Intake, Paper, ResultDocument
 from motcua.dossiers.workflow import Action, DossierStatus
+from motcua.payments.choices import FeeKind, PaymentMethod
+from motcua.payments.services import (
+    FEE_CODE_MAX_LENGTH,
+    FEE_NAME_MAX_LENGTH,
+    MAX_FEES,
+    Fee,
+)
 from motcua.procedures.choices import ComponentForm
 from motcua.procedures.models import Procedure, ProcedureVersion, RequiredComponent
 
@@ -207,6 +214,21 @@ class DossierComponentSerializer(_ReadModelSerializer):
     name = serializers.CharField(read_only=True)
     form = serializers.ChoiceField(choices=ComponentForm.choices, read_only=True)
     quantity = serializers.IntegerField(read_only=True, min_value=1)
+    digitised_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("When its scan was attached; null: not digitised."),
+    )
+    reused = serializers.BooleanField(
+        read_only=True, help_text=_("Reuses digitised data (DuocSoHoa).")
+    )
+    from_data_store = serializers.BooleanField(
+        read_only=True,
+        help_text=_("Taken from the citizen's data store (DuocLayTuKhoDMQG)."),
+    )
+    source_database = serializers.CharField(
+        read_only=True, help_text=_("The national database it came from (MaCSDL).")
+    )
 
 
 class DossierResultSerializer(_ReadModelSerializer):
@@ -216,6 +238,11 @@ class DossierResultSerializer(_ReadModelSerializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
     issued_at = serializers.DateTimeField(read_only=True)
+    electronic = serializers.BooleanField(read_only=True)
+    file_url = serializers.CharField(
+        read_only=True, help_text=_("DuongDanTepTinKetQua; empty if none.")
+    )
+    sent_to_data_store = serializers.BooleanField(read_only=True)
 
 
 class DossierEventSerializer(_ReadModelSerializer):
@@ -263,6 +290,11 @@ class ApplicantDetailSerializer(serializers.Serializer[Dossier]):
     phone = serializers.CharField(source="applicant_phone", read_only=True)
     email = serializers.CharField(source="applicant_email", read_only=True)
     address = serializers.CharField(source="applicant_address", read_only=True)
+    vneid_verified = serializers.BooleanField(
+        source="applicant_vneid_verified",
+        read_only=True,
+        help_text=_("Identified through VNeID (TaiKhoanDuocXacThucVoiVNeID)."),
+    )
 
 
 class DossierDetailSerializer(DossierSerializer):
@@ -276,6 +308,11 @@ class DossierDetailSerializer(DossierSerializer):
         source="dossier.return_method", choices=ReturnMethod.choices, read_only=True
     )
     sets = serializers.IntegerField(source="dossier.sets", read_only=True, min_value=1)
+    reuses_digitised_data = serializers.BooleanField(
+        source="dossier.reuses_digitised_data",
+        read_only=True,
+        help_text=_("A paper reuses digitised data (HoSoCoThanhPhanSoHoa)."),
+    )
     legal_due_at = _moment("legal_due_at")
     original_due_at = _moment("original_due_at")
     paused_at = _moment("paused_at")
@@ -331,6 +368,20 @@ def text_list(max_items: int, max_length: int, **kwargs: Any) -> serializers.Lis
     )
 
 
+class MomentField(serializers.DateTimeField):
+    """A moment with its time of day: a date alone (``2026-12-01``, ``20261201``,
+    ``2026W482``) is refused, not read as its midnight, which Python's ``fromisoformat``
+    (and so DRF) would do. The time of day is hours and minutes after ``T`` or a space."""
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        if isinstance(value, str) and not _TIME_OF_DAY.search(value):
+            self.fail("date")
+        return super().to_internal_value(value)
+
+
+_TIME_OF_DAY = re.compile(r"\d[T ]\d{2}:?\d{2}")
+
+
 class ApplicantSerializer(serializers.Serializer[Applicant]):
     """Who asks (``ChuHoSo`` of the national payload)."""
 
@@ -352,6 +403,13 @@ class ApplicantSerializer(serializers.Serializer[Applicant]):
         max_length=254, required=False, default="", allow_blank=True
     )
     address = text_field(limits.ADDRESS_MAX_LENGTH, required=False)
+    vneid_verified = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "The applicant was identified through the national identity system VNeID "
+            "(TaiKhoanDuocXacThucVoiVNeID)."
+        ),
+    )
 
 
 class PaperSerializer(serializers.Serializer[Paper]):
@@ -375,6 +433,22 @@ class PaperSerializer(serializers.Serializer[Paper]):
         help_text=_("Defaults to the form the procedure asks for."),
     )
     quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    reused = serializers.BooleanField(
+        default=False,
+        help_text=_("Reuses the digitised data of an earlier dossier (DuocSoHoa)."),
+    )
+    from_data_store = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Taken from the citizen's data store on the national portal "
+            "(DuocLayTuKhoDMQG)."
+        ),
+    )
+    source_database = text_field(
+        limits.SOURCE_DATABASE_MAX_LENGTH,
+        required=False,
+        help_text=_("The national database its data came from (MaCSDL), if any."),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "component" not in attrs and "name" not in attrs:
@@ -427,10 +501,94 @@ def resolve_papers(
                     form=form,
                     quantity=paper["quantity"],
                     required_id=required.pk if required else None,
+                    reused=paper.get("reused", False),
+                    from_data_store=paper.get("from_data_store", False),
+                    source_database=paper.get("source_database", ""),
                 )
             )
     if any(errors):
         raise serializers.ValidationError({"papers": errors})
+    return resolved
+
+
+class FeeSerializer(serializers.Serializer[Fee]):
+    """A fee line owed on the dossier (``DanhSachLePhi[]``) and how it was paid. ``fee``
+    names a line of the procedure version's catalogue (its position), whose description
+    and amount are the defaults; otherwise ``name`` and ``amount`` are required."""
+
+    fee = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_INTEGER,
+        required=False,
+        help_text=_("Position of the fee line in the procedure version's catalogue."),
+    )
+    name = text_field(FEE_NAME_MAX_LENGTH, required=False, help_text=_("TenPhiLePhi."))
+    code = text_field(FEE_CODE_MAX_LENGTH, required=False, help_text=_("MaPhiLePhi."))
+    kind = serializers.ChoiceField(choices=FeeKind.choices, default=FeeKind.CHARGE)
+    amount = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        required=False,
+        help_text=_("Gia: the amount in VND."),
+    )
+    payment = serializers.ChoiceField(
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.UNPAID,
+        help_text=_(
+            "How it was paid: online_national and online_provincial are "
+            "DuocThanhToanTrucTuyen 1 and 2."
+        ),
+    )
+    paid_at = MomentField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("When it was paid; required unless unpaid or exempt."),
+    )
+
+
+def resolve_fees(version: ProcedureVersion, fees: list[dict[str, Any]]) -> list[Fee]:
+    """Each fee line with its catalogue line, or a ``ValidationError`` listing, line by
+    line, what could not be understood."""
+    lines = {line.position: line for line in version.fees.all()}
+    resolved: list[Fee] = []
+    errors: list[dict[str, list[str]]] = []
+    for given in fees:
+        problems: dict[str, list[str]] = {}
+        line = None
+        if "fee" in given:
+            line = lines.get(given["fee"])
+            if line is None:
+                problems["fee"] = [
+                    str(
+                        _("The procedure has no fee line at position %(position)s.")
+                        % {"position": given["fee"]}
+                    )
+                ]
+        name = given.get("name") or (line.description if line else "")
+        amount = given.get("amount", line.amount if line else None)
+        if not name and "fee" not in problems:
+            problems["name"] = [str(_("Name a fee the catalogue does not list."))]
+        if amount is None and "fee" not in problems:
+            problems["amount"] = [
+                str(_("Give the amount: the catalogue does not set one."))
+            ]
+        errors.append(problems)
+        if not problems:
+            assert amount is not None  # noqa: S101 - checked just above
+            resolved.append(
+                Fee(
+                    name=name,
+                    amount=amount,
+                    code=given.get("code", ""),
+                    kind=given["kind"],
+                    payment=given["payment"],
+                    paid_at=given.get("paid_at"),
+                    fee_line=line,
+                )
+            )
+    if any(errors):
+        raise serializers.ValidationError({"fees": errors})
     return resolved
 
 
@@ -486,6 +644,16 @@ class IntakeSerializer(serializers.Serializer[Intake]):
         choices=ReturnMethod.choices, default=ReturnMethod.COUNTER
     )
     sets = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    fees = serializers.ListField(
+        child=FeeSerializer(),
+        max_length=MAX_FEES,
+        required=False,
+        help_text=_(
+            "The fee lines owed and how each was paid. Absent: the procedure version's "
+            "catalogue lines that have an amount and apply to the channel, unpaid; an "
+            "empty list: none."
+        ),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         code = attrs["procedure"].strip()
@@ -515,6 +683,9 @@ class IntakeSerializer(serializers.Serializer[Intake]):
             )
         attrs["procedure_version"] = version
         attrs["paper_list"] = resolve_papers(version, attrs["papers"])
+        attrs["fee_list"] = (
+            resolve_fees(version, attrs["fees"]) if "fees" in attrs else None
+        )
         return attrs
 
     def intake(self, *, channel: Channel, applicant: Applicant) -> Intake:
@@ -528,6 +699,7 @@ class IntakeSerializer(serializers.Serializer[Intake]):
             papers=tuple(data["paper_list"]),
             return_method=ReturnMethod(data["return_method"]),
             sets=data["sets"],
+            fees=data["fee_list"],
         )
 
 
@@ -540,6 +712,7 @@ def applicant_from(data: dict[str, Any], *, account: User | None = None) -> Appl
         email=data["email"],
         address=data["address"],
         account=account,
+        vneid_verified=data["vneid_verified"],
     )
 
 
@@ -609,13 +782,98 @@ class OnlineSubmissionSerializer(IntakeSerializer):
         )
 
 
+class ResultDocumentSerializer(serializers.Serializer[ResultDocument]):
+    """A result document with how it was issued (``DanhSachGiayToKetQua[]``)."""
+
+    name = text_field(limits.RESULT_NAME_MAX_LENGTH)
+    electronic = serializers.BooleanField(
+        default=False,
+        help_text=_("Issued as an electronic document; a file_url implies it."),
+    )
+    file_url = text_field(
+        limits.RESULT_FILE_URL_MAX_LENGTH,
+        required=False,
+        help_text=_(
+            "DuongDanTepTinKetQua: where the system that keeps the electronic result "
+            "serves it."
+        ),
+    )
+    sent_to_data_store = serializers.BooleanField(
+        default=False,
+        help_text=_("The electronic result was sent to the citizen's data store."),
+    )
+
+
+_RESULT_NAME_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": limits.RESULT_NAME_MAX_LENGTH,
+}
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            _RESULT_NAME_SCHEMA,
+            {
+                "type": "object",
+                "properties": {
+                    "name": _RESULT_NAME_SCHEMA,
+                    "electronic": {"type": "boolean", "default": False},
+                    "file_url": {
+                        "type": "string",
+                        "maxLength": limits.RESULT_FILE_URL_MAX_LENGTH,
+                    },
+                    "sent_to_data_store": {"type": "boolean", "default": False},
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+)
+class ResultItemField(serializers.Field[ResultDocument, Any, Any, Any]):
+    """A result document: its name alone (a paper result), or an object with its name and
+    how it was issued (``ResultDocumentSerializer``)."""
+
+    default_error_messages = {
+        "invalid": _("A result is a name, or an object with its name."),
+    }
+
+    def to_internal_value(self, data: Any) -> ResultDocument:
+        if isinstance(data, str):
+            name = text_field(limits.RESULT_NAME_MAX_LENGTH).run_validation(data)
+            return ResultDocument(name=name)
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        unknown = sorted(set(data) - set(ResultDocumentSerializer().fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("This field is not known.")] for name in unknown}
+            )
+        document = ResultDocumentSerializer(data=data)
+        document.is_valid(raise_exception=True)
+        return ResultDocument(**document.validated_data)
+
+    def to_representation(self, value: ResultDocument) -> Any:
+        return value.name
+
+
+def result_list(**kwargs: Any) -> serializers.ListField:
+    """At least one and at most ``limits.MAX_RESULTS`` result documents."""
+    return serializers.ListField(
+        child=ResultItemField(), min_length=1, max_length=limits.MAX_RESULTS, **kwargs
+    )
+
+
 class OnTheSpotSerializer(IntakeSerializer):
     """A procedure settled at the counter while the applicant waits."""
 
-    results = text_list(
-        limits.MAX_RESULTS,
-        limits.RESULT_NAME_MAX_LENGTH,
-        help_text=_("Names of the result documents handed over."),
+    results = result_list(
+        help_text=_(
+            "The result documents handed over: each a name, or an object with its name "
+            "and whether it is electronic."
+        ),
     )
 
     def given_applicant(self) -> Applicant:
@@ -702,10 +960,12 @@ class FinancialObligationSerializer(NoteSerializer):
 
 
 class IssueResultSerializer(TransitionSerializer):
-    results = text_list(
-        limits.MAX_RESULTS,
-        limits.RESULT_NAME_MAX_LENGTH,
-        help_text=_("Names of the result documents; each is coded <dossier>-KQ(n)."),
+    results = result_list(
+        help_text=_(
+            "The result documents, each coded <dossier>-KQ(n): a name, or an object with "
+            "its name, whether it is electronic, its file_url (DuongDanTepTinKetQua) and "
+            "whether it was sent to the citizen's data store."
+        ),
     )
 
 
@@ -718,20 +978,6 @@ class ReturnResultSerializer(TransitionSerializer):
     receiver = text_field(
         limits.NAME_MAX_LENGTH, required=False, help_text=_("Who received the result.")
     )
-
-
-class MomentField(serializers.DateTimeField):
-    """A moment with its time of day: a date alone (``2026-12-01``, ``20261201``,
-    ``2026W482``) is refused, not read as its midnight, which Python's ``fromisoformat``
-    (and so DRF) would do. The time of day is hours and minutes after ``T`` or a space."""
-
-    def to_internal_value(self, value: Any) -> dt.datetime:
-        if isinstance(value, str) and not _TIME_OF_DAY.search(value):
-            self.fail("date")
-        return super().to_internal_value(value)
-
-
-_TIME_OF_DAY = re.compile(r"\d[T ]\d{2}:?\d{2}")
 
 
 class ApologiseSerializer(TransitionSerializer):

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Self
 
 from motcua.dossiers.choices import ReturnMethod
+from motcua.payments.choices import FeeKind, PaymentMethod
 from motcua.procedures.choices import TimeUnit
 from motcua.workdays.clock import VN_TZ, local
 
@@ -54,6 +55,7 @@ class Kind(enum.Enum):
     NUMBER = "number"
     TIMESTAMP = "yyyyMMddHHmmss"
     BOOLEAN = "true or false"
+    FLAG = "0 or 1"
     OBJECT = "object"
     LIST = "list of objects"
 
@@ -115,6 +117,11 @@ class DossierKey(Key):
     TaiLieuNop = "TaiLieuNop", Kind.LIST
     DanhSachHoSoBoSung = "DanhSachHoSoBoSung", Kind.LIST
     DanhSachGiayToKetQua = "DanhSachGiayToKetQua", Kind.LIST
+    # what the 766 index reads (spec 01 §3 groups 3b and 4; spec 08 §3)
+    HoSoCoThanhPhanSoHoa = "HoSoCoThanhPhanSoHoa", Kind.FLAG
+    TaiKhoanDuocXacThucVoiVNeID = "TaiKhoanDuocXacThucVoiVNeID", Kind.FLAG
+    DuocThanhToanTrucTuyen = "DuocThanhToanTrucTuyen", Kind.WHOLE
+    DanhSachLePhi = "DanhSachLePhi", Kind.LIST
     # motcua extensions
     PhienBanTTHC = "PhienBanTTHC", Kind.WHOLE, _OPTIONAL, _EXTENSION
     DonViTiepNhan = "DonViTiepNhan", Kind.TEXT, _OPTIONAL, _EXTENSION
@@ -139,6 +146,7 @@ class DossierKey(Key):
     ChuyenVienXuLy = "ChuyenVienXuLy", Kind.TEXT, _OPTIONAL, _EXTENSION
     CacBuocXuLy = "CacBuocXuLy", Kind.LIST, _OPTIONAL, _EXTENSION
     QuaTrinhXuLy = "QuaTrinhXuLy", Kind.LIST, _OPTIONAL, _EXTENSION
+    NgayDongBo = "NgayDongBo", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
 
 
 class EntryKey(Key):
@@ -168,8 +176,13 @@ class PaperKey(Key):
 
     TenTepDinhKem = "TenTepDinhKem", Kind.TEXT, _REQUIRED
     MaThanhPhanHoSo = "MaThanhPhanHoSo", Kind.TEXT
+    DuongDanTaiTepTin = "DuongDanTaiTepTin", Kind.TEXT
+    DuocSoHoa = "DuocSoHoa", Kind.FLAG
+    DuocLayTuKhoDMQG = "DuocLayTuKhoDMQG", Kind.FLAG
+    MaCSDL = "MaCSDL", Kind.TEXT
     HinhThucNop = "HinhThucNop", Kind.TEXT, _OPTIONAL, _EXTENSION
     SoLuong = "SoLuong", Kind.WHOLE, _OPTIONAL, _EXTENSION
+    NgaySoHoa = "NgaySoHoa", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
 
 
 class SupplementKey(Key):
@@ -190,8 +203,25 @@ class ResultKey(Key):
 
     TenGiayTo = "TenGiayTo", Kind.TEXT, _REQUIRED
     MaKetQua = "MaKetQua", Kind.TEXT, _REQUIRED
+    DuongDanTepTinKetQua = "DuongDanTepTinKetQua", Kind.TEXT
     SoThuTu = "SoThuTu", Kind.WHOLE, _OPTIONAL, _EXTENSION
     NgayBanHanh = "NgayBanHanh", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
+    KetQuaDienTu = "KetQuaDienTu", Kind.BOOLEAN, _OPTIONAL, _EXTENSION
+    DaGuiKhoDuLieu = "DaGuiKhoDuLieu", Kind.BOOLEAN, _OPTIONAL, _EXTENSION
+
+
+class FeeKey(Key):
+    """A fee line of ``DanhSachLePhi`` (spec 08 §3), then motcua's extensions: how the line
+    was paid and when, which the national line does not say (it has the dossier's
+    ``DuocThanhToanTrucTuyen`` and the line's ``HinhThucThu``)."""
+
+    TenPhiLePhi = "TenPhiLePhi", Kind.TEXT, _REQUIRED
+    MaPhiLePhi = "MaPhiLePhi", Kind.TEXT
+    Gia = "Gia", Kind.WHOLE, _REQUIRED
+    LoaiPhiLePhi = "LoaiPhiLePhi", Kind.WHOLE
+    HinhThucThu = "HinhThucThu", Kind.WHOLE
+    HinhThucThanhToan = "HinhThucThanhToan", Kind.TEXT, _OPTIONAL, _EXTENSION
+    NgayThanhToan = "NgayThanhToan", Kind.TIMESTAMP, _OPTIONAL, _EXTENSION
 
 
 class StepKey(Key):
@@ -218,6 +248,27 @@ class StepKey(Key):
 EXTENSION_FIELDS = tuple(key for key in DossierKey if key.extension)
 #: Progress-entry fields that are motcua extensions of ``CapNhatTienDoHoSoMC``.
 ENTRY_EXTENSION_FIELDS = tuple(key for key in EntryKey if key.extension)
+
+
+#: ``LoaiPhiLePhi``: 1 a fee (phí), 2 a charge (lệ phí). The portal's codes are not
+#: confirmed (spec 08 §3 names the field only); these are motcua's.
+FEE_KIND_CODES: dict[str, int] = {FeeKind.FEE: 1, FeeKind.CHARGE: 2}
+FEE_KINDS_BY_CODE = {code: kind for kind, code in FEE_KIND_CODES.items()}
+
+#: ``HinhThucThu`` (how a line was collected): 1 at the counter, 2 online; absent (or 0)
+#: not collected (unpaid or exempt). The portal's codes are not confirmed either.
+COLLECTED_AT_COUNTER, COLLECTED_ONLINE = 1, 2
+
+#: ``DuocThanhToanTrucTuyen`` (spec 01 §3 indicator 3.6, spec 08 §3): 1 paid on the
+#: national payment platform, 2 through the provincial gateway; 0 (or absent) not paid
+#: online.
+ONLINE_PAYMENT_CODES: dict[str, int] = {
+    PaymentMethod.ONLINE_NATIONAL: 1,
+    PaymentMethod.ONLINE_PROVINCIAL: 2,
+}
+ONLINE_PAYMENTS_BY_CODE = {
+    code: method for method, code in ONLINE_PAYMENT_CODES.items()
+}
 
 
 def format_timestamp(moment: dt.datetime | None) -> str | None:

@@ -46,6 +46,7 @@ from motcua.dossiers.models import (
     DossierResult,
     DossierStep,
 )
+from motcua.payments.models import DossierFee
 
 BATCH_SIZE = 1000
 #: Rows per INSERT (SQLite lowers it further to its limit of bound parameters).
@@ -264,6 +265,10 @@ class DossierImporter:
             )
             DossierResult.objects.bulk_create(
                 [row for plan in planned for row in plan.results],
+                batch_size=WRITE_CHUNK,
+            )
+            DossierFee.objects.bulk_create(
+                [row for plan in planned for row in plan.fees],
                 batch_size=WRITE_CHUNK,
             )
             DossierStep.objects.bulk_create(

@@ -25,12 +25,18 @@ from motcua.accounts.choices import Role
 from motcua.agencies.choices import AgencyLevel
 from motcua.agencies.models import Agency, AgencySuccession
 from motcua.core.periods import covers
+from motcua.dossiers import limits
 from motcua.dossiers.choices import ApplicantKind, Channel
 from motcua.dossiers.interchange.errors import DossierFileError, RecordProblem
 from motcua.dossiers.interchange.format import (
+    COLLECTED_AT_COUNTER,
+    COLLECTED_ONLINE,
+    FEE_KINDS_BY_CODE,
+    ONLINE_PAYMENTS_BY_CODE,
     RETURN_METHODS_BY_CODE,
     DossierKey,
     EntryKey,
+    FeeKey,
     Key,
     PaperKey,
     ResultKey,
@@ -59,8 +65,17 @@ from motcua.dossiers.workflow import (
     DossierStatus,
     NationalStatus,
 )
-from motcua.procedures.choices import ComponentForm, ImplementingLevel
-from motcua.procedures.models import ProcedureVersion, RequiredComponent
+from motcua.payments.choices import FeeKind, PaymentMethod
+from motcua.payments.models import DossierFee
+from motcua.payments.services import (
+    FEE_CODE_MAX_LENGTH,
+    FEE_NAME_MAX_LENGTH,
+    MAX_AMOUNT,
+    MAX_FEES,
+    PAID_METHODS,
+)
+from motcua.procedures.choices import ComponentForm, FeeChannel, ImplementingLevel
+from motcua.procedures.models import FeeLine, ProcedureVersion, RequiredComponent
 from motcua.workdays.clock import local
 
 CODE_RE = re.compile(DOSSIER_CODE_PATTERN)
@@ -98,6 +113,13 @@ _ROLES = frozenset(Role.values)
 _FORMS = frozenset(ComponentForm.values)
 _CHANNELS = tuple(Channel.values)
 _APPLICANT_KINDS = tuple(ApplicantKind.values)
+_PAYMENT_METHODS = frozenset(PaymentMethod.values)
+#: which catalogue fee lines apply to a dossier received on a channel
+_FEE_CHANNELS: dict[int, str] = {
+    Channel.DIRECT: FeeChannel.DIRECT,
+    Channel.ONLINE: FeeChannel.ONLINE,
+    Channel.POSTAL: FeeChannel.POSTAL,
+}
 
 
 class _CountingReader(io.RawIOBase):
@@ -160,6 +182,8 @@ class VersionInfo:
     #: the implementing agencies (ids) and levels the catalogue names
     agencies: frozenset[int] = frozenset()
     levels: tuple[str, ...] = ()
+    #: the catalogue's fee lines that have an amount: (id, description, amount, channel)
+    fees: tuple[tuple[int, str, int, str], ...] = ()
 
     def in_force_on(self, day: dt.date) -> bool:
         return covers(self.effective_from, self.effective_to, day)
@@ -227,6 +251,16 @@ class Catalogue:
             "procedureversion_id", "agency_id"
         ):
             implementing.setdefault(version_id, set()).add(agency_id)
+        fees: dict[int, list[tuple[int, str, int, str]]] = {}
+        for pk, version_id, description, amount, channel in (
+            FeeLine.objects.filter(amount__isnull=False)
+            .order_by("version_id", "position")
+            .values_list("pk", "version_id", "description", "amount", "channel")
+        ):
+            if amount is not None:
+                fees.setdefault(version_id, []).append(
+                    (pk, description, amount, channel)
+                )
         components: dict[int, dict[int, tuple[int, str]]] = {}
         for pk, version_id, position, form in RequiredComponent.objects.values_list(
             "pk", "version_id", "position", "form"
@@ -254,6 +288,7 @@ class Catalogue:
                     components=components.get(row["pk"], {}),
                     agencies=frozenset(implementing.get(row["pk"], ())),
                     levels=tuple(row["levels"] or ()),
+                    fees=tuple(fees.get(row["pk"], ())),
                 )
             )
         self.rules = all_rule_sets()
@@ -273,6 +308,7 @@ class PlannedDossier:
     dossier: Dossier
     components: list[DossierComponent] = field(default_factory=list)
     results: list[DossierResult] = field(default_factory=list)
+    fees: list[DossierFee] = field(default_factory=list)
     steps: list[DossierStep] = field(default_factory=list)
     #: each event with the position of its step
     events: list[tuple[DossierEvent, int | None]] = field(default_factory=list)
@@ -370,6 +406,21 @@ class _Fields:
             )
             return ""
         return value
+
+    def flag(self, key: Key) -> bool | None:
+        """A national 0/1 flag (also ``true``/``false`` or ``"0"``/``"1"``); ``None``
+        when absent."""
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip() in {"0", "1"}:
+            value = int(value.strip())
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        self.problem(key, _("must be 0 or 1"))
+        return None
 
     def boolean(self, key: Key) -> bool:
         value = self.raw(key)
@@ -575,6 +626,10 @@ class RecordReader:
             closed_at=f.moment(DossierKey.NgayDongHoSo),
             due_soon_flagged_at=f.moment(DossierKey.NgayCanhBaoSapDenHan),
             overdue_flagged_at=f.moment(DossierKey.NgayCanhBaoQuaHan),
+            applicant_vneid_verified=bool(
+                f.flag(DossierKey.TaiKhoanDuocXacThucVoiVNeID)
+            ),
+            synced_at=f.moment(DossierKey.NgayDongBo),
         )
         planned = PlannedDossier(self.position, dossier, counter=counter)
         for key, attribute in (
@@ -598,6 +653,8 @@ class RecordReader:
             )
         dossier.status = status
         self._components(f, planned, version)
+        self._reuse(f, planned)
+        self._fees(f, planned, version)
         self._results(f, planned)
         self._steps(f, planned)
         self._events(f, planned)
@@ -787,8 +844,149 @@ class RecordReader:
                     form=item.choice(PaperKey.HinhThucNop, _FORMS) or form,
                     quantity=item.integer(PaperKey.SoLuong, minimum=1, maximum=32767)
                     or 1,
+                    digitised_at=self._digitised_at(item, planned.dossier),
+                    reused=bool(item.flag(PaperKey.DuocSoHoa)),
+                    from_data_store=bool(item.flag(PaperKey.DuocLayTuKhoDMQG)),
+                    source_database=item.text(
+                        PaperKey.MaCSDL, max_length=limits.SOURCE_DATABASE_MAX_LENGTH
+                    ).strip(),
                 )
             )
+
+    @staticmethod
+    def _digitised_at(item: _Fields, dossier: Dossier) -> dt.datetime | None:
+        """When a paper was digitised: ``NgaySoHoa``, else, for a paper with an attached
+        file (``DuongDanTaiTepTin``: the digitisation of TT 01/2023, spec 03), the
+        dossier's reception (its submission before it): the file came with the dossier."""
+        moment = item.moment(PaperKey.NgaySoHoa)
+        if (
+            moment is not None
+            or PaperKey.NgaySoHoa in item.data
+            and item.raw(PaperKey.NgaySoHoa)
+        ):
+            return moment
+        if item.text(PaperKey.DuongDanTaiTepTin, max_length=2000).strip():
+            return dossier.received_at or dossier.submitted_at
+        return None
+
+    def _reuse(self, f: _Fields, planned: PlannedDossier) -> None:
+        """``HoSoCoThanhPhanSoHoa``: a provincial system says the dossier reuses digitised
+        data without naming the paper (spec 01 §3 indicator 4.3), or says it does not;
+        a paper flagged ``DuocSoHoa`` contradicts a 0."""
+        flagged = f.flag(DossierKey.HoSoCoThanhPhanSoHoa)
+        papers = [n for n, c in enumerate(planned.components) if c.reused]
+        if flagged is False and papers:
+            f.problem(
+                DossierKey.HoSoCoThanhPhanSoHoa,
+                _("is 0, but TaiLieuNop[%(index)s].DuocSoHoa is 1")
+                % {"index": papers[0]},
+            )
+        planned.dossier.reuses_digitised_data = bool(flagged) or bool(papers)
+
+    def _fees(
+        self, f: _Fields, planned: PlannedDossier, version: VersionInfo | None
+    ) -> None:
+        """``DanhSachLePhi``, each line with how it was paid (``HinhThucThanhToan`` and
+        ``NgayThanhToan``, or, in a file from another system, read from the line's
+        ``HinhThucThu`` and the dossier's ``DuocThanhToanTrucTuyen``). A record without
+        the key owes the catalogue's lines of its channel that have an amount, as at
+        intake (docs/decisions/0015); an empty list, none."""
+        dossier = planned.dossier
+        online = f.integer(
+            DossierKey.DuocThanhToanTrucTuyen,
+            choices=(0, *sorted(ONLINE_PAYMENTS_BY_CODE)),
+        )
+        online_method = ONLINE_PAYMENTS_BY_CODE.get(online or 0)
+        paid_default = (
+            dossier.submitted_at if dossier.submitted_at != _NO_MOMENT else None
+        )
+        if f.raw(DossierKey.DanhSachLePhi) is None:
+            if version is not None:
+                wanted = {FeeChannel.ALL, _FEE_CHANNELS.get(dossier.channel, "")}
+                for pk, description, amount, channel in version.fees:
+                    if channel not in wanted:
+                        continue
+                    method = online_method if amount else None
+                    planned.fees.append(
+                        DossierFee(
+                            dossier=dossier,
+                            fee_line_id=pk,
+                            position=len(planned.fees) + 1,
+                            name=description,
+                            amount=amount,
+                            payment=method or PaymentMethod.UNPAID,
+                            paid_at=paid_default if method else None,
+                        )
+                    )
+            return
+        items = list(f.objects(DossierKey.DanhSachLePhi))
+        if len(items) > MAX_FEES:
+            f.problem(
+                DossierKey.DanhSachLePhi,
+                _("lists %(count)s lines; at most %(limit)s are accepted")
+                % {"count": len(items), "limit": MAX_FEES},
+            )
+            return
+        for item in items:
+            planned.fees.append(
+                self._fee(item, dossier, online_method, paid_default, len(planned.fees))
+            )
+        if online_method is not None and not any(
+            fee.payment == online_method for fee in planned.fees
+        ):
+            self.warn(
+                DossierKey.DuocThanhToanTrucTuyen,
+                _(
+                    "says the dossier was paid online, but no line of DanhSachLePhi was: "
+                    "the dossier counts as not paid online"
+                ),
+            )
+
+    def _fee(
+        self,
+        item: _Fields,
+        dossier: Dossier,
+        online_method: str | None,
+        paid_default: dt.datetime | None,
+        index: int,
+    ) -> DossierFee:
+        amount = item.integer(FeeKey.Gia, minimum=0, maximum=MAX_AMOUNT)
+        kind = item.integer(
+            FeeKey.LoaiPhiLePhi, choices=tuple(sorted(FEE_KINDS_BY_CODE))
+        )
+        collected = item.integer(
+            FeeKey.HinhThucThu, choices=(0, COLLECTED_AT_COUNTER, COLLECTED_ONLINE)
+        )
+        method = item.choice(FeeKey.HinhThucThanhToan, _PAYMENT_METHODS)
+        if not method:
+            if collected == COLLECTED_ONLINE or (
+                collected is None and online_method is not None and amount
+            ):
+                method = online_method or PaymentMethod.ONLINE_PROVINCIAL
+            elif collected == COLLECTED_AT_COUNTER:
+                method = PaymentMethod.COUNTER
+            elif amount == 0:
+                method = PaymentMethod.EXEMPT
+            else:
+                method = PaymentMethod.UNPAID
+        paid_at = item.moment(FeeKey.NgayThanhToan)
+        if method in PAID_METHODS and paid_at is None:
+            paid_at = paid_default
+        elif method not in PAID_METHODS and paid_at is not None:
+            item.problem(
+                FeeKey.NgayThanhToan,
+                _("a line %(method)s has no moment of payment") % {"method": method},
+            )
+        return DossierFee(
+            dossier=dossier,
+            position=index + 1,
+            name=item.text(FeeKey.TenPhiLePhi, max_length=FEE_NAME_MAX_LENGTH),
+            code=item.text(FeeKey.MaPhiLePhi, max_length=FEE_CODE_MAX_LENGTH),
+            kind=FEE_KINDS_BY_CODE.get(kind or 0, FeeKind.CHARGE),
+            amount=amount or 0,
+            payment=method,
+            paid_at=paid_at,
+        )
 
     def _results(self, f: _Fields, planned: PlannedDossier) -> None:
         numbers: set[int] = set()
@@ -807,6 +1005,21 @@ class RecordReader:
                 item.problem(
                     ResultKey.NgayBanHanh, _("required when NgayKetThucXuLy is empty")
                 )
+            file_url = item.text(
+                ResultKey.DuongDanTepTinKetQua,
+                max_length=limits.RESULT_FILE_URL_MAX_LENGTH,
+            ).strip()
+            electronic = (
+                item.boolean(ResultKey.KetQuaDienTu)
+                if item.raw(ResultKey.KetQuaDienTu) is not None
+                else bool(file_url)
+            )
+            sent = item.boolean(ResultKey.DaGuiKhoDuLieu)
+            if sent and not electronic:
+                item.problem(
+                    ResultKey.DaGuiKhoDuLieu,
+                    _("only an electronic result can be sent to the data store"),
+                )
             planned.results.append(
                 DossierResult(
                     dossier=planned.dossier,
@@ -814,6 +1027,9 @@ class RecordReader:
                     code=code,
                     name=item.text(ResultKey.TenGiayTo, max_length=500),
                     issued_at=issued or _NO_MOMENT,
+                    electronic=electronic or bool(file_url),
+                    file_url=file_url,
+                    sent_to_data_store=sent,
                 )
             )
 

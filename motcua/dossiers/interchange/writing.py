@@ -15,10 +15,15 @@ from typing import Any, TextIO
 from django.db.models import Prefetch, Q, QuerySet
 
 from motcua.dossiers.interchange.format import (
+    COLLECTED_AT_COUNTER,
+    COLLECTED_ONLINE,
+    FEE_KIND_CODES,
+    ONLINE_PAYMENT_CODES,
     RETURN_METHOD_CODES,
     TIME_UNIT_NAMES,
     DossierKey,
     EntryKey,
+    FeeKey,
     PaperKey,
     ResultKey,
     StepKey,
@@ -37,6 +42,8 @@ from motcua.dossiers.models import (
     DossierStep,
 )
 from motcua.dossiers.workflow import NATIONAL_STATUS, DossierStatus
+from motcua.payments.choices import PaymentMethod
+from motcua.payments.models import DossierFee
 from motcua.workdays.clock import VN_TZ
 
 #: Dossiers read per round trip to the database.
@@ -68,6 +75,7 @@ def dossiers_for_export(
             queryset=DossierComponent.objects.select_related("required").order_by("pk"),
         ),
         Prefetch("results", queryset=DossierResult.objects.order_by("number")),
+        Prefetch("fees", queryset=DossierFee.objects.order_by("position")),
         Prefetch(
             "steps",
             queryset=DossierStep.objects.select_related("agency", "actor").order_by(
@@ -112,11 +120,47 @@ def _components(dossier: Dossier) -> list[dict[str, Any]]:
                 if component.required is not None
                 else None
             ),
+            # motcua keeps no file path of its own yet; the moment says it was scanned
+            PaperKey.DuongDanTaiTepTin: None,
+            PaperKey.DuocSoHoa: int(component.reused),
+            PaperKey.DuocLayTuKhoDMQG: int(component.from_data_store),
+            PaperKey.MaCSDL: component.source_database,
             PaperKey.HinhThucNop: component.form,
             PaperKey.SoLuong: component.quantity,
+            PaperKey.NgaySoHoa: format_timestamp(component.digitised_at),
         }
         for component in dossier.components.all()
     ]
+
+
+def _fees(fees: list[DossierFee]) -> list[dict[str, Any]]:
+    collected: dict[str, int] = {
+        PaymentMethod.COUNTER: COLLECTED_AT_COUNTER,
+        PaymentMethod.ONLINE_NATIONAL: COLLECTED_ONLINE,
+        PaymentMethod.ONLINE_PROVINCIAL: COLLECTED_ONLINE,
+    }
+    return [
+        {
+            FeeKey.TenPhiLePhi: fee.name,
+            FeeKey.MaPhiLePhi: fee.code,
+            FeeKey.Gia: fee.amount,
+            FeeKey.LoaiPhiLePhi: FEE_KIND_CODES[fee.kind],
+            FeeKey.HinhThucThu: collected.get(fee.payment),
+            FeeKey.HinhThucThanhToan: fee.payment,
+            FeeKey.NgayThanhToan: format_timestamp(fee.paid_at),
+        }
+        for fee in fees
+    ]
+
+
+def _paid_online(fees: list[DossierFee]) -> int:
+    """``DuocThanhToanTrucTuyen``: 1 if a line was paid on the national platform, else 2
+    if one was paid through the provincial gateway, else 0."""
+    methods = {fee.payment for fee in fees}
+    for method, code in ONLINE_PAYMENT_CODES.items():
+        if method in methods:
+            return code
+    return 0
 
 
 def _supplements(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str, Any]]:
@@ -158,8 +202,11 @@ def _results(dossier: Dossier) -> list[dict[str, Any]]:
         {
             ResultKey.TenGiayTo: result.name,
             ResultKey.MaKetQua: result.code,
+            ResultKey.DuongDanTepTinKetQua: result.file_url or None,
             ResultKey.SoThuTu: result.number,
             ResultKey.NgayBanHanh: format_timestamp(result.issued_at),
+            ResultKey.KetQuaDienTu: result.electronic,
+            ResultKey.DaGuiKhoDuLieu: result.sent_to_data_store,
         }
         for result in dossier.results.all()
     ]
@@ -215,6 +262,7 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
     motcua extensions (docs/interchange.md lists which is which)."""
     version = dossier.procedure_version
     events = list(dossier.events.all())
+    fees = list(dossier.fees.all())
     return {
         DossierKey.MaHoSo: dossier.code,
         DossierKey.MaTTHC: version.procedure.code,
@@ -244,6 +292,10 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
         DossierKey.TaiLieuNop: _components(dossier),
         DossierKey.DanhSachHoSoBoSung: _supplements(dossier, events),
         DossierKey.DanhSachGiayToKetQua: _results(dossier),
+        DossierKey.HoSoCoThanhPhanSoHoa: int(dossier.reuses_digitised_data),
+        DossierKey.TaiKhoanDuocXacThucVoiVNeID: int(dossier.applicant_vneid_verified),
+        DossierKey.DuocThanhToanTrucTuyen: _paid_online(fees),
+        DossierKey.DanhSachLePhi: _fees(fees),
         # motcua extensions
         DossierKey.PhienBanTTHC: version.number,
         DossierKey.DonViTiepNhan: dossier.receiving_agency.identifier,
@@ -263,6 +315,7 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
         DossierKey.ChuyenVienXuLy: _username(dossier.assignee),
         DossierKey.CacBuocXuLy: _steps(dossier),
         DossierKey.QuaTrinhXuLy: _entries(dossier, events),
+        DossierKey.NgayDongBo: format_timestamp(dossier.synced_at),
     }
 
 

@@ -43,6 +43,7 @@ from motcua.dossiers.services.processing import (
     withdraw_dossier,
 )
 from motcua.dossiers.services.results import (
+    ResultDocument,
     issue_result,
     resolve_on_the_spot,
     return_result,
@@ -52,6 +53,7 @@ __all__ = [
     "Applicant",
     "Intake",
     "Paper",
+    "ResultDocument",
     "apologise",
     "approve_dossier",
     "assign_dossier",

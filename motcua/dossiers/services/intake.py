@@ -32,6 +32,7 @@ from motcua.dossiers.services.shared import (
     write_event,
 )
 from motcua.dossiers.workflow import CLOSED_STATUSES, Action, DossierStatus
+from motcua.payments.services import Fee, check_fees, default_fees, record_fees
 from motcua.procedures.models import ProcedureVersion
 from motcua.workdays.clock import WorkCalendar, local
 
@@ -47,16 +48,28 @@ class Applicant:
     email: str = ""
     address: str = ""
     account: User | None = None
+    #: identified through the national identity system (``TaiKhoanDuocXacThucVoiVNeID``,
+    #: 766 4.5a/4.5b; spec 08 §3, §6)
+    vneid_verified: bool = False
 
 
 @dataclass(frozen=True)
 class Paper:
-    """A paper handed in; ``required_id`` names the catalogue component it answers."""
+    """A paper handed in; ``required_id`` names the catalogue component it answers.
+
+    Where its data came from, as the 766 digitisation indicators read it (spec 01 §3
+    group 4, spec 08 §3 ``TaiLieuNop[]``): ``reused`` from an earlier dossier's digitised
+    papers (``DuocSoHoa``, 4.3), ``from_data_store`` from the citizen's data store on the
+    national portal (``DuocLayTuKhoDMQG``, 4.4), ``source_database`` the national database
+    it was read from (``MaCSDL``, e.g. the population database, 4.5)."""
 
     name: str
     form: str
     quantity: int = 1
     required_id: int | None = None
+    reused: bool = False
+    from_data_store: bool = False
+    source_database: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,9 @@ class Intake:
     papers: Sequence[Paper] = field(default_factory=tuple)
     return_method: ReturnMethod = ReturnMethod.COUNTER
     sets: int = 1
+    #: the fee lines owed (``DanhSachLePhi[]``) and how each was paid; ``None``: those
+    #: of the catalogue (``payments.services.default_fees``), ``()``: none
+    fees: Sequence[Fee] | None = None
 
 
 def missing_components(version: ProcedureVersion, papers: Sequence[Paper]) -> list[str]:
@@ -125,6 +141,12 @@ def _check_papers(papers: Sequence[Paper]) -> None:
         max_items=limits.MAX_PAPERS,
         max_length=limits.PAPER_NAME_MAX_LENGTH,
     )
+    for index, paper in enumerate(papers):
+        check_text(
+            paper.source_database,
+            field=f"papers[{index}].source_database",
+            max_length=limits.SOURCE_DATABASE_MAX_LENGTH,
+        )
 
 
 def _validate_intake(intake: Intake, at: dt.datetime) -> None:
@@ -240,9 +262,19 @@ def _write_papers(dossier: Dossier, papers: Sequence[Paper]) -> None:
             name=p.name,
             form=p.form,
             quantity=p.quantity,
+            reused=p.reused,
+            from_data_store=p.from_data_store,
+            source_database=p.source_database.strip(),
         )
         for p in papers
     )
+
+
+def _fees_of(intake: Intake) -> Sequence[Fee]:
+    """The fee lines the intake gives, or the catalogue's when it gives none."""
+    if intake.fees is not None:
+        return intake.fees
+    return default_fees(intake.procedure_version, intake.channel)
 
 
 def _create(
@@ -273,12 +305,16 @@ def _create(
         applicant_phone=intake.applicant.phone,
         applicant_email=intake.applicant.email,
         applicant_address=intake.applicant.address,
+        applicant_vneid_verified=intake.applicant.vneid_verified,
+        reuses_digitised_data=any(paper.reused for paper in intake.papers),
         return_method=intake.return_method,
         sets=intake.sets,
         submitted_at=at,
         closed_at=at if status in CLOSED_STATUSES else None,
     )
     check_actor(actor, action, dossier, at)
+    fees = _fees_of(intake)
+    check_fees(fees, at=at)
     steps: list[DossierStep] = []
     if status == DossierStatus.RECEIVED:
         _check_complete(intake.procedure_version, intake.papers)
@@ -286,6 +322,7 @@ def _create(
     dossier.code = next_code(intake.receiving_agency, day)
     dossier.save(force_insert=True)
     _write_papers(dossier, intake.papers)
+    record_fees(dossier=dossier, fees=fees, at=at)
     for step in steps:
         step.dossier = dossier
     DossierStep.objects.bulk_create(steps)
@@ -479,6 +516,8 @@ def resubmit_dossier(
         expected_version=expected_version,
     )
     _check_papers(papers)
+    if any(paper.reused for paper in papers):
+        acting.set(reuses_digitised_data=True)
     finish(acting, events.dossier_resubmitted_event())
     _write_papers(dossier, papers)
     return dossier

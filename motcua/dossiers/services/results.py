@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.core.files import File
 from django.utils.translation import gettext as _
@@ -34,32 +35,80 @@ from motcua.files.store import (
 )
 
 
-def _result_names(results: Sequence[str]) -> list[str]:
+@dataclass(frozen=True)
+class ResultDocument:
+    """A result document issued (``DanhSachGiayToKetQua[]``, spec 08 §3): its name, and
+    whether it is an electronic document (766 4.1, spec 01 §3 group 4), with the link to
+    its file in the system that keeps it (``DuongDanTepTinKetQua``) and whether it was
+    pushed to the citizen's data store (4.4). A link makes the result electronic."""
+
+    name: str
+    electronic: bool = False
+    file_url: str = ""
+    sent_to_data_store: bool = False
+
+
+def _result_documents(
+    results: Sequence[str | ResultDocument],
+) -> list[ResultDocument]:
+    """The documents named (a plain name is a paper result), each checked: bounded texts
+    (``limits``), and only an electronic result can have been sent to the citizen's data
+    store (``result_not_electronic``)."""
+    documents = [
+        item if isinstance(item, ResultDocument) else ResultDocument(name=item)
+        for item in results
+    ]
     check_texts(
-        results,
+        [document.name for document in documents],
         field="results",
         max_items=limits.MAX_RESULTS,
         max_length=limits.RESULT_NAME_MAX_LENGTH,
     )
-    names = [name.strip() for name in results if name.strip()]
-    if not names:
+    kept: list[ResultDocument] = []
+    for index, document in enumerate(documents):
+        check_text(
+            document.file_url,
+            field=f"results[{index}].file_url",
+            max_length=limits.RESULT_FILE_URL_MAX_LENGTH,
+        )
+        electronic = document.electronic or bool(document.file_url.strip())
+        if document.sent_to_data_store and not electronic:
+            raise InvalidInput(
+                ErrorCode.RESULT_NOT_ELECTRONIC,
+                _("Only an electronic result can be sent to the citizen's data store."),
+                details={"field": f"results[{index}].sent_to_data_store"},
+            )
+        if document.name.strip():
+            kept.append(
+                ResultDocument(
+                    name=document.name.strip(),
+                    electronic=electronic,
+                    file_url=document.file_url.strip(),
+                    sent_to_data_store=document.sent_to_data_store,
+                )
+            )
+    if not kept:
         raise InvalidInput(
             ErrorCode.RESULTS_REQUIRED,
             _("Name at least one result document."),
             details={"field": "results"},
         )
-    return names
+    return kept
+
+
+def _name(item: str | ResultDocument) -> str:
+    return item.name if isinstance(item, ResultDocument) else item
 
 
 def _result_files(
-    results: Sequence[str], files: Sequence[Sequence[File[bytes]]]
+    results: Sequence[str | ResultDocument], files: Sequence[Sequence[File[bytes]]]
 ) -> list[list[CheckedUpload]]:
     """The files of each named result, checked (size while reading, type from the
     content; ``files.store.check_upload``) before anything is written: ``files`` is
     empty, or holds one list per entry of ``results`` (empty for a result without a
     file), in the same order."""
     if not files:
-        return [[] for name in results if name.strip()]
+        return [[] for item in results if _name(item).strip()]
     if len(files) != len(results):
         raise InvalidInput(
             ErrorCode.FILES_DO_NOT_MATCH_RESULTS,
@@ -68,8 +117,8 @@ def _result_files(
         )
     return [
         [check_upload(upload, field=f"files.{n}") for upload in group]
-        for n, (name, group) in enumerate(zip(results, files, strict=True))
-        if name.strip()
+        for n, (item, group) in enumerate(zip(results, files, strict=True))
+        if _name(item).strip()
     ]
 
 
@@ -77,7 +126,7 @@ def _result_files(
 def issue_result(
     *,
     dossier: Dossier,
-    results: Sequence[str],
+    results: Sequence[str | ResultDocument],
     actor: Actor,
     files: Sequence[Sequence[File[bytes]]] = (),
     at: dt.datetime | None = None,
@@ -86,13 +135,15 @@ def issue_result(
     """The result is issued: processing ends (status 9, the end moment QĐ 766 judges against
     the appointment). Each result document is coded ``<dossier code>-KQ(n)`` (NĐ 45/2020
     khoản 3 Điều 14); the codes are known before the event that names them is written.
+    A document may be electronic, with its link and whether it reached the citizen's data
+    store (``ResultDocument``; 766 4.1 and 4.4).
 
     ``files``: the electronic files of each result (one list per result, in the order of
     ``results``; empty lists for results on paper only). A result with a file is stored
     in the document store and is electronic (``DossierResult.electronic``, Decision 766
     indicator 4.1), in this one transaction; an upload too big or of a type not allowed
     refuses the whole issue before anything is written."""
-    names = _result_names(results)
+    names = _result_documents(results)
     checked = _result_files(results, files)
     acting = begin(
         Action.ISSUE_RESULT,
@@ -106,22 +157,26 @@ def issue_result(
 
 def _issue(
     acting: Acting,
-    names: Sequence[str],
+    documents: Sequence[ResultDocument],
     files: Sequence[Sequence[CheckedUpload]] = (),
 ) -> Dossier:
     dossier = acting.dossier
     start = dossier.results.count()
-    groups = list(files) or [[] for _name in names]
+    groups = list(files) or [[] for _document in documents]
     rows = [
         DossierResult(
             dossier=dossier,
             number=start + n,
             code=f"{dossier.code}-KQ({start + n})",
-            name=name,
+            name=document.name,
             issued_at=acting.moment,
-            electronic=bool(group),
+            electronic=document.electronic or bool(group),
+            file_url=document.file_url,
+            sent_to_data_store=document.sent_to_data_store,
         )
-        for n, (name, group) in enumerate(zip(names, groups, strict=True), start=1)
+        for n, (document, group) in enumerate(
+            zip(documents, groups, strict=True), start=1
+        )
     ]
     finish(acting, events.result_issued_event(result_codes=[r.code for r in rows]))
     DossierResult.objects.bulk_create(rows)
@@ -169,7 +224,7 @@ def return_result(
 def resolve_on_the_spot(
     *,
     intake: Intake,
-    results: Sequence[str],
+    results: Sequence[str | ResultDocument],
     actor: Actor,
     files: Sequence[Sequence[File[bytes]]] = (),
     on_received: Callable[[Dossier], object] | None = None,
@@ -183,7 +238,7 @@ def resolve_on_the_spot(
     what the counter records on the dossier while it is received, before it moves on, in
     this transaction: the scans of its papers (TT 01/2023/TT-VPCP Điều 8; a returned
     dossier is no longer digitised, ``workflow.RULES``)."""
-    names = _result_names(results)
+    names = _result_documents(results)
     checked = _result_files(results, files)
     moment = now_or(at)
     dossier = receive_dossier(intake=intake, actor=actor, at=moment)

@@ -84,12 +84,31 @@ def test_the_counter_receives_a_complete_dossier(world):
         "phone": "0905000111",
         "email": "bich@example.com",
         "address": "12 Lê Duẩn, Buôn Ma Thuột",
+        "vneid_verified": False,
     }
     # the first paper by position, the second matched by its name, whatever the case
     components = list(world.version.components.order_by("position"))
+    not_digitised = {
+        "digitised_at": None,
+        "reused": False,
+        "from_data_store": False,
+        "source_database": "",
+    }
     assert body["components"] == [
-        {"component": 1, "name": components[0].name, "form": "original", "quantity": 1},
-        {"component": 2, "name": "giấy tờ  CHỨNG MINH", "form": "copy", "quantity": 2},
+        {
+            "component": 1,
+            "name": components[0].name,
+            "form": "original",
+            "quantity": 1,
+            **not_digitised,
+        },
+        {
+            "component": 2,
+            "name": "giấy tờ  CHỨNG MINH",
+            "form": "copy",
+            "quantity": 2,
+            **not_digitised,
+        },
     ]
     assert body["due_at"] is not None
     assert body["deadline"] == "in_time"  # three working days ahead: not due soon

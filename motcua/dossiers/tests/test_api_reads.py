@@ -220,6 +220,9 @@ def test_a_finished_dossier_is_judged_by_when_it_finished(world, three):
             "code": f"{b.code}-KQ(1)",
             "name": "Giấy xác nhận",
             "issued_at": "2026-03-04T10:00:00+07:00",
+            "electronic": False,
+            "file_url": "",
+            "sent_to_data_store": False,
         }
     ]
 

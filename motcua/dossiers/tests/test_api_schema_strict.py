@@ -31,7 +31,15 @@ SCHEMA = yaml.safe_load(
 )
 COMPONENTS = SCHEMA["components"]["schemas"]
 #: Fields naming a row (procedure, agency, officer): any other value is "no such row".
-LOOKUPS = {"procedure", "receiving_agency", "handling_agency", "to_agency", "assignee"}
+LOOKUPS = {
+    "procedure",
+    "receiving_agency",
+    "handling_agency",
+    "to_agency",
+    "assignee",
+    "agency",
+    "dossier",
+}
 
 
 @pytest.fixture
@@ -119,9 +127,12 @@ def _operations(
         "receiving_agency": world.centre.identifier,
         "handling_agency": world.commune.identifier,
         "applicant": {"name": "Trần Thị Bích", "address": "12 Lê Duẩn", "kind": 1},
-        "papers": [{"component": 1, "name": "Tờ khai", "quantity": 1}],
+        "papers": [
+            {"component": 1, "name": "Tờ khai", "quantity": 1, "source_database": "X"}
+        ],
         "sets": 1,
         "return_method": "post",
+        "fees": [{"name": "Lệ phí", "amount": 1000, "code": "LP"}],
     }
     everything = {
         "expected_version": 1,
@@ -160,6 +171,20 @@ def _operations(
             found.append(
                 (path, ref["$ref"], world.counter, {**intake, "results": ["Bản sao"]})
             )
+        elif path.endswith("/evaluations/"):
+            body = {"verdict": "satisfied", "comment": "x", "reference": "r"}
+            url = path.replace("{code}", dossier.code)
+            found.append((url, ref["$ref"], world.leader, body))
+        elif path == "/api/petitions/":
+            body = {
+                "code": "PAKN-1",
+                "agency": world.commune.identifier,
+                "category": "procedure",
+                "subject": "x",
+                "submitted_at": "2026-03-02T09:00:00+07:00",
+                "likes": 1,
+            }
+            found.append((path, ref["$ref"], world.leader, body))
         else:
             body = {name: everything[name] for name in properties}
             url = path.replace("{code}", dossier.code)
@@ -210,6 +235,12 @@ def test_every_bound_of_every_request_body_holds_on_the_server(world):
         "#/components/schemas/ReturnResultRequest receiver maxLength",
         "#/components/schemas/TransitionRequest expected_version maximum",
         "#/components/schemas/FinancialObligationRequest amount maximum",
+        "#/components/schemas/CounterIntakeRequest fees.0.name maxLength",
+        "#/components/schemas/CounterIntakeRequest fees.0.amount maximum",
+        "#/components/schemas/CounterIntakeRequest papers.0.source_database maxLength",
+        "#/components/schemas/EvaluationCreateRequest comment maxLength",
+        "#/components/schemas/PetitionCreateRequest code maxLength",
+        "#/components/schemas/PetitionCreateRequest likes maximum",
     ]:
         assert expected in tried, expected
 

@@ -282,8 +282,11 @@ def test_export_speaks_the_national_payload(demo):
         {
             "TenGiayTo": "Giấy xác nhận tình trạng hôn nhân",
             "MaKetQua": f"{returned['MaHoSo']}-KQ(1)",
+            "DuongDanTepTinKetQua": None,
             "SoThuTu": 1,
             "NgayBanHanh": "20251010140000",
+            "KetQuaDienTu": False,
+            "DaGuiKhoDuLieu": False,
         }
     ]
     assert [e["TrangThai"] for e in returned["QuaTrinhXuLy"]] == [2, 4, 4, 4, 9, 10]
@@ -301,8 +304,13 @@ def test_export_speaks_the_national_payload(demo):
     assert papers[-1] == {
         "TenTepDinhKem": "Giấy tờ khác",
         "MaThanhPhanHoSo": None,
+        "DuongDanTaiTepTin": None,
+        "DuocSoHoa": 0,
+        "DuocLayTuKhoDMQG": 0,
+        "MaCSDL": "",
         "HinhThucNop": "copy",
         "SoLuong": 2,
+        "NgaySoHoa": None,
     }
     assert [p["MaThanhPhanHoSo"] for p in papers[:-1]] == ["1", "2", "3", "4"]
 
@@ -714,9 +722,9 @@ def test_export_reads_in_chunks_without_a_query_per_dossier(
 ):
     import_dossiers(generated(1200))
     out = io.StringIO()
-    # 3 chunks of 500 dossiers, each: the dossiers, then components, results, steps,
+    # 3 chunks of 500 dossiers, each: the dossiers, then components, results, fees, steps,
     # events
-    with django_assert_max_num_queries(3 * 5 + 2):
+    with django_assert_max_num_queries(3 * 6 + 2):
         assert write_dossiers(dossiers_for_export(), out) == 1200
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from motcua.accounts.choices import Role
@@ -25,7 +26,7 @@ from motcua.accounts.tests.factories import (
 from motcua.dossiers.tests.world import World
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.periods import as_json
-from motcua.indices.selectors import compute_index
+from motcua.indices.selectors import compute_index, rank_among_siblings
 from motcua.indices.tests.test_index import MARCH, _add
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +67,13 @@ def _get(user: User | None, **query: str):
 def test_the_figures_are_compute_index_s(march):
     answer = _get(_supervisor(march), unit=march.commune.identifier, period="2026-03")
     assert answer.status_code == 200
-    expected = as_json(
-        compute_index(unit=march.commune, subtree=False, start=MARCH[0], end=MARCH[1])
+    report = compute_index(
+        unit=march.commune, subtree=False, start=MARCH[0], end=MARCH[1]
     )
+    expected = as_json(report, rank=rank_among_siblings(report))
     assert answer.json() == expected
+    # the commune is the only commune of its province: first of one
+    assert answer.json()["rank"] == {"rank": 1, "of": 1}
     # worked by hand in test_index: A, C, F on time of six
     assert answer.json()["indicators"]["2.1"] == {
         "group": 2,
@@ -78,9 +82,11 @@ def test_the_figures_are_compute_index_s(march):
         "ratio": 50.0,
         "points": 10.0,
         "max_points": 20.0,
+        "value": None,
         "no_data": False,
     }
-    assert (answer.json()["total"], answer.json()["band"]) == (34.0, "weak")
+    # total worked by hand in test_index: 37.33
+    assert (answer.json()["total"], answer.json()["band"]) == (37.33, "weak")
 
 
 def test_a_range_a_quarter_and_a_subtree(march):
@@ -105,9 +111,8 @@ def test_a_range_a_quarter_and_a_subtree(march):
     ).json()
     assert subtree["subtree"] is True
     assert subtree["indicators"]["2.1"]["denominator"] == 6
-    assert subtree == as_json(
-        compute_index(unit=province, subtree=True, start=MARCH[0], end=MARCH[1])
-    )
+    report = compute_index(unit=province, subtree=True, start=MARCH[0], end=MARCH[1])
+    assert subtree == as_json(report, rank=rank_among_siblings(report))
 
 
 # ------------------------------------------------------------------ who may read
@@ -281,3 +286,118 @@ def test_the_answer_costs_the_same_queries_for_2_and_for_10_dossiers(world):
     two = _queries(world, supervisor, 2)
     _add(world, 8, offset=2)
     assert _queries(world, supervisor, 10) == two
+
+
+# ------------------------------------------------------------------ explain, opportunities
+
+EXPLAIN = "/api/index/explain/"
+OPPORTUNITIES = "/api/index/opportunities/"
+
+
+def test_explain_lists_the_dossiers_behind_2_1_page_by_page(march):
+    supervisor = _supervisor(march)
+    with translation.override("en"):
+        answer = _client(supervisor).get(
+            EXPLAIN,
+            {
+                "unit": march.commune.identifier,
+                "period": "2026-03",
+                "indicator": "2.1",
+                "page_size": "4",
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert answer.status_code == 200
+    body = answer.json()
+    # six dossiers (test_index): B, D, E late first, then A, C, F
+    assert body["count"] == 6
+    assert [item["in_numerator"] for item in body["results"]] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert body["results"][1]["reason"] == "late: second supplement request"
+    assert body["next"] is not None
+    second = _client(supervisor).get(
+        EXPLAIN,
+        {
+            "unit": march.commune.identifier,
+            "period": "2026-03",
+            "indicator": "2.1",
+            "page_size": "4",
+            "page": "2",
+        },
+    )
+    assert [item["in_numerator"] for item in second.json()["results"]] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"indicator": "9.9"}, "indicator"),
+        ({"indicator": "2.2"}, "indicator"),
+        ({}, "indicator"),
+        ({"indicator": "2.1", "procedure": "9.999999"}, "procedure"),
+        ({"indicator": "2.1", "officer": "khong.co"}, "officer"),
+        ({"indicator": "2.1", "page_size": "0"}, "page_size"),
+        ({"indicator": "2.1", "period": "2026-13"}, "period"),
+        ({"indicator": "2.1", "colour": "red"}, "colour"),
+    ],
+)
+def test_explain_refuses_bad_input_naming_it(world, query, named):
+    full_query = {"unit": world.commune.identifier, "period": "2026-03", **query}
+    answer = _client(_supervisor(world)).get(EXPLAIN, full_query)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid"
+    assert named in answer.json()["details"]
+
+
+def test_opportunities_default_to_now_and_are_404_for_another_unit(world):
+    answer = _client(_supervisor(world)).get(
+        OPPORTUNITIES, {"unit": world.commune.identifier}
+    )
+    assert answer.status_code == 200
+    assert answer.json()["dossiers"] == []
+    assert {gap["indicator"] for gap in answer.json()["gaps"]} >= {"2.1", "3.3"}
+    assert (
+        _client(world.specialist)
+        .get(OPPORTUNITIES, {"unit": world.commune.identifier})
+        .status_code
+        == 404
+    )
+
+
+def test_explain_costs_the_same_queries_for_2_and_for_10_dossiers(world):
+    client = _client(_supervisor(world))
+    query = {"unit": world.commune.identifier, "period": "2026-03", "indicator": "2.1"}
+
+    def cost(expected: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(EXPLAIN, query)
+        assert answer.json()["count"] == expected
+        return len(queries)
+
+    _add(world, 2)
+    cost(2)  # the calendar and the roles, read once by the process
+    two = cost(2)
+    _add(world, 8, offset=2)
+    assert cost(10) == two
+
+
+def test_the_index_is_cut_by_procedure_and_an_unknown_one_is_named(march):
+    supervisor = _supervisor(march)
+    code = march.version.procedure.code
+    body = _get(
+        supervisor, unit=march.commune.identifier, period="2026-03", procedure=code
+    ).json()
+    assert body["procedure"] == code
+    assert body["indicators"]["2.1"]["denominator"] == 6
+    refused = _get(
+        supervisor,
+        unit=march.commune.identifier,
+        period="2026-03",
+        procedure="9.999999",
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()["details"]) == ["procedure"]

@@ -35,7 +35,9 @@ def test_the_seeded_defaults_add_up_to_the_portal_groups():
         5: Decimal(22),
         6: Decimal(18),
     }
-    assert len(definitions.indicators) == 21
+    # 21 scored indicators and three shown without points (2.2, 5.1a, 5.1b; 01b §7)
+    assert len(definitions.indicators) == 24
+    assert sum(d.max_points == 0 for d in definitions.indicators.values()) == 3
     on_time = definitions.indicators["2.1"]
     assert (on_time.max_points, on_time.target) == (Decimal(20), Decimal(100))
     # 01b §1: 3.1 full at 80 %, 3.3 at 50 %; §3: only 4.3 at 80 %; 01 §3: 5.4 at 90 %

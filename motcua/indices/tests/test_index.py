@@ -118,20 +118,27 @@ def test_march_scores_each_indicator_from_the_dossiers(march):
     assert _figures(report, "3.2") == (1, 1, Decimal("100.00"), Decimal("4.00"))
     # 1.3: the one published procedure shows all seven components: 2
     assert _figures(report, "1.3") == (1, 1, Decimal("100.00"), Decimal("2.00"))
-    # no data yet: payments 0, e-certified copy 2, petitions 6 + 6, 5.4 0, 1.4 not scored
-    assert report.scores["3.6"].no_data
-    assert report.scores["3.6"].points == Decimal("0.00")
+    # 1.4: none of the six was synchronised to the national portal: 0/6 → 0
+    assert _figures(report, "1.4") == (0, 6, Decimal("0.00"), Decimal("0.00"))
+    # 3.6: no dossier owes a fee: 0/0, payments score 0 (01b §4)
+    assert _figures(report, "3.6") == (0, 0, Decimal("0.00"), Decimal("0.00"))
+    # 4.1: four results issued (A–D), none electronic: 0/6 → 0; the e-certified copy is
+    # awarded its 2 points as the portal does (01b §3)
+    assert _figures(report, "4.1")[:2] == (0, 6)
     assert report.scores["4.x"].points == Decimal("2.00")
-    assert report.scores["1.4"].points is None
+    # 5.2, 5.3: no petition: 6 + 6 (01b §7); 5.4: the 2.1 set, on time and no petition
+    # nor dislike: A, C, F of 6 = 50 %, full at 90 %: 6 × 50/90 = 3.333 → 3.33
+    assert _figures(report, "5.4") == (3, 6, Decimal("50.00"), Decimal("3.33"))
     assert report.groups == {
         1: Decimal("2.00"),
         2: Decimal("10.00"),
         3: Decimal("8.00"),
         4: Decimal("0.00"),
         5: Decimal("2.00"),
-        6: Decimal("12.00"),
+        6: Decimal("15.33"),
     }
-    assert report.total == Decimal("34.00")
+    # 2 + 10 + 8 + 0 + 2 + 15.33
+    assert report.total == Decimal("37.33")
     assert report.band == "weak"
 
 
@@ -269,10 +276,11 @@ def test_the_command_prints_the_index_as_json(march):
         "ratio": 50.0,
         "points": 10.0,
         "max_points": 20.0,
+        "value": None,
         "no_data": False,
     }
     assert printed["groups"]["2"] == {"points": 10.0, "max_points": 20.0}
-    assert (printed["total"], printed["band"]) == (34.0, "weak")
+    assert (printed["total"], printed["band"]) == (37.33, "weak")
     assert (printed["from"], printed["to"]) == ("2026-03-01", "2026-03-31")
     # the same March through a custom range; the quarter holds only March's dossiers
     ranged = _run(
@@ -308,7 +316,7 @@ def test_the_command_without_json_prints_a_table(march):
     assert "3/6 → 10.00/20" in out.getvalue()
     assert "2. " in out.getvalue()
     assert "10.00/20\n" in out.getvalue()
-    assert "34.00" in out.getvalue()
+    assert "37.33" in out.getvalue()
 
 
 @pytest.mark.parametrize(

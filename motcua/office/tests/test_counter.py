@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from html import unescape
 from typing import Any
 
@@ -976,3 +977,36 @@ def test_recording_costs_the_same_queries_however_many_papers(world):
     submit(two)  # the caches of rules, agencies and calendars, once
     assert submit(six) == submit(two)
     assert DossierComponent.objects.count() == 2 + 6 + 2
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_at_once_record_one_dossier():
+    """Both submissions claim the key at once: the database's unique index makes the
+    second wait for the first, which records; the second then answers with its dossier."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the race is run on PostgreSQL")
+    world = build_world()
+    world.version.agencies.add(world.commune)
+    data = form_data(world, form_key(signed_in(world.counter), world))
+    start = threading.Barrier(2)
+    answers: list[Any] = []
+
+    def send() -> None:
+        try:
+            client = signed_in(world.counter)
+            start.wait()
+            answers.append(client.post(intake_url(world), data))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    dossier = Dossier.objects.get()
+    assert [a.status_code for a in answers] == [302, 302]
+    assert {a["Location"] for a in answers} == {f"/can-bo/quay/da-ghi/{dossier.code}/"}
+    assert DossierEvent.objects.count() == 1
