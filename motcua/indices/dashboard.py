@@ -623,6 +623,9 @@ def directive_targets(selection: Selection, report: IndexReport) -> list[Target]
     ]
     sat = report.scores.get(Indicator.SATISFIED)
     if sat is not None:
+        # an empty 5.4 (0/0) scores 0 in the index (spec 01b §4), but gives no
+        # satisfaction to hold to 90 %: no data, as the targets from the ratings say
+        empty = sat.no_data or not sat.denominator or sat.ratio is None
         targets.append(
             Target(
                 name=_(
@@ -632,8 +635,8 @@ def directive_targets(selection: Selection, report: IndexReport) -> list[Target]
                 threshold=90,
                 numerator=sat.numerator,
                 denominator=sat.denominator,
-                figure=None if sat.no_data else sat.ratio,
-                met=None if sat.no_data or sat.ratio is None else sat.ratio >= 90,
+                figure=None if empty else sat.ratio,
+                met=None if empty or sat.ratio is None else sat.ratio >= 90,
                 basis=_("QĐ 766/QĐ-TTg, indicator 5.4"),
             )
         )

@@ -3,15 +3,22 @@ table shows, the Excel files, the monthly PDF, and query counts that do not grow
 number of dossiers.
 
 The world is ``test_index``'s: the six March 2026 dossiers of the commune (A–F, worked
-out in ``test_index``'s docstring: 2.1 is 3 of 6 on time, 10.00 points; the total with
-today's definitions is 34.00, band "weak"). Added here by hand, because no service writes
-them yet (ratings and digitisation are tables only so far):
+out in ``test_index``'s docstring: 2.1 is 3 of 6 on time, 10.00 points; the whole index of
+that world is 37.33, ``test_march_scores_each_indicator_from_the_dossiers``: groups 2 + 10
++ 8 + 0 + 2 + 15.33, with 5.4 = A, C, F of 6 = 50 %, 6 × 50/90 = 3.33). Added here by
+hand, because no service writes them yet (ratings and digitisation are tables only so far):
 
 - ratings in March: A satisfied; B satisfied, then unsatisfied; C satisfied. Three
   dossiers rated, B drew a dislike: 2 of 3 satisfied = 66.67 % < 90 %: not met. The
   procedure's field is not land, construction or investment: that target has no data.
 - digitisation: both papers of A and of B digitised, one of C's two: 2 of the 6 March
   dossiers have every paper digitised = 33.33 % < 100 %: not met.
+
+What the additions change in the index: 4.2 (every paper digitised and, for a procedure
+returning a document, an electronic result; the world's procedure lists no result
+document) becomes A, B of 6 = 33.33 %, linear on 4 points (01b §3): 4 × 1/3 = 1.33, so
+the digitisation group is 2 (4.x) + 1.33 = 3.33 and the total 37.33 + 1.33 = 38.66, band
+"weak" (< 50). 5.4 stays 3.33: B's dislike is on a late dossier, already outside A, C, F.
 - overdue online now: F (online, due Fri 3/4/2026 09:00, still open) is past its
   appointment at any moment after that: 1, target 0: not met. E (at the counter, due
   5/3) is overdue too, but not online.
@@ -228,7 +235,8 @@ def test_the_overview_shows_the_total_the_band_and_every_group_and_indicator(rat
     answer = _client(rated.leader).get(BASE, MARCH)
     assert answer.status_code == 200
     report = answer.context["report"]
-    assert (report.total, report.band) == (Decimal("34.00"), "weak")
+    # 2 + 10 + 8 + 0 + 3.33 + 15.33 (module docstring)
+    assert (report.total, report.band) == (Decimal("38.66"), "weak")
     tables = _tables(answer)
     groups = tables["nhom"]
     # six groups with their maxima (18 / 20 / 12 / 10 / 22 / 18), then the total of 100
@@ -246,24 +254,40 @@ def test_the_overview_shows_the_total_the_band_and_every_group_and_indicator(rat
         Decimal(20),
         Decimal("50.00"),
     )
-    assert groups.rows[-1][:2] == ("Total points", Decimal("34.00"))
+    # the digitisation group (5th row): 4.x 2 + 4.2 1.33 = 3.33 of 22; 3.33/22 = 15.14 %
+    assert groups.rows[4][1:] == (Decimal("3.33"), Decimal(22), Decimal("15.14"))
+    assert groups.rows[-1][:2] == ("Total points", Decimal("38.66"))
     indicators = {row[0]: row for row in tables["chi-so"].rows}
     # 2.1: 3 of 6, 50 %, 10 of 20 points
     assert indicators["2.1"][3:9] == (3, 6, Decimal("50.00"), Decimal("10.00"), 20, "")
-    # an indicator motcua has no data for says so
-    assert indicators["3.6"][-1] == "No data yet"
+    # 4.2: A, B of 6 (every paper digitised, no result document asked): 33.33 %,
+    # linear on 4: 4 × 1/3 = 1.33
+    assert indicators["4.2"][3:9] == (2, 6, Decimal("33.33"), Decimal("1.33"), 4, "")
+    # 3.6 is now read from the fees: no dossier owes one, 0/0 scores 0 (01b §4), and is
+    # not "no data"
+    assert indicators["3.6"][3:9] == (0, 0, Decimal("0.00"), Decimal("0.00"), 6, "")
+    # the one indicator motcua still has no data for says so: 4.x, the e-certified copy,
+    # null/null, ratio 100 and its 2 points as the portal gives them (01b §3, §4)
+    assert indicators["4.x"][3:9] == (
+        None,
+        None,
+        Decimal("100.00"),
+        Decimal("2.00"),
+        2,
+        "No data yet",
+    )
     html = answer.content.decode()
     # the chart's data for the script, no inline script that runs
     assert 'id="du-lieu-nhom" type="application/json"' in html
     assert 'data-chart="du-lieu-nhom"' in html
-    assert "34.00" in html  # English numbers under the English cookie
+    assert "38.66" in html  # English numbers under the English cookie
 
 
 def test_the_overview_speaks_vietnamese_by_default(rated):
     answer = _client(rated.leader, language="vi").get(BASE, MARCH)
     html = answer.content.decode()
     assert '<html lang="vi"' in html
-    assert "34,00" in html  # 34,00 points: the Vietnamese decimal comma
+    assert "38,66" in html  # 38,66 points: the Vietnamese decimal comma
     assert "Yếu" in html  # the band
     assert "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" in html  # indicator 2.1
 
@@ -273,12 +297,14 @@ def test_the_ranking_ranks_the_units_below_the_province(rated):
         BASE + "xep-hang/", {**MARCH, "unit": rated.commune.parent.identifier}
     )
     rows = _tables(answer)["xep-hang"].rows
-    # the commune (with its centre): 34.00; the department and the tax office, with no
-    # dossier, score only what does not depend on dossiers: 1.3 (2, catalogue-wide),
-    # 4.x (2, awarded to every unit), 5.2 and 5.3 (6 + 6, no petition) = 16.00 each,
-    # sharing the second rank, in the order of their names
+    # the commune (with its centre): 38.66 (module docstring); the department and the
+    # tax office, with no dossier, score only what does not depend on dossiers: 1.3 (2,
+    # catalogue-wide), 4.x (2, awarded to every unit), 5.2 and 5.3 (6 + 6, no petition);
+    # the rest is 0/0 or nothing to count: 1.4 (nothing received this year or last:
+    # 0), 3.x and 4.1–4.5 (no procedure applied, no fee, no dossier: 0), 5.4 (0/0 → 0,
+    # 01b §4) = 16.00 each, sharing the second rank, in the order of their names
     assert [(r[0], str(r[1]), r[3]) for r in rows] == [
-        (1, rated.commune.name, Decimal("34.00")),
+        (1, rated.commune.name, Decimal("38.66")),
         (2, "Sở Tư pháp", Decimal("16.00")),
         (2, "Thuế cơ sở 1", Decimal("16.00")),
     ]
@@ -309,8 +335,8 @@ def test_the_trends_are_the_twelve_months_up_to_the_period(rated):
         "02/2026",
         "03/2026",
     ]
-    # March is the overview's month
-    assert rows[-1][1] == Decimal("34.00")
+    # March is the overview's month: 38.66 (module docstring)
+    assert rows[-1][1] == Decimal("38.66")
     # each month's total is the sum of its groups
     for row in rows:
         groups = [cell for cell in row[3:] if isinstance(cell, Decimal)]
@@ -329,11 +355,27 @@ def test_the_targets_against_the_figures(rated):
     assert overdue[1:6] == ("0", 1, None, None, "Not met")
     digitised = rows["Dossiers received with every paper digitised"]
     assert digitised[1:6] == ("100 %", Decimal("33.33"), 2, 6, "Not met")
-    # 5.4 as the index scores it today: no data yet
+    # 5.4 as the index scores it: on time and neither disliked nor petitioned, A, C, F
+    # of the 6 (B's dislike is on a late dossier) = 50.00 % < 90 %: not met
     satisfaction = rows[
         "Satisfaction with the handling of procedures (766 indicator 5.4)"
     ]
-    assert satisfaction[5] == "No data yet"
+    assert satisfaction[1:6] == ("≥ 90 %", Decimal("50.00"), 3, 6, "Not met")
+
+
+def test_a_unit_with_no_dossier_has_no_satisfaction_figure_to_meet(rated):
+    # the department handles no dossier: 5.4 is 0/0, which the index scores 0 (01b §4),
+    # but there is no satisfaction to hold to 90 %: no data, as the ratings row says
+    answer = _client(_supervisor(rated)).get(
+        BASE + "muc-tieu/", {**MARCH, "unit": rated.department.identifier}
+    )
+    rows = {row[0]: row for row in _tables(answer)["muc-tieu"].rows}
+    satisfaction = rows[
+        "Satisfaction with the handling of procedures (766 indicator 5.4)"
+    ]
+    assert satisfaction[1:6] == ("≥ 90 %", None, 0, 0, "No data yet")
+    ratings = rows["Satisfaction with the handling of procedures (ratings)"]
+    assert ratings[1:6] == ("≥ 90 %", None, 0, 0, "No data yet")
 
 
 def test_the_land_target_counts_only_land_construction_and_investment(rated):
@@ -409,11 +451,18 @@ def test_the_indicators_as_excel_numbers_as_numbers(rated):
     assert isinstance(row[3], int)
     cells = next(r for r in sheet.iter_rows(min_row=6) if r[0].value == "2.1")
     assert cells[5].number_format == "#,##0.00"
-    # an indicator with nothing to divide has an empty cell, not 0
-    no_data = next(
+    # 1.4 is now read from the sync stamps: none of the 6 synchronised, 0/6 → 0 points,
+    # zeros as numbers
+    synced = next(
         r for r in sheet.iter_rows(min_row=6, values_only=True) if r[0] == "1.4"
     )
-    assert no_data[3:7] == (None, None, None, None)
+    assert synced[3:7] == (0, 6, 0, 0)
+    # an indicator with nothing to divide has empty cells, not 0: 4.x (null/null, the
+    # portal's ratio 100 and 2 points, 01b §4)
+    no_data = next(
+        r for r in sheet.iter_rows(min_row=6, values_only=True) if r[0] == "4.x"
+    )
+    assert no_data[3:7] == (None, None, 100, 2)
 
 
 def test_the_overdue_list_as_excel_with_dates(rated):
@@ -470,7 +519,7 @@ def test_the_monthly_report_has_the_unit_s_figures_and_a_signature_block(rated):
     assert "ỦY BAN NHÂN DÂN PHƯỜNG BUÔN MA THUỘT" in text
     assert "tháng 03/2026" in text
     assert "từ ngày 01/03/2026 đến ngày 31/03/2026" in text
-    assert "34,00/100 điểm" in text
+    assert "38,66/100 điểm" in text  # 37.33 + 4.2's 1.33 (module docstring)
     assert "xếp loại: Yếu" in text
     # 2.1 in Vietnamese with its figures: 3 of 6, 50,00 %, 10,00 of 20 points
     assert "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn 2 3 6 50,00 10,00 20,00" in text
