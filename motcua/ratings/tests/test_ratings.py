@@ -471,9 +471,8 @@ def test_a_file_with_one_bad_record_imports_nothing_and_names_it(world, dossier)
     records = _records(dossier)
     records[2]["criteria"] = {"attitude": 5}
 
-    report = import_ratings(records)
-
-    with translation.override("en"):
+    with translation.override("en"):  # the problems are written when found
+        report = import_ratings(records)
         shown = [str(p) for p in report.problems]
     assert shown == [
         "record 2 (OLD-2): criteria.attitude: A criterion scores 0, 1 or 2 points."
@@ -532,7 +531,8 @@ def test_the_command_reads_json_lines_and_exits_2_on_a_bad_file(
         assert failed.value.returncode == 2
     assert not Evaluation.objects.exists()
     out = io.StringIO()
-    call_command("ratings", "import", str(good), stdout=out)
+    with translation.override("en"):
+        call_command("ratings", "import", str(good), stdout=out)
 
     assert "2 evaluation(s) and 1 petition(s) imported" in out.getvalue()
     assert Evaluation.objects.count() == 2
