@@ -28,17 +28,15 @@ Computed here from motcua's own data:
   (01b §1). Not yet applied: the factor of the sync ratio (1.4) and the condition that a
   procedure returning a paper result issued an electronic one; motcua records neither.
 
-"No data" (:func:`no_data`; the zero-denominator policy applies, 01b §4): motcua does not
-yet record what these read, so they are scored as the portal scores an empty
-denominator rather than guessed:
-
-- **1.4** dossiers synchronised to the national portal (no sync log yet);
-- **3.4**, **3.5**, **3.6** online payment (no fee payments recorded);
-- **4.1**, **4.2**, **4.3**, **4.4**, **4.5a**, **4.5b** digitisation, reuse, the personal
-  data store and population data (no such flags on papers or results yet); **4.x** the
-  electronic certified copy, which the portal awards in full to every unit (01b §3);
-- **5.2**, **5.3**, **5.4** petitions and citizens' evaluations (not recorded yet; 5.4
-  subtracts dossiers with a petition or a "dislike", so it is not scored from 2.1 alone).
+The other indicators are scored from the dossiers' own records through the per-dossier
+judgement of ``indices.facts`` (``dossier_contributions``, ``petition_contributions``):
+**1.4** first sync (``Dossier.synced_at``), **2.2** mean handling time (display only),
+**3.4**–**3.6** online payment (``payments.DossierFee``, each component rounded, 01b §2),
+**4.1**–**4.5b** electronic results, digitised, reused and stored papers, VNeID and
+population data (01b §3; **4.x**, the electronic certified copy, is awarded as the portal
+does unless the province lists its procedures), **5.1**–**5.4** petitions and citizens'
+evaluations (``ratings``; 5.4 over the same dossiers and late rule as 2.1, 01b §7).
+:func:`no_data` remains for an indicator the province's data cannot answer.
 """
 
 from __future__ import annotations
