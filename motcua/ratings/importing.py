@@ -42,6 +42,9 @@ from motcua.ratings.models import Evaluation, Petition
 
 #: the most records one file may hold: an import is one transaction
 MAX_RECORDS = 200_000
+#: the largest file read (characters): ample for ``MAX_RECORDS`` records of a few hundred
+#: characters each; a larger file is refused before it is parsed
+MAX_CHARACTERS = 256 * 2**20
 #: problems printed; the rest are counted
 MAX_PROBLEMS = 1000
 _KINDS = ("evaluation", "petition")
@@ -115,8 +118,14 @@ class RatingsReport:
 
 
 def read_records(stream: IO[str]) -> list[Any]:
-    """The records of a JSON array, or of JSON lines (blank lines ignored)."""
-    text = stream.read()
+    """The records of a JSON array, or of JSON lines (blank lines ignored); a file
+    longer than ``MAX_CHARACTERS`` is refused unparsed."""
+    text = stream.read(MAX_CHARACTERS + 1)
+    if len(text) > MAX_CHARACTERS:
+        raise RatingsFileError(
+            _("the file is longer than %(max)s MB; split it")
+            % {"max": MAX_CHARACTERS // 2**20}
+        )
     stripped = text.lstrip()
     try:
         if stripped.startswith("["):

@@ -75,6 +75,7 @@ def test_the_schema_documents_every_transition_and_every_way_to_sign_in():
         "procedure",
         "field",
         "officer",
+        "rank",
     }
     assert all(
         "pattern" in parameters[name]["schema"]

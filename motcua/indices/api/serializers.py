@@ -91,6 +91,16 @@ class IndexQuerySerializer(serializers.Serializer[Any]):
         return {}
 
 
+class IndexAnswerQuerySerializer(IndexQuerySerializer):
+    """The index's own query, with ``rank``: rank the unit among its siblings (each
+    sibling's whole index is computed, so only when asked, as ``motcua index --rank``)."""
+
+    rank = serializers.BooleanField(default=False)
+
+    def validate_extra(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return {"rank": attrs["rank"]}
+
+
 class ExplainQuerySerializer(IndexQuerySerializer):
     """The index's query and the ``indicator`` to explain; ``page`` and ``page_size``
     are the paginator's."""

@@ -26,6 +26,7 @@ from motcua.dossiers.api.views import request_user
 from motcua.indices.api.serializers import (
     EntryPageSerializer,
     ExplainQuerySerializer,
+    IndexAnswerQuerySerializer,
     IndexQuerySerializer,
     IndexSerializer,
     OpportunitiesQuerySerializer,
@@ -160,7 +161,18 @@ class IndexView(APIView):
             "subtree, for the unit's whole subtree. The provincial supervisor reads any "
             "unit, a leader the agencies they lead; any other unit is 404."
         ),
-        parameters=_PARAMETERS,
+        parameters=[
+            *_PARAMETERS,
+            OpenApiParameter(
+                "rank",
+                OpenApiTypes.BOOL,
+                OpenApiParameter.QUERY,
+                description=gettext_lazy(
+                    "Rank the unit among its siblings (computes each sibling's index; "
+                    "`rank` is null without it)."
+                ),
+            ),
+        ],
         responses={
             200: IndexSerializer,
             400: _error(
@@ -174,7 +186,7 @@ class IndexView(APIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = request_user(request)
-        query = IndexQuerySerializer(data=request.query_params)
+        query = IndexAnswerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         asked = query.validated_data
         if not may_read_index(user, asked["unit"]):
@@ -187,7 +199,7 @@ class IndexView(APIView):
                 end=asked["end"],
                 scope=asked["scope"],
             )
-            rank = rank_among_siblings(report)
+            rank = rank_among_siblings(report) if asked["rank"] else None
         except DefinitionError as error:
             raise ValidationError({"definitions": [error.message]}) from None
         return Response(as_json(report, cut=asked["cut"], rank=rank))

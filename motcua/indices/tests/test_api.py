@@ -65,7 +65,12 @@ def _get(user: User | None, **query: str):
 
 
 def test_the_figures_are_compute_index_s(march):
-    answer = _get(_supervisor(march), unit=march.commune.identifier, period="2026-03")
+    answer = _get(
+        _supervisor(march),
+        unit=march.commune.identifier,
+        period="2026-03",
+        rank="true",
+    )
     assert answer.status_code == 200
     report = compute_index(
         unit=march.commune, subtree=False, start=MARCH[0], end=MARCH[1]
@@ -112,7 +117,9 @@ def test_a_range_a_quarter_and_a_subtree(march):
     assert subtree["subtree"] is True
     assert subtree["indicators"]["2.1"]["denominator"] == 6
     report = compute_index(unit=province, subtree=True, start=MARCH[0], end=MARCH[1])
-    assert subtree == as_json(report, rank=rank_among_siblings(report))
+    # not ranked unless asked: ranking computes every sibling's index
+    assert subtree == as_json(report, rank=None)
+    assert subtree["rank"] is None
 
 
 # ------------------------------------------------------------------ who may read

@@ -27,8 +27,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts.choices import AccountKind
 from motcua.dossiers.api.pagination import DossierPagination
 from motcua.dossiers.api.views import CHANGE_ERRORS, CODE, READ_ERRORS, request_user
+from motcua.dossiers.errors import ErrorCode, NotAllowed
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import may_see
 from motcua.dossiers.selectors import dossier_by_code
@@ -93,6 +95,14 @@ class EvaluationsView(APIView):
         body = EvaluationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        user = request_user(request)
+        if data.get("at") is not None and user.kind != AccountKind.OFFICER:
+            # an applicant's evaluation is dated when it arrives: a dislike dated into an
+            # earlier period would move a closed period's 5.4 (spec 01b §7)
+            raise NotAllowed(
+                ErrorCode.NOT_ALLOWED,
+                _("An applicant's evaluation is dated when it arrives; leave out at."),
+            )
         evaluation = services.record_evaluation(
             dossier=dossier,
             at=data.get("at") or timezone.now(),

@@ -274,6 +274,36 @@ def test_the_applicant_may_not_claim_a_paper_form(world):
     assert not Evaluation.objects.exists()
 
 
+def test_a_file_longer_than_the_limit_is_refused_unread(monkeypatch):
+    import io as _io
+
+    from motcua.ratings import importing
+
+    monkeypatch.setattr(importing, "MAX_CHARACTERS", 10)
+    with pytest.raises(importing.RatingsFileError):
+        importing.read_records(_io.StringIO('[{"kind": "evaluation"}]'))
+    # exactly at the limit is read
+    assert importing.read_records(_io.StringIO("[1, 2, 30]")) == [1, 2, 30]
+
+
+def test_the_applicant_may_not_date_their_own_evaluation(world):
+    # a dislike dated into a closed period would move that period's 5.4 (spec 01b §7)
+    from motcua.dossiers import services as dossier_services
+
+    online = dossier_services.submit_online(
+        intake=world.intake(channel=2, account=world.citizen), actor=world.citizen
+    )
+    answer = s.client_for(world.citizen).post(
+        _evaluations_url(online),
+        {"verdict": "unsatisfied", "at": online.submitted_at.isoformat()},
+        format="json",
+    )
+
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "not_allowed"
+    assert not Evaluation.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
