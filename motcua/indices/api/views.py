@@ -185,12 +185,7 @@ class IndexView(APIView):
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = request_user(request)
-        query = IndexAnswerQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        asked = query.validated_data
-        if not may_read_index(user, asked["unit"]):
-            raise NotFound()
+        asked = _read(request, IndexAnswerQuerySerializer)
         try:
             report = compute_index(
                 unit=asked["unit"],
@@ -392,12 +387,7 @@ class PortalComparisonView(APIView):
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = request_user(request)
-        query = PortalComparisonQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        asked = query.validated_data
-        if not may_read_index(user, asked["unit"]):
-            raise NotFound()
+        asked = _read(request, PortalComparisonQuerySerializer)
         try:
             comparison = portal_comparison(
                 unit=asked["unit"],
