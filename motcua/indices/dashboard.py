@@ -44,12 +44,12 @@ from motcua.dossiers.choices import Channel, DeadlineState
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.workflow import PAUSED_STATUSES
 from motcua.indices.choices import Band, Indicator, PortalGroup
+from motcua.indices.facts import period_moments
 from motcua.indices.permissions import units_readable_by
 from motcua.indices.selectors import (
     IndexReport,
     attributed_agencies,
     compute_index,
-    period_moments,
 )
 from motcua.office.selectors import open_queue, queue_rows
 from motcua.ratings.choices import Verdict

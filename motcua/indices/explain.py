@@ -36,6 +36,7 @@ from motcua.indices.facts import (
     clock_at,
     complained,
     dossier_reasons,
+    period_moments,
     petition_reasons,
 )
 from motcua.indices.formulas import Definition, Score
@@ -55,7 +56,6 @@ from motcua.indices.selectors import (
     fee_integrated_procedures,
     options_of,
     paid_online_procedures,
-    period_moments,
     petition_deadlines,
     population_procedures,
     procedures_with_fee,

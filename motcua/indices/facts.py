@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,7 @@ from motcua.dossiers.choices import Channel
 from motcua.dossiers.workflow import DossierStatus
 from motcua.indices.formulas import DossierClock, is_on_time
 from motcua.ratings.choices import PetitionCategory
+from motcua.workdays.clock import VN_TZ
 
 #: an indicator's (numerator, denominator) contributed by one dossier or petition
 Contribution = tuple[int, int]
@@ -134,6 +136,15 @@ class DossierFacts:
     #: the first petition about it, the first "not satisfied" evaluation
     first_petition_at: dt.datetime | None = None
     first_dislike_at: dt.datetime | None = None
+
+
+def period_moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period as moments: from the first day's midnight (included) to the midnight
+    after the last day (excluded), in Asia/Ho_Chi_Minh."""
+    return (
+        dt.datetime.combine(start, dt.time(), tzinfo=VN_TZ),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=VN_TZ),
+    )
 
 
 def clock_at(facts: DossierFacts, end: dt.datetime) -> DossierClock | None:
@@ -250,6 +261,59 @@ def dossier_contributions(
         )
         found["4.5b"] = (int(facts.vneid_verified or facts.population_data), 1)
     return found
+
+
+#: the procedure-level indicators whose numerator is the set of procedures with a
+#: qualifying dossier received in the period (spec 01 §3: 3.2 online services used, 3.5
+#: fees integrated, 4.5a connected to the population database)
+PROCEDURE_SETS = ("3.2", "3.5", "4.5a")
+
+
+def procedure_marks(
+    facts: DossierFacts, *, start: dt.datetime, end: dt.datetime
+) -> tuple[str, ...]:
+    """Which of :data:`PROCEDURE_SETS` the dossier puts its procedure in for the period
+    ``[start, end)``: received in it, and **3.2** received online (the service, a
+    procedure at its handling agency, "received an online dossier"); **3.5** carrying a
+    fee line owed and synchronised to the national portal by the end (3.5a); **4.5a**
+    its applicant identified through VNeID or a paper from the population database."""
+    if not received_in(facts, start, end):
+        return ()
+    found: list[str] = []
+    if facts.channel == Channel.ONLINE:
+        found.append("3.2")
+    if facts.fees_owed and _before(facts.synced_at, end):
+        found.append("3.5")
+    if facts.vneid_verified or facts.population_data:
+        found.append("4.5a")
+    return tuple(found)
+
+
+def facts_processed(facts: DossierFacts, end: dt.datetime) -> bool:
+    """Processed or returned before ``end`` (2.2 counts completed dossiers only)."""
+    return any(
+        moment.at < end
+        and moment.status in (DossierStatus.RESOLVED, DossierStatus.RETURNED)
+        for moment in facts.history
+    )
+
+
+def handling_days(
+    facts: DossierFacts,
+    start: dt.datetime,
+    end: dt.datetime,
+    working_days: Callable[[dt.datetime, dt.datetime], Decimal],
+) -> Decimal | None:
+    """2.2: the dossier's handling time in working days (``working_days``: the
+    working-day calendar's, ``loader.working_days``), when it was received in the period
+    and processed (or returned) by its end: reception to the end of processing (spec 01
+    §3, 2.2); ``None`` otherwise."""
+    if not received_in(facts, start, end) or not facts_processed(facts, end):
+        return None
+    clock = clock_at(facts, end)
+    if clock is None or clock.ended_at is None:
+        return None
+    return working_days(clock.received_at, clock.ended_at)
 
 
 def add_up(

@@ -248,3 +248,104 @@ class PortalIndicatorFigure(models.Model):
 
     def __str__(self) -> str:
         return self.indicator
+
+
+# ------------------------------------------------------------------ maintained figures
+#
+# The index kept up to date as the dossiers change (issue 9 §5; ``indices.live``,
+# docs/decisions/0017). Read models, rebuilt from the dossiers and their events by
+# ``motcua index reconcile --repair``: nothing here is a record of its own.
+
+
+class IndexCell(models.Model):
+    """The sum, over the dossiers of one handling agency, of what they contribute to one
+    dossier-level indicator in one calendar bucket (a month ``2026-03``, a quarter
+    ``2026-Q1``, a year ``2026``), as far as it is settled (``indices.live``)."""
+
+    bucket = models.CharField(_("period"), max_length=7)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("agency"),
+    )
+    indicator = models.CharField(_("indicator"), max_length=24)
+    numerator = models.BigIntegerField(_("numerator"), default=0)
+    denominator = models.BigIntegerField(_("denominator"), default=0)
+
+    class Meta:
+        verbose_name = _("maintained index figure")
+        verbose_name_plural = _("maintained index figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "agency", "indicator"], name="index_cell_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.agency_id} {self.indicator}"
+
+
+class IndexedDossier(models.Model):
+    """What one dossier adds to the maintained figures: its settled contributions, per
+    bucket (``{"2026-03": {"2.1": [1, 1], …}, …}``, so that a change subtracts exactly
+    what was added), and, while it is open, what the periods after its last event read of
+    it when they are asked for (``indices.live``)."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    contributions = models.JSONField(default=dict)
+    #: received and not ended: periods ending after ``settled_until`` judge it live
+    live = models.BooleanField(default=False)
+    #: the latest moment of its history: periods ending by then are settled
+    settled_until = models.DateTimeField(null=True)
+    #: 2.1 for a live period: on time whenever judged, or while judged by this moment
+    on_time_always = models.BooleanField(default=False)
+    on_time_until = models.DateTimeField(null=True)
+    #: 5.4: the first petition about it or "not satisfied" evaluation of it
+    first_complaint_at = models.DateTimeField(null=True)
+    #: 4.1: the first electronic result; whether its procedure returns a document
+    first_electronic_result_at = models.DateTimeField(null=True)
+    returns_document = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("indexed dossier")
+        verbose_name_plural = _("indexed dossiers")
+        indexes = [
+            models.Index(
+                fields=["agency", "settled_until"],
+                condition=Q(live=True),
+                name="indexed_dossier_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.dossier_id)
+
+
+class IndexBacklog(models.Model):
+    """A dossier whose maintained figures are behind its record: written in the
+    transaction that changed it (``dossiers.signals.dossiers_changed``), removed when
+    ``indices.live.refresh`` has brought them up to date."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dossier awaiting the index")
+        verbose_name_plural = _("dossiers awaiting the index")
+
+    def __str__(self) -> str:
+        return str(self.dossier_id)

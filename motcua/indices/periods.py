@@ -275,6 +275,8 @@ def as_json(
         "from": report.start.isoformat(),
         "to": report.end.isoformat(),
         "judged_at": report.judged_at.astimezone(VN_TZ).isoformat(),
+        "maintained": report.maintained,
+        "pending": report.pending,
         "procedure": asked.get("procedure"),
         "field": asked.get("field"),
         "officer": asked.get("officer"),

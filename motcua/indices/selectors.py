@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,19 +30,17 @@ from django.utils import timezone
 from motcua.agencies.choices import AgencyLevel, SuccessionKind
 from motcua.agencies.models import Agency, AgencySuccession
 from motcua.core.periods import covering
-from motcua.dossiers.choices import Channel
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import DossierStatus
-from motcua.indices import formulas
+from motcua.indices import formulas, live
 from motcua.indices.choices import Indicator
 from motcua.indices.facts import (
-    DossierFacts,
     Options,
     PetitionDeadlines,
-    clock_at,
     dossier_contributions,
+    handling_days,
+    period_moments,
     petition_contributions,
-    received_in,
+    procedure_marks,
 )
 from motcua.indices.formulas import ChannelCounts, Score
 from motcua.indices.loader import (
@@ -49,7 +48,7 @@ from motcua.indices.loader import (
     Scope,
     dossier_facts,
     petition_facts,
-    population_databases,
+    working_days,
 )
 from motcua.indices.models import PortalFigures
 from motcua.indices.services import Definitions, definitions_in_force
@@ -89,15 +88,10 @@ class IndexReport:
     #: the moment open dossiers were judged at: the period's end, or now
     judged_at: dt.datetime
     definitions: Definitions
-
-
-def period_moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The period as moments: from the first day's midnight (included) to the midnight
-    after the last day (excluded), in Asia/Ho_Chi_Minh."""
-    return (
-        dt.datetime.combine(start, dt.time(), tzinfo=VN_TZ),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=VN_TZ),
-    )
+    #: the dossiers' figures were read from the maintained ones (``indices.live``)
+    maintained: bool = False
+    #: dossiers whose maintained figures were still behind when read
+    pending: int = 0
 
 
 def attributed_agencies(unit: Agency, *, subtree: bool) -> set[int]:
@@ -157,40 +151,25 @@ def online_offer(
     return counts["offering"], counts["procedures"]
 
 
-def online_services_usage(
-    agencies: set[int],
-    start: dt.datetime,
-    end: dt.datetime,
-    on: dt.date,
-    scope: Scope = EVERYTHING,
-) -> tuple[int, int]:
-    """3.2: ``(used, services)``: online services, a procedure offered online at one of
-    ``agencies`` on ``on``, and how many received an online dossier handled there in the
-    period. Two queries; each set is bounded by the catalogue, not by the dossiers."""
+def online_services(
+    agencies: set[int], on: dt.date, scope: Scope = EVERYTHING
+) -> set[tuple[int, int]]:
+    """3.2's denominator: the online services, a procedure offered online at one of
+    ``agencies`` on ``on``, as ``(procedure, agency)``. One query; the catalogue bounds
+    it. The numerator is the services that received an online dossier in the period
+    (``facts.procedure_marks``)."""
     through = ProcedureVersion.agencies.through
-    services = set(
+    return set(
         through.objects.filter(
             procedureversion__in=ProcedureVersion.objects.in_force_on(on).filter(
                 catalogue(scope), online_level__in=_ONLINE_LEVELS
             ),
             agency_id__in=agencies,
         )
+        .order_by()
         .values_list("procedureversion__procedure_id", "agency_id")
         .distinct()
     )
-    used = set(
-        scope.dossiers(
-            Dossier.objects.filter(
-                handling_agency_id__in=agencies,
-                channel=Channel.ONLINE,
-                received_at__gte=start,
-                received_at__lt=end,
-            )
-        )
-        .values_list("procedure_version__procedure_id", "handling_agency_id")
-        .distinct()
-    )
-    return len(services & used), len(services)
 
 
 #: the province's deadlines of Điều 15 NĐ 63/2010 as amended (spec 01 §3, 1.1 and 1.2)
@@ -263,6 +242,7 @@ def procedures_with_fee(agencies: set[int], on: dt.date, scope: Scope) -> set[in
     return set(
         ProcedureVersion.objects.in_force_on(on)
         .filter(catalogue(scope), agencies__in=agencies, fees__amount__gt=0)
+        .order_by()
         .values_list("procedure_id", flat=True)
         .distinct()
     )
@@ -285,27 +265,35 @@ def paid_online_procedures(
     return set(
         _owed_fees(agencies, scope)
         .filter(payment__in=PaymentMethod.online(), paid_at__gte=start, paid_at__lt=end)
+        .order_by()
         .values_list("dossier__procedure_version__procedure_id", flat=True)
         .distinct()
     )
+
+
+def procedures_marked(
+    agencies: set[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    scope: Scope,
+    indicator: str,
+) -> set[int]:
+    """The procedures a dossier of ``agencies`` received in the period puts in
+    ``indicator``'s set (3.2, 3.5, 4.5a: ``facts.procedure_marks``), from the streamed
+    facts (the drill-down's; the index reads :attr:`Gathered.procedures`)."""
+    return {
+        facts.procedure
+        for facts in dossier_facts(agencies, start, end, scope)
+        if indicator in procedure_marks(facts, start=start, end=end)
+    }
 
 
 def fee_integrated_procedures(
     agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
 ) -> set[int]:
     """3.5's numerator: procedures with a dossier received in the period, synchronised to
-    the national portal by its end, carrying a fee line above 0 (spec 01 §3, 3.5a).
-    One query."""
-    return set(
-        _owed_fees(agencies, scope)
-        .filter(
-            dossier__received_at__gte=start,
-            dossier__received_at__lt=end,
-            dossier__synced_at__lt=end,
-        )
-        .values_list("dossier__procedure_version__procedure_id", flat=True)
-        .distinct()
-    )
+    the national portal by its end, carrying a fee line above 0 (spec 01 §3, 3.5a)."""
+    return procedures_marked(agencies, start, end, scope, Indicator.FEES_INTEGRATED)
 
 
 def citizen_procedures(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
@@ -321,6 +309,7 @@ def citizen_procedures(agencies: set[int], on: dt.date, scope: Scope) -> set[int
     return set(
         ProcedureVersion.objects.in_force_on(on)
         .filter(catalogue(scope), words, agencies__in=agencies)
+        .order_by()
         .values_list("procedure_id", flat=True)
         .distinct()
     )
@@ -331,19 +320,9 @@ def population_procedures(
 ) -> set[int]:
     """4.5a's numerator: procedures with a dossier received in the period whose
     applicant was identified through VNeID or with a paper from the population database
-    (spec 01 §3, 4.5a). One query."""
-    return set(
-        scope.dossiers(
-            Dossier.objects.filter(
-                Q(applicant_vneid_verified=True)
-                | Q(components__source_database__in=population_databases()),
-                handling_agency_id__in=agencies,
-                received_at__gte=start,
-                received_at__lt=end,
-            )
-        )
-        .values_list("procedure_version__procedure_id", flat=True)
-        .distinct()
+    (spec 01 §3, 4.5a)."""
+    return procedures_marked(
+        agencies, start, end, scope, Indicator.POPULATION_PROCEDURES
     )
 
 
@@ -366,6 +345,7 @@ def _certified_copy(agencies: set[int], on: dt.date) -> tuple[int, int]:
                 procedure__code__in=codes, online_level__in=_ONLINE_LEVELS
             ),
         )
+        .order_by()
         .values_list("agency_id", flat=True)
         .distinct()
     )
@@ -426,41 +406,11 @@ def _sync_score(
     )
 
 
-def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
-    calendar = calendar_for(None)
-    elapsed = calendar.working_time_between(start, end)
-    day = calendar.hours_on(calendar.next_working_moment(start).date()).day_length
-    return Decimal(elapsed.total_seconds()) / Decimal(day.total_seconds())
-
-
-def handling_days(
-    facts: DossierFacts, start: dt.datetime, end: dt.datetime
-) -> Decimal | None:
-    """2.2: the dossier's handling time in working days, when it was received in the
-    period and processed (or returned) by its end: reception to the end of processing
-    on the working-day calendar (spec 01 §3, 2.2); ``None`` otherwise."""
-    if not received_in(facts, start, end) or not facts_processed(facts, end):
-        return None
-    clock = clock_at(facts, end)
-    if clock is None or clock.ended_at is None:
-        return None
-    return _working_days(clock.received_at, clock.ended_at)
-
-
 def _average_time(definition: formulas.Definition, total: Decimal, count: int) -> Score:
-    """2.2: the mean of :func:`handling_days` (display only)."""
+    """2.2: the mean of :func:`facts.handling_days` (display only)."""
     figures = formulas.tracking(definition, 0, count)
     return dataclasses.replace(
         figures, numerator=None, value=formulas.average(total, count)
-    )
-
-
-def facts_processed(facts: DossierFacts, end: dt.datetime) -> bool:
-    """Processed or returned before ``end`` (2.2 counts completed dossiers only)."""
-    return any(
-        moment.at < end
-        and moment.status in (DossierStatus.RESOLVED, DossierStatus.RETURNED)
-        for moment in facts.history
     )
 
 
@@ -500,6 +450,12 @@ class Gathered:
     #: 2.2: the working days of the completed dossiers, and how many
     handling_total: Decimal
     handling_count: int
+    #: dossiers whose maintained figures were still behind when read (``indices.live``)
+    pending: int = 0
+    #: 3.2, 3.5, 4.5a: the ``(procedure, handling agency)`` with a qualifying dossier
+    procedures: Mapping[str, set[tuple[int, int]]] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 def gather(
@@ -509,29 +465,58 @@ def gather(
     judged_at: dt.datetime,
     scope: Scope,
     options: Options,
+    *,
+    bucket: live.Bucket | None = None,
 ) -> Gathered:
-    """The summed contributions of the cut's dossiers and petitions, streamed (memory
-    does not grow with the dossiers). Three queries (:func:`loader.dossier_facts`,
-    :func:`loader.petition_facts`)."""
+    """The summed contributions of the cut's dossiers and petitions. For a maintained
+    ``bucket`` (a calendar month, quarter or year of a whole unit), the dossiers' are
+    read from the maintained figures (``indices.live``: two queries, whatever the
+    number of dossiers, after refreshing what is behind); otherwise they are recomputed,
+    streamed (memory does not grow with the dossiers; :func:`loader.dossier_facts`, two
+    queries). The petitions' are computed (:func:`loader.petition_facts`, one query)."""
     totals: dict[str, list[int]] = {}
     handling_total, handling_count = Decimal(0), 0
 
-    def add(contribution: dict[str, tuple[int, int]]) -> None:
+    def add(contribution: Mapping[str, tuple[int, int]]) -> None:
         for indicator, (numerator, denominator) in contribution.items():
             pair = totals.setdefault(indicator, [0, 0])
             pair[0] += numerator
             pair[1] += denominator
 
-    for facts in dossier_facts(agencies, begin, finish, scope):
-        add(
-            dossier_contributions(
-                facts, start=begin, end=finish, judged_at=judged_at, options=options
+    pending = 0
+    procedures: dict[str, set[tuple[int, int]]] = {}
+    if bucket is not None:
+        pending = live.refresh_for_reading()
+        kept = live.summed(
+            live.maintained(
+                agencies,
+                bucket,
+                judged_at=judged_at,
+                e_result_all_dossiers=options.e_result_all_dossiers,
             )
         )
-        days = handling_days(facts, begin, finish)
-        if days is not None:
-            handling_total += days
-            handling_count += 1
+        add(kept.contributions)
+        handling_total, handling_count = kept.handling_total, kept.handling_count
+        procedures = kept.procedures
+    else:
+        for facts in dossier_facts(agencies, begin, finish, scope):
+            add(
+                dossier_contributions(
+                    facts,
+                    start=begin,
+                    end=finish,
+                    judged_at=judged_at,
+                    options=options,
+                )
+            )
+            days = handling_days(facts, begin, finish, working_days)
+            if days is not None:
+                handling_total += days
+                handling_count += 1
+            for marked in procedure_marks(facts, start=begin, end=finish):
+                procedures.setdefault(marked, set()).add(
+                    (facts.procedure, facts.agency)
+                )
     deadlines = petition_deadlines()
     for petition in petition_facts(agencies, begin, finish, scope):
         add(
@@ -547,7 +532,13 @@ def gather(
         contributions={key: (pair[0], pair[1]) for key, pair in totals.items()},
         handling_total=handling_total,
         handling_count=handling_count,
+        pending=pending,
+        procedures=procedures,
     )
+
+
+def _procedures_of(gathered: Gathered, indicator: str) -> set[int]:
+    return {procedure for procedure, _agency in gathered.procedures.get(indicator, ())}
 
 
 _TRACKING = frozenset(
@@ -566,10 +557,17 @@ def _scores(
     end: dt.date,
     judged_at: dt.datetime,
     scope: Scope,
-) -> dict[str, Score]:
+    bucket: live.Bucket | None,
+) -> tuple[dict[str, Score], int]:
     begin, finish = period_moments(start, end)
     gathered = gather(
-        agencies, begin, finish, judged_at, scope, options_of(definitions)
+        agencies,
+        begin,
+        finish,
+        judged_at,
+        scope,
+        options_of(definitions),
+        bucket=bucket,
     )
     counted = gathered.contributions
     computed: dict[str, Score] = {}
@@ -600,9 +598,10 @@ def _scores(
                 definition, offering=offering, procedures=procedures
             )
         elif indicator == Indicator.ONLINE_SERVICE_USED:
-            used, services = online_services_usage(agencies, begin, finish, end, scope)
+            services = online_services(agencies, end, scope)
+            used = gathered.procedures.get(indicator, set()) & services
             result = formulas.online_services_used(
-                definition, used=used, services=services
+                definition, used=len(used), services=len(services)
             )
         elif indicator == Indicator.SUBMITTED_ONLINE:
             online, received = pair
@@ -613,14 +612,14 @@ def _scores(
         elif indicator in (Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED):
             with_fee = procedures_with_fee(agencies, end, scope)
             found = (
-                paid_online_procedures
+                paid_online_procedures(agencies, begin, finish, scope)
                 if indicator == Indicator.PAID_ONLINE_PROCEDURES
-                else fee_integrated_procedures
-            )(agencies, begin, finish, scope)
+                else _procedures_of(gathered, indicator)
+            )
             result = formulas.ratio(definition, len(found & with_fee), len(with_fee))
         elif indicator == Indicator.POPULATION_PROCEDURES:
             citizens = citizen_procedures(agencies, end, scope)
-            using = population_procedures(agencies, begin, finish, scope)
+            using = _procedures_of(gathered, indicator)
             result = formulas.ratio(definition, len(using & citizens), len(citizens))
         elif indicator == Indicator.CERTIFIED_COPY:
             if definition.formula_version == CERTIFIED_COPY_COMMUNES:
@@ -635,7 +634,7 @@ def _scores(
         else:
             result = formulas.ratio(definition, *pair)
         computed[indicator] = result
-    return computed
+    return computed, gathered.pending
 
 
 def compute_index(
@@ -646,6 +645,7 @@ def compute_index(
     end: dt.date,
     now: dt.datetime | None = None,
     scope: Scope = EVERYTHING,
+    recompute: bool = False,
 ) -> IndexReport:
     """Every indicator, the groups, the total and the band of ``unit`` (alone, or with its
     subtree; narrowed by ``scope`` to a procedure, a field or an officer) from ``start``
@@ -653,6 +653,10 @@ def compute_index(
     changed on 1/7 applies to a period ending in July, not to one ending in June,
     docs/decisions/0010). Open dossiers are judged at the end of the period, or at ``now``
     for the current one. A fixed number of queries whatever the number of dossiers.
+    A whole unit's calendar month, quarter or year (or the current one to date) reads
+    the dossiers' figures maintained as they change (``indices.live``); other periods
+    and cuts, or ``recompute``, recompute them from the dossiers and events (the same
+    figures: ``motcua index reconcile`` and the tests hold them equal).
     Raises ``services.DefinitionError`` when the definitions in force do not add up,
     ``ValueError`` when ``end`` is before ``start``."""
     if end < start:
@@ -661,7 +665,14 @@ def compute_index(
     agencies = attributed_agencies(unit, subtree=subtree)
     moment = now or timezone.now()
     judged_at = min(period_moments(start, end)[1], moment)
-    scores = _scores(definitions, agencies, start, end, judged_at, scope)
+    bucket = (
+        None
+        if recompute or scope.narrowed
+        else live.bucket_for(start, end, today=moment.astimezone(VN_TZ).date())
+    )
+    scores, pending = _scores(
+        definitions, agencies, start, end, judged_at, scope, bucket
+    )
     groups = {group: Decimal("0.00") for group in definitions.groups}
     groups.update(formulas.group_points(scores.values()))
     total = sum(groups.values(), Decimal("0.00"))
@@ -680,6 +691,8 @@ def compute_index(
         scope=scope,
         judged_at=judged_at,
         definitions=definitions,
+        maintained=bucket is not None,
+        pending=pending,
     )
 
 

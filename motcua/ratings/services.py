@@ -23,6 +23,7 @@ from motcua.dossiers.errors import Conflict, ErrorCode, InvalidInput, NotAllowed
 from motcua.dossiers.limits import NOTE_MAX_LENGTH, check_text
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor, SystemActor, may_see
+from motcua.dossiers.signals import changed
 from motcua.ratings.choices import EvaluationChannel, PetitionCategory, Verdict
 from motcua.ratings.models import CRITERIA, MAX_CRITERION_POINTS, Evaluation, Petition
 from motcua.ratings.permissions import may_record_evaluation, may_record_petition
@@ -166,6 +167,7 @@ def record_evaluation(
             evaluation.save(force_insert=True)
     except IntegrityError:  # recorded meanwhile by another request
         raise _duplicate("reference", reference) from None
+    changed([dossier.pk], sender=Evaluation)
     return evaluation
 
 
@@ -311,6 +313,8 @@ def record_petition(
             petition.save(force_insert=True)
     except IntegrityError:
         raise _duplicate("code", code) from None
+    if dossier is not None:
+        changed([dossier.pk], sender=Petition)
     return petition
 
 
@@ -360,4 +364,6 @@ def update_petition(*, petition: Petition, actor: Actor, **changes: Any) -> Peti
         current.re_raised = bool(changes["re_raised"])
     if fields:
         current.save(update_fields=fields)
+        if current.dossier_id is not None:
+            changed([current.dossier_id], sender=Petition)
     return current

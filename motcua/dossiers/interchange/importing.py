@@ -46,6 +46,7 @@ from motcua.dossiers.models import (
     DossierResult,
     DossierStep,
 )
+from motcua.dossiers.signals import changed
 from motcua.payments.models import DossierFee
 
 BATCH_SIZE = 1000
@@ -284,6 +285,7 @@ class DossierImporter:
                     events.append(event)
             DossierEvent.objects.bulk_create(events, batch_size=WRITE_CHUNK)
             self._raise_counters(planned)
+            changed((plan.dossier.pk for plan in planned), sender=Dossier)
 
     @staticmethod
     def _link_accounts(planned: list[PlannedDossier]) -> None:

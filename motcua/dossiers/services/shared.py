@@ -41,6 +41,7 @@ from motcua.dossiers.models import (
     DossierStep,
 )
 from motcua.dossiers.permissions import Actor, SystemActor, may_act
+from motcua.dossiers.signals import changed
 from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
     RULES,
@@ -160,7 +161,7 @@ def write_event(
     agency = event.agency or (step.agency if step is not None else None)
     try:
         # no savepoint: on a clash the caller's whole transaction is rolled back
-        return DossierEvent.objects.create(
+        written = DossierEvent.objects.create(
             dossier=dossier,
             sequence=last + 1,
             action=event.action,
@@ -177,6 +178,8 @@ def write_event(
         )
     except IntegrityError:
         raise stale() from None
+    changed([dossier.pk], sender=DossierEvent)
+    return written
 
 
 def save(dossier: Dossier, expected_version: int, fields: Sequence[str]) -> None:

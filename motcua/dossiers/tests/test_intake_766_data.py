@@ -235,7 +235,7 @@ def test_a_paper_source_longer_than_its_column_is_refused(world):
 
 
 def test_a_counter_intake_with_fees_costs_one_insert_more(world, catalogue_fees):
-    """As ``test_query_counts.INTAKE["receive"]`` (12), plus the fee lines' one INSERT."""
+    """As ``test_query_counts.INTAKE["receive"]`` (13), plus the fee lines' one INSERT."""
     client = s.client_for(world.counter)
     assert (
         client.post("/api/dossiers/", _intake(world), format="json").status_code == 201
@@ -245,7 +245,7 @@ def test_a_counter_intake_with_fees_costs_one_insert_more(world, catalogue_fees)
         answer = client.post("/api/dossiers/", _intake(world), format="json")
 
     assert answer.status_code == 201, answer.json()
-    assert len(queries) == 13, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries) == 14, [q["sql"][:80] for q in queries.captured_queries]
 
 
 # ------------------------------------------------------------------ results

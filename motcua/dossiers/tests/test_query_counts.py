@@ -8,8 +8,9 @@ Every transition costs at least:
 - the dossier by its code (1) and the user's roles to see it (1);
 - the roles again to act, on the day of the act (1);
 - SAVEPOINT and RELEASE of the service's transaction (2);
-- the conditional UPDATE of the dossier (1), the last event's number (1) and the event's
-  INSERT (1);
+- the conditional UPDATE of the dossier (1), the last event's number (1), the event's
+  INSERT (1) and the dossier's mark for the 766 index's maintained figures (1,
+  ``indices.live.mark``);
 - the answer: the dossier's papers, steps, results and events (4).
 
 An action that moves the process (``Steps.ADVANCE``, ``HAND_OVER``, ``FINISH_ALL``) reads
@@ -30,7 +31,7 @@ from motcua.dossiers.workflow import RULES, Steps
 
 pytestmark = pytest.mark.django_db
 
-BASE = 12
+BASE = 13
 MOVES_STEPS = {Steps.ADVANCE: 2, Steps.HAND_OVER: 2, Steps.FINISH_ALL: 2}
 #: what an action does beyond the common path, statement by statement
 OWN = {
@@ -72,9 +73,9 @@ def test_each_transition_costs_what_it_states(endpoint, state, persona, body, ex
 
 #: A counter intake (warm caches, inside the test's transaction): SAVEPOINT and RELEASE
 #: (2), the officer's roles (1), the day's code counter (1), the dossier, its papers and
-#: its event (3), and the answer's four child reads (4); a received dossier also writes
-#: its steps (1).
-INTAKE = {"receive": 12, "request_supplement": 11, "refuse": 11}
+#: its event (3) and the event's mark for the 766 index (1), and the answer's four child
+#: reads (4); a received dossier also writes its steps (1).
+INTAKE = {"receive": 13, "request_supplement": 12, "refuse": 12}
 
 
 @pytest.mark.parametrize("decision", list(INTAKE))

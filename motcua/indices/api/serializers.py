@@ -174,6 +174,18 @@ class IndexSerializer(serializers.Serializer[Any]):
     judged_at = serializers.DateTimeField(
         help_text="The moment open dossiers were judged at: the period's end, or now."
     )
+    maintained = serializers.BooleanField(
+        help_text=(
+            "The dossiers' figures were read from those maintained as they change "
+            "(a whole unit's month, quarter or year); otherwise recomputed."
+        )
+    )
+    pending = serializers.IntegerField(
+        help_text=(
+            "Dossiers changed whose maintained figures were still behind when read "
+            "(0 but after a bulk load; `motcua index refresh`)."
+        )
+    )
     procedure = serializers.CharField(allow_null=True, help_text="The procedure cut.")
     field = serializers.CharField(allow_null=True, help_text="The field cut.")
     officer = serializers.CharField(allow_null=True, help_text="The officer cut.")

@@ -371,12 +371,13 @@ def test_recording_an_evaluation_costs_what_it_states(world, dossier):
     )
 
     # the dossier, the roles to see it (view), the roles to see it (service),
-    # SAVEPOINT, the INSERT's SAVEPOINT, INSERT, RELEASE, RELEASE
+    # SAVEPOINT, the INSERT's SAVEPOINT, INSERT, RELEASE, the dossier's mark for the 766
+    # index's maintained figures (indices.live.mark), RELEASE
     with CaptureQueriesContext(connection) as queries:
         answer = client.post(_evaluations_url(dossier), body, format="json")
 
     assert answer.status_code == 201
-    assert len(queries) == 8, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries) == 9, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_petitions_are_listed_for_the_agency_they_are_addressed_to(world):

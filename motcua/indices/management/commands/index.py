@@ -11,6 +11,16 @@
     indicator by id ("2.1") with its group, numerator, denominator, ratio (%), points
     and maximum, then each group's points, the total and the rating band.
 
+``motcua index reconcile [--repair]``
+    Recompute every dossier's contribution from the raw dossiers and events and compare
+    with the maintained figures (``indices.live``), printing every difference; exit 1
+    when there is one. ``--repair`` replaces the maintained figures by the
+    recomputation.
+
+``motcua index refresh [--follow]``
+    Bring the maintained figures of the changed dossiers up to date (the reads do so
+    too, a bounded number at a time); ``--follow`` keeps doing so, the background worker.
+
 ``motcua index portal-import FILE [--unit IDENTIFIER] [--period 2026-Q3]``
     Keep the figures the national portal published (the JSON of its evaluation pages,
     ``indices.portal``) for the unit and the period, which the file may name instead;
@@ -30,6 +40,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,6 +49,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
+from motcua.indices import live
 from motcua.indices.choices import Band, Indicator, PortalGroup
 from motcua.indices.explain import NO_LIST, NOT_LISTED, explain
 from motcua.indices.loader import Scope
@@ -60,6 +72,10 @@ from motcua.indices.services import (
 )
 
 PORTAL_IMPORT = "portal-import"
+RECONCILE = "reconcile"
+REFRESH = "refresh"
+#: ``refresh --follow``: how long to wait when nothing is behind
+FOLLOW_PAUSE_SECONDS = 1.0
 #: the largest portal file read: its answers for one unit and period are a few hundred KB
 #: even with the tree of every unit of a province
 MAX_PORTAL_FILE_BYTES = 32 * 2**20
@@ -79,8 +95,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "action",
             nargs="?",
-            choices=[PORTAL_IMPORT],
-            help="portal-import FILE: keep the national portal's figures.",
+            choices=[PORTAL_IMPORT, RECONCILE, REFRESH],
+            help=(
+                "portal-import FILE: keep the national portal's figures; reconcile: "
+                "compare the maintained figures with a recomputation; refresh: bring "
+                "them up to date."
+            ),
         )
         parser.add_argument(
             "file", nargs="?", help="The portal's JSON (portal-import)."
@@ -118,10 +138,26 @@ class Command(BaseCommand):
             help="List the items behind this indicator's figure, with their reasons.",
         )
         parser.add_argument("--json", action="store_true", help="Print JSON.")
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="reconcile: replace the maintained figures by the recomputation.",
+        )
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help="refresh: keep refreshing as dossiers change (a background worker).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == PORTAL_IMPORT:
             self._portal_import(options)
+            return
+        if options["action"] == RECONCILE:
+            self._reconcile(repair=bool(options["repair"]))
+            return
+        if options["action"] == REFRESH:
+            self._refresh(follow=bool(options["follow"]))
             return
         if options["file"] is not None:
             raise _fail(_("a file is read only by portal-import"))
@@ -175,6 +211,57 @@ class Command(BaseCommand):
                 _("Rank among %(of)s sibling units: %(rank)s")
                 % {"rank": rank.rank, "of": rank.of}
             )
+
+    def _reconcile(self, *, repair: bool) -> None:
+        """Every maintained cell that differs from the recomputation, one a line; exit
+        1 when one does (and was not repaired)."""
+        found = live.reconcile(repair=repair)
+        for difference in found.differences:
+            agency = difference.agency
+            self.stdout.write(
+                _(
+                    "%(bucket)s agency %(agency)s indicator %(indicator)s: maintained "
+                    "%(kept)s, recomputed %(recomputed)s"
+                )
+                % {
+                    "bucket": difference.bucket,
+                    "agency": agency,
+                    "indicator": difference.indicator,
+                    "kept": "/".join(map(str, difference.maintained)),
+                    "recomputed": "/".join(map(str, difference.recomputed)),
+                }
+            )
+        self.stdout.write(
+            _(
+                "%(dossiers)s dossiers, %(cells)s figures recomputed: %(differences)s "
+                "differ, %(rows)s dossiers' kept contributions differ."
+            )
+            % {
+                "dossiers": found.dossiers,
+                "cells": found.cells,
+                "differences": len(found.differences),
+                "rows": len(found.dossiers_differing),
+            }
+        )
+        if found.repaired:
+            self.stdout.write(_("Repaired: the maintained figures are recomputed."))
+        elif not found.clean:
+            raise CommandError(
+                _("the maintained figures differ from the recomputation"),
+                returncode=1,
+            )
+
+    def _refresh(self, *, follow: bool) -> None:
+        while True:
+            done = live.refresh(limit=live.BATCH * 100)
+            if done:
+                self.stdout.write(
+                    _("%(count)s dossiers brought up to date.") % {"count": done}
+                )
+            if not follow:
+                return
+            if not done:
+                time.sleep(FOLLOW_PAUSE_SECONDS)
 
     def _explain(
         self,
