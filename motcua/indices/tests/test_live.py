@@ -35,6 +35,7 @@ from motcua.procedures.tests.factories import ResultDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
+
 class RolledBack(Exception):
     """Raised to roll a transaction back."""
 
