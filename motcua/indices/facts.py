@@ -133,6 +133,8 @@ class DossierFacts:
     #: fee lines owed (amount above 0, not exempt), and the first paid online
     fees_owed: int = 0
     first_online_payment_at: dt.datetime | None = None
+    #: every moment an owed fee line was paid online (3.4), in order
+    online_payments: tuple[dt.datetime, ...] = ()
     #: the first petition about it, the first "not satisfied" evaluation
     first_petition_at: dt.datetime | None = None
     first_dislike_at: dt.datetime | None = None
@@ -264,22 +266,26 @@ def dossier_contributions(
 
 
 #: the procedure-level indicators whose numerator is the set of procedures with a
-#: qualifying dossier received in the period (spec 01 §3: 3.2 online services used, 3.5
-#: fees integrated, 4.5a connected to the population database)
-PROCEDURE_SETS = ("3.2", "3.5", "4.5a")
+#: qualifying dossier (spec 01 §3: 3.2 online services used, 3.4 paid online, 3.5 fees
+#: integrated, 4.5a connected to the population database)
+PROCEDURE_SETS = ("3.2", "3.4", "3.5", "4.5a")
 
 
 def procedure_marks(
     facts: DossierFacts, *, start: dt.datetime, end: dt.datetime
 ) -> tuple[str, ...]:
     """Which of :data:`PROCEDURE_SETS` the dossier puts its procedure in for the period
-    ``[start, end)``: received in it, and **3.2** received online (the service, a
-    procedure at its handling agency, "received an online dossier"); **3.5** carrying a
-    fee line owed and synchronised to the national portal by the end (3.5a); **4.5a**
-    its applicant identified through VNeID or a paper from the population database."""
-    if not received_in(facts, start, end):
-        return ()
+    ``[start, end)``: **3.4** an owed fee line paid online in the period (01b §2: "TTHC
+    with a successful online payment"); and, received in it, **3.2** received online
+    (the service, a procedure at its handling agency, "received an online dossier");
+    **3.5** carrying a fee line owed and synchronised to the national portal by the end
+    (3.5a); **4.5a** its applicant identified through VNeID or a paper from the
+    population database."""
     found: list[str] = []
+    if any(start <= moment < end for moment in facts.online_payments):
+        found.append("3.4")
+    if not received_in(facts, start, end):
+        return tuple(found)
     if facts.channel == Channel.ONLINE:
         found.append("3.2")
     if facts.fees_owed and _before(facts.synced_at, end):

@@ -73,7 +73,7 @@ from motcua.indices.models import IndexBacklog, IndexCell, IndexedDossier
 from motcua.procedures.models import ProcedureVersion, ResultDocument
 from motcua.workdays.clock import VN_TZ
 
-#: dossiers brought up to date per batch (two reads, two or three writes a batch)
+#: dossiers brought up to date per batch (eight reads: the facts and what they added; up to three writes)
 BATCH = 1000
 #: a read of the maintained figures first refreshes at most this many dossiers; more
 #: is left to ``motcua index refresh`` and reported as pending
@@ -219,7 +219,9 @@ def contribution(facts: DossierFacts) -> Contribution | None:
     assert final is not None  # noqa: S101 - received
     settled_until = max([moment.at for moment in facts.history] + [facts.received_at])
     ended = final.ended_at
-    last = _local_day(ended if ended is not None else settled_until)
+    last = _local_day(
+        max([ended if ended is not None else settled_until, *facts.online_payments])
+    )
     settled: dict[str, dict[str, list[int]]] = {}
     measured: dict[tuple[dt.datetime, dt.datetime], Decimal] = {}
 
@@ -335,7 +337,7 @@ _ROW_FIELDS = [
 
 def _apply(ids: Sequence[int]) -> None:
     """Bring the maintained figures of ``ids`` up to date: read their facts and what
-    they added before, write the difference. Two reads and at most three writes,
+    they added before, write the difference. Eight reads and at most three writes,
     whatever the number of dossiers (the caller bounds it)."""
     facts = {found.dossier: found for found in facts_of(ids)}
     before = {

@@ -261,13 +261,9 @@ def paid_online_procedures(
     agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
 ) -> set[int]:
     """3.4's numerator: procedures with at least one fee line paid online in the period
-    (01b §2: "TTHC with a successful online payment"). One query."""
-    return set(
-        _owed_fees(agencies, scope)
-        .filter(payment__in=PaymentMethod.online(), paid_at__gte=start, paid_at__lt=end)
-        .order_by()
-        .values_list("dossier__procedure_version__procedure_id", flat=True)
-        .distinct()
+    (01b §2: "TTHC with a successful online payment")."""
+    return procedures_marked(
+        agencies, start, end, scope, Indicator.PAID_ONLINE_PROCEDURES
     )
 
 
@@ -472,8 +468,8 @@ def gather(
     ``bucket`` (a calendar month, quarter or year of a whole unit), the dossiers' are
     read from the maintained figures (``indices.live``: two queries, whatever the
     number of dossiers, after refreshing what is behind); otherwise they are recomputed,
-    streamed (memory does not grow with the dossiers; :func:`loader.dossier_facts`, two
-    queries). The petitions' are computed (:func:`loader.petition_facts`, one query)."""
+    streamed (memory does not grow with the dossiers; :func:`loader.dossier_facts`,
+    seven queries). The petitions' are computed (:func:`loader.petition_facts`, one query)."""
     totals: dict[str, list[int]] = {}
     handling_total, handling_count = Decimal(0), 0
 
@@ -611,11 +607,7 @@ def _scores(
             )
         elif indicator in (Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED):
             with_fee = procedures_with_fee(agencies, end, scope)
-            found = (
-                paid_online_procedures(agencies, begin, finish, scope)
-                if indicator == Indicator.PAID_ONLINE_PROCEDURES
-                else _procedures_of(gathered, indicator)
-            )
+            found = _procedures_of(gathered, indicator)
             result = formulas.ratio(definition, len(found & with_fee), len(with_fee))
         elif indicator == Indicator.POPULATION_PROCEDURES:
             citizens = citizen_procedures(agencies, end, scope)
