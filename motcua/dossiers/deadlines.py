@@ -183,13 +183,22 @@ def is_due_soon(
     )
 
 
+#: How far ahead of now any warning window of the rules can reach in calendar time: the
+#: due-soon window (``OneStopRules.due_soon_working_hours``, a few working hours) and the
+#: apology's last day (the rules' lead plus one working day). The sweeper and the apology
+#: work list look only at dossiers due within it (``dossiers.tasks``,
+#: ``dossiers.selectors.dossiers_needing_apology``): one figure, so the two cannot drift.
+LOOKAHEAD = dt.timedelta(days=21)
+
+
 def due_soon_until(
     *, at: dt.datetime, calendar: WorkCalendar, due_soon_hours: Decimal
 ) -> dt.datetime:
     """The latest due moment that is "due soon" at ``at`` (:func:`is_due_soon`): the moment
     ``due_soon_hours`` working hours after ``at``, or the end of the break that follows
     it. A dossier not past its due moment is due soon exactly when its due moment is no
-    later than this, so a list can ask the database (``office.supervision``)."""
+    later than this, so a list can ask the database
+    (``dossiers.selectors.due_soon_condition``)."""
     horizon = calendar.add_working_hours(at, due_soon_hours)
     return max(horizon, calendar.next_working_moment(horizon))
 
@@ -320,3 +329,32 @@ def response_due(
     dossier: ``hours`` working hours after its submission (NĐ 45/2020 Điều 11; the window
     is a row of ``OneStopRules``, UNCONFIRMED at 8 working hours; spec 02 §3)."""
     return calendar.add_working_hours(submitted_at, hours)
+
+
+#: the finest step of a stored moment (PostgreSQL and SQLite keep microseconds)
+_TICK = dt.timedelta(microseconds=1)
+
+
+def answer_late_before(
+    now: dt.datetime, hours: Decimal, calendar: WorkCalendar
+) -> dt.datetime:
+    """The first submission moment whose answer is not late at ``now``: an online dossier
+    submitted before it had its answer due before ``now`` (``response_due(s) < now``
+    exactly when ``s`` is earlier), so that a list can ask the database
+    (``dossiers.selectors.awaiting_online_answer``) instead of judging every row.
+
+    ``response_due`` never moves back when the submission moves later, so the late
+    submissions are all those before one moment; it is found by halving, to the
+    microsecond a stored moment holds (about 40 steps, each a walk of a few sessions)."""
+    late = now - dt.timedelta(days=1)
+    while response_due(late, hours, calendar) >= now:
+        # a window of more working hours than the day before holds: look further back
+        late = now - 2 * (now - late)
+    in_time = now  # answering takes no negative time: response_due(now) >= now
+    while in_time - late > _TICK:
+        middle = late + (in_time - late) / 2
+        if response_due(middle, hours, calendar) < now:
+            late = middle
+        else:
+            in_time = middle
+    return in_time

@@ -8,19 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from django.db.models import Q
 
 from motcua.accounts.choices import AccountKind, Role
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency
-from motcua.dossiers.choices import ApplicantKind, Channel
+from motcua.dossiers.choices import ApplicantKind
 from motcua.dossiers.deadlines import response_due, working_time_left
 from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import dossiers_visible_to
-from motcua.dossiers.selectors import dossier_rows
-from motcua.dossiers.workflow import DossierStatus
+from motcua.dossiers.selectors import awaiting_online_answer, dossier_rows
 from motcua.procedures.models import ProcedureVersion
 from motcua.workdays.selectors import calendar_for
 
@@ -141,18 +139,12 @@ def applicant_by_number(officer: User, number: str) -> KnownApplicant | None:
 
 
 def awaiting_answer(officer: User, counters: Sequence[Agency]) -> DossierQuerySet:
-    """The online dossiers submitted to ``counters`` that nobody has received, returned
-    for completion or refused yet (status 1, NĐ 45/2020 Điều 11), among those the
-    officer may see, the oldest first: the first submitted is the first due."""
-    visible = cast(DossierQuerySet, dossiers_visible_to(officer))
-    return (
-        visible.filter(
-            status=DossierStatus.SUBMITTED,
-            channel=Channel.ONLINE,
-            receiving_agency__in=[agency.pk for agency in counters],
+    """The online dossiers submitted to ``counters`` waiting for an answer, among those
+    the officer may see, the oldest first (``dossiers.selectors.awaiting_online_answer``)."""
+    return awaiting_online_answer(
+        dossiers_visible_to(officer).filter(
+            receiving_agency__in=[agency.pk for agency in counters]
         )
-        .with_assignee_username()
-        .order_by("submitted_at", "pk")
     )
 
 
@@ -178,9 +170,8 @@ class WaitingRow:
 
 def waiting_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[WaitingRow]:
     """The rows of one page of the waiting list: the answer due ``hours`` working hours
-    after submission, counted on the handling agency's calendar as
-    ``dossiers.selectors.online_awaiting_response`` counts it for the supervisor
-    (``deadlines.response_due``; spec 02 §3), reference rows and calendars from the process's
+    after submission, counted on the handling agency's calendar as supervision counts
+    it (``deadlines.response_due``; spec 02 §3), reference rows and calendars from the process's
     caches, so a page costs the same queries however many rows it shows."""
     rows = []
     for row in dossier_rows(dossiers, now=now):

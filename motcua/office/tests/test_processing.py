@@ -867,6 +867,18 @@ def test_the_counts_say_how_many_are_overdue_and_due_soon():
     )
     counts = queue_counts(open_queue(world.specialist), now=now)
     assert (counts.total, counts.overdue, counts.due_soon) == (4, 1, 1)
+    # paused after its appointment (Thu 26/2 09:00 → due Tue 3/3 09:00, paused Wed 4/3
+    # 10:00): late already when its clock stopped, so overdue (spec 02 §7), and its row
+    # is marked so (``deadlines.classify``)
+    late = processing(world, at(26, 9, month=2))
+    request_supplement(
+        dossier=late, missing=["Tờ khai"], actor=world.specialist, at=at(4, 10)
+    )
+    queue = open_queue(world.specialist)
+    counts = queue_counts(queue, now=now)
+    assert (counts.total, counts.overdue, counts.due_soon) == (5, 2, 1)
+    marked = {row.dossier.pk: row.deadline for row in queue_rows(list(queue), now=now)}
+    assert marked[late.pk] == "overdue"
 
 
 @pytest.mark.parametrize("count", [2, 20])
