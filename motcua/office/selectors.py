@@ -131,12 +131,21 @@ def queue_counts(dossiers: DossierQuerySet, *, now: dt.datetime) -> QueueCounts:
 
 
 def awaiting_approval_of(leader: User, *, on: dt.date | None = None) -> DossierQuerySet:
-    """The dossiers awaiting ``leader``'s approval, the soonest due first: awaiting
-    approval where the row of ``approve`` lets them approve (NĐ 61/2018 Điều 17 khoản 3):
-    one of its roles held today in the handling agency, or in the agency holding the
-    current step (``ActionRule.roles``, ``ActionRule.places``). A superuser sees all."""
+    """The dossiers awaiting ``leader``'s approval, the soonest due first: of those the
+    leader may see (``dossiers_visible_to``, the chokepoint every list starts from),
+    awaiting approval where the row of ``approve`` lets them approve (NĐ 61/2018 Điều 17
+    khoản 3): one of its roles held that day in the handling agency, or in the agency
+    holding the current step (``ActionRule.roles``, ``ActionRule.places``). A superuser
+    sees all.
+
+    Built from the chokepoint rather than from the roles alone, as it once was: the two
+    differ only for an account that may not see dossiers at all (a deactivated one, or a
+    citizen's or business's account given a role), which the approval rule alone would
+    have listed them; for an active officer, whoever may approve a dossier also sees it
+    (its handling agency, or one holding a step of it)."""
     rule = RULES[Action.APPROVE]
-    waiting = Dossier.objects.filter(status__in=rule.sources)
+    visible = cast(DossierQuerySet, dossiers_visible_to(leader, on=on))
+    waiting = visible.filter(status__in=rule.sources)
     if not leader.is_superuser:
         agencies = (
             RoleAssignment.objects.active_on(on or timezone.localdate())
