@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -489,17 +490,28 @@ def test_digitising_costs_the_same_queries_however_many_papers_and_scans(
             actor=world.counter,
             at=at(2, 9),
         )
-    counted = []
-    for paper, data in ((papers_of(few)[0], png_bytes), (many_papers[4], tiff_bytes)):
-        with CaptureQueriesContext(connection) as queries:
-            digitise_component(
+    counted = [
+        sql_of(
+            lambda paper=paper, data=data: digitise_component(
                 component=paper,
                 upload=upload("x", data),
                 actor=world.counter,
                 at=at(2, 10),
             )
-        counted.append([q["sql"] for q in queries])
+        )
+        for paper, data in (
+            (papers_of(few)[0], png_bytes),
+            (many_papers[4], tiff_bytes),
+        )
+    ]
     assert len(counted[0]) == len(counted[1]), counted
+
+
+def sql_of(write: Callable[[], object]) -> list[str]:
+    """The statements ``write`` runs."""
+    with CaptureQueriesContext(connection) as queries:
+        write()
+    return [q["sql"] for q in queries]
 
 
 def test_attaching_a_result_file_costs_the_same_queries_however_many_results(
@@ -526,15 +538,16 @@ def test_attaching_a_result_file_costs_the_same_queries_however_many_results(
             actor=world.specialist,
             at=at(4, 10),
         )
-    counted = []
-    for result, data in ((few, png_bytes), (many[3], tiff_bytes)):
-        with CaptureQueriesContext(connection) as queries:
-            attach_result_file(
+    counted = [
+        sql_of(
+            lambda result=result, data=data: attach_result_file(
                 result=result,
                 upload=upload("x", data),
                 actor=world.specialist,
                 at=at(4, 11),
             )
-        counted.append([q["sql"] for q in queries])
+        )
+        for result, data in ((few, png_bytes), (many[3], tiff_bytes))
+    ]
     assert len(counted[0]) == len(counted[1]), counted
     assert DossierEvent.objects.filter(action=Action.ATTACH_RESULT_FILE).count() == 5
