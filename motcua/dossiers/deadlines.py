@@ -22,6 +22,7 @@ from motcua.workdays.clock import (
     VN_TZ,
     OutOfCalendarRange,
     WorkCalendar,
+    check_in_range,
     local,
 )
 
@@ -344,17 +345,54 @@ def answer_late_before(
     (``dossiers.selectors.awaiting_online_answer``) instead of judging every row.
 
     ``response_due`` never moves back when the submission moves later, so the late
-    submissions are all those before one moment; it is found by halving, to the
-    microsecond a stored moment holds (about 40 steps, each a walk of a few sessions)."""
-    late = now - dt.timedelta(days=1)
-    while response_due(late, hours, calendar) >= now:
-        # a window of more working hours than the day before holds: look further back
-        late = now - 2 * (now - late)
-    in_time = now  # answering takes no negative time: response_due(now) >= now
-    while in_time - late > _TICK:
-        middle = late + (in_time - late) / 2
-        if response_due(middle, hours, calendar) < now:
-            late = middle
-        else:
-            in_time = middle
-    return in_time
+    submissions are all those before one moment, found by walking back ``hours`` of
+    office sessions from ``now``: ``back`` is the latest moment with ``hours`` of working
+    time between it and ``now``. A submission earlier than the stretch without working
+    time that ends at ``back`` (``back`` itself when inside a session) has more working
+    time before ``now``: its answer was due before ``now``. One in that stretch counts
+    from ``back`` (``next_working_moment``), so its answer is due at
+    ``response_due(back)``; one after ``back`` has less: not late. The tests check it
+    against ``response_due`` itself, to the microsecond a stored moment holds."""
+    left = dt.timedelta(microseconds=int(Decimal(hours) * 3_600_000_000))
+    at = local(now)
+    day = at.date()
+    back: dt.datetime | None = None
+    while True:
+        check_in_range(day)
+        sessions = (
+            calendar.hours_on(day).sessions if calendar.is_working_day(day) else ()
+        )
+        for start, end in reversed(sessions):
+            begins = dt.datetime.combine(day, start, tzinfo=VN_TZ)
+            ends = min(dt.datetime.combine(day, end, tzinfo=VN_TZ), at)
+            if begins >= ends:
+                continue  # a session not begun at ``now``
+            if back is not None:
+                # ``back`` began a session: the stretch before it began when this ended
+                return _first_after(
+                    back, stretch=ends, now=now, hours=hours, calendar=calendar
+                )
+            if ends - begins > left:
+                back = ends - left
+                return _first_after(
+                    back, stretch=back, now=now, hours=hours, calendar=calendar
+                )
+            left -= ends - begins
+            if not left:
+                back = begins
+        day -= dt.timedelta(days=1)
+
+
+def _first_after(
+    back: dt.datetime,
+    *,
+    stretch: dt.datetime,
+    now: dt.datetime,
+    hours: Decimal,
+    calendar: WorkCalendar,
+) -> dt.datetime:
+    """The first submission not late, given ``back`` and the start of the stretch
+    without working time before it (``answer_late_before``)."""
+    if response_due(back, hours, calendar) < now:
+        return back + _TICK
+    return stretch

@@ -76,6 +76,7 @@ from motcua.dossiers.selectors import (
     attach_reference_rows,
     awaiting_online_answer,
     due_soon_condition,
+    rule_pairs,
     rules_on,
 )
 from motcua.dossiers.workflow import (
@@ -211,11 +212,13 @@ def needing_apology(
 
 
 def unanswered_online(
-    dossiers: DossierQuerySet, units: Sequence[Agency], *, now: dt.datetime
+    dossiers: DossierQuerySet, *, now: dt.datetime
 ) -> DossierQuerySet:
     """Of ``dossiers``, the online ones nobody has answered past the response window, the
-    longest waiting first (``dossiers.selectors.awaiting_online_answer``, in SQL)."""
-    return awaiting_online_answer(dossiers, late_at=now, pairs=_pairs(units))
+    longest waiting first (``dossiers.selectors.awaiting_online_answer``, in SQL; the
+    bounds only for the pairs of agency and rules the waiting ones hold, each a walk of
+    the calendar, rather than for every unit)."""
+    return awaiting_online_answer(dossiers, late_at=now)
 
 
 # ------------------------------------------------------------------ the summary
@@ -249,22 +252,16 @@ def unit_counts(scope: Scope, *, now: dt.datetime) -> list[UnitCounts]:
     supervisor's those with anything to count. The units with the most overdue first."""
     units = _units_of(scope)
     dossiers = supervised_dossiers(scope, on=timezone.localdate(now))
-    pairs = _pairs(units)
+    waiting = Q(status=DossierStatus.SUBMITTED, channel=Channel.ONLINE)
+    answer_late = answer_late_condition(now, rule_pairs(dossiers.filter(waiting)))
     grouped = (
-        dossiers.filter(
-            Q(status__in=OPEN_STATUSES)
-            | Q(status=DossierStatus.SUBMITTED, channel=Channel.ONLINE)
-        )
+        dossiers.filter(Q(status__in=OPEN_STATUSES) | waiting)
         .values("handling_agency_id")
         .order_by()
         .annotate(
             overdue=Count("pk", filter=overdue_condition(now)),
-            due_soon=Count("pk", filter=due_soon_condition(now, pairs)),
-            unanswered=Count(
-                "pk",
-                filter=Q(status=DossierStatus.SUBMITTED, channel=Channel.ONLINE)
-                & answer_late_condition(now, pairs),
-            ),
+            due_soon=Count("pk", filter=due_soon_condition(now, _pairs(units))),
+            unanswered=Count("pk", filter=waiting & answer_late),
         )
     )
     late: dict[int, tuple[int, int, int]] = {
@@ -331,7 +328,7 @@ def supervised_list(
     if kind == Kind.APOLOGY:
         return needing_apology(dossiers, units, now=now)
     if kind == Kind.UNANSWERED:
-        return unanswered_online(dossiers, units, now=now)
+        return unanswered_online(dossiers, now=now)
     raise Http404
 
 

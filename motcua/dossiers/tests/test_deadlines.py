@@ -217,6 +217,24 @@ def test_the_first_submission_not_late_is_found_to_the_microsecond(now, first_in
     assert response_due(found - tick, Decimal(8), CALENDAR) < now
 
 
+@pytest.mark.parametrize("hours", ["0", "1", "4.5", "8", "16"])
+def test_the_first_submission_not_late_agrees_with_response_due_at_every_moment(hours):
+    """Every half hour from Thu 30/4/2026 to Tue 5/5 (the holidays of 30/4 and 1/5, a
+    weekend, the sessions' starts and ends): the moment found is exactly where the
+    answer of a submission stops being late. ``response_due`` never moves back, so being
+    late a microsecond before it and not at it is being right everywhere."""
+    from motcua.dossiers.deadlines import answer_late_before, response_due
+
+    window = Decimal(hours)
+    tick = dt.timedelta(microseconds=1)
+    start = dt.datetime(2026, 4, 30, tzinfo=VN_TZ)
+    for step in range(6 * 48):
+        now = start + dt.timedelta(minutes=30 * step)
+        found = answer_late_before(now, window, CALENDAR)
+        assert response_due(found - tick, window, CALENDAR) < now, now
+        assert response_due(found, window, CALENDAR) >= now, now
+
+
 # ------------------------------------------------------- same-day procedures
 
 
