@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -492,7 +493,8 @@ def test_digitising_costs_the_same_queries_however_many_papers_and_scans(
         )
     counted = [
         sql_of(
-            lambda paper=paper, data=data: digitise_component(
+            partial(
+                digitise_component,
                 component=paper,
                 upload=upload("x", data),
                 actor=world.counter,
@@ -540,7 +542,8 @@ def test_attaching_a_result_file_costs_the_same_queries_however_many_results(
         )
     counted = [
         sql_of(
-            lambda result=result, data=data: attach_result_file(
+            partial(
+                attach_result_file,
                 result=result,
                 upload=upload("x", data),
                 actor=world.specialist,
