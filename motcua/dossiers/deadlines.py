@@ -22,6 +22,7 @@ from motcua.workdays.clock import (
     VN_TZ,
     OutOfCalendarRange,
     WorkCalendar,
+    check_in_range,
     local,
 )
 
@@ -183,13 +184,22 @@ def is_due_soon(
     )
 
 
+#: How far ahead of now any warning window of the rules can reach in calendar time: the
+#: due-soon window (``OneStopRules.due_soon_working_hours``, a few working hours) and the
+#: apology's last day (the rules' lead plus one working day). The sweeper and the apology
+#: work list look only at dossiers due within it (``dossiers.tasks``,
+#: ``dossiers.selectors.dossiers_needing_apology``): one figure, so the two cannot drift.
+LOOKAHEAD = dt.timedelta(days=21)
+
+
 def due_soon_until(
     *, at: dt.datetime, calendar: WorkCalendar, due_soon_hours: Decimal
 ) -> dt.datetime:
     """The latest due moment that is "due soon" at ``at`` (:func:`is_due_soon`): the moment
     ``due_soon_hours`` working hours after ``at``, or the end of the break that follows
     it. A dossier not past its due moment is due soon exactly when its due moment is no
-    later than this, so a list can ask the database (``office.supervision``)."""
+    later than this, so a list can ask the database
+    (``dossiers.selectors.due_soon_condition``)."""
     horizon = calendar.add_working_hours(at, due_soon_hours)
     return max(horizon, calendar.next_working_moment(horizon))
 
@@ -320,3 +330,69 @@ def response_due(
     dossier: ``hours`` working hours after its submission (NĐ 45/2020 Điều 11; the window
     is a row of ``OneStopRules``, UNCONFIRMED at 8 working hours; spec 02 §3)."""
     return calendar.add_working_hours(submitted_at, hours)
+
+
+#: the finest step of a stored moment (PostgreSQL and SQLite keep microseconds)
+_TICK = dt.timedelta(microseconds=1)
+
+
+def answer_late_before(
+    now: dt.datetime, hours: Decimal, calendar: WorkCalendar
+) -> dt.datetime:
+    """The first submission moment whose answer is not late at ``now``: an online dossier
+    submitted before it had its answer due before ``now`` (``response_due(s) < now``
+    exactly when ``s`` is earlier), so that a list can ask the database
+    (``dossiers.selectors.awaiting_online_answer``) instead of judging every row.
+
+    ``response_due`` never moves back when the submission moves later, so the late
+    submissions are all those before one moment, found by walking back ``hours`` of
+    office sessions from ``now``: ``back`` is the latest moment with ``hours`` of working
+    time between it and ``now``. A submission earlier than the stretch without working
+    time that ends at ``back`` (``back`` itself when inside a session) has more working
+    time before ``now``: its answer was due before ``now``. One in that stretch counts
+    from ``back`` (``next_working_moment``), so its answer is due at
+    ``response_due(back)``; one after ``back`` has less: not late. The tests check it
+    against ``response_due`` itself, to the microsecond a stored moment holds."""
+    left = dt.timedelta(microseconds=int(Decimal(hours) * 3_600_000_000))
+    at = local(now)
+    day = at.date()
+    back: dt.datetime | None = None
+    while True:
+        check_in_range(day)
+        sessions = (
+            calendar.hours_on(day).sessions if calendar.is_working_day(day) else ()
+        )
+        for start, end in reversed(sessions):
+            begins = dt.datetime.combine(day, start, tzinfo=VN_TZ)
+            ends = min(dt.datetime.combine(day, end, tzinfo=VN_TZ), at)
+            if begins >= ends:
+                continue  # a session not begun at ``now``
+            if back is not None:
+                # ``back`` began a session: the stretch before it began when this ended
+                return _first_after(
+                    back, stretch=ends, now=now, hours=hours, calendar=calendar
+                )
+            if ends - begins > left:
+                back = ends - left
+                return _first_after(
+                    back, stretch=back, now=now, hours=hours, calendar=calendar
+                )
+            left -= ends - begins
+            if not left:
+                back = begins
+        day -= dt.timedelta(days=1)
+
+
+def _first_after(
+    back: dt.datetime,
+    *,
+    stretch: dt.datetime,
+    now: dt.datetime,
+    hours: Decimal,
+    calendar: WorkCalendar,
+) -> dt.datetime:
+    """The first submission not late, given ``back`` and the start of the stretch
+    without working time before it (``answer_late_before``)."""
+    if response_due(back, hours, calendar) < now:
+        return back + _TICK
+    return stretch

@@ -15,6 +15,7 @@ from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
     OPEN_STATUSES,
     PAUSED_STATUSES,
+    RUNNING_STATUSES,
     Action,
     DossierStatus,
 )
@@ -94,6 +95,35 @@ class DossierCodeCounter(models.Model):
         return f"{self.agency_id} {self.day:%d/%m/%Y}: {self.last}"
 
 
+def overdue_condition(now: dt.datetime) -> Q:
+    """Overdue at ``now``, the one rule every list, count and filter asks the database
+    (the queue's counts, supervision, the API's ``overdue`` filter, the 766 dashboard):
+    the clock runs and the appointment has passed; or the dossier is paused (waiting for
+    a supplement or a financial obligation) and was paused after its appointment, late
+    already when its clock stopped. Spec 02 §7: late is "finished after it, or still open
+    after it"; a dossier paused in time is not, since the applicant's time does not count
+    and its appointment moves when it resumes (``deadlines.extend_for_pause``).
+
+    Where the three earlier copies disagreed (``DossierQuerySet.overdue`` and the queue's
+    counts left every paused dossier out), this is supervision's rule, the one spec 02 §7
+    and ``deadlines.classify`` (a paused dossier judged at the moment it was paused)
+    support. ``is_overdue`` is the same test on a row already read."""
+    return Q(status__in=RUNNING_STATUSES, due_at__lt=now) | Q(
+        status__in=PAUSED_STATUSES, paused_at__gt=models.F("due_at")
+    )
+
+
+def is_overdue(dossier: Dossier, now: dt.datetime) -> bool:
+    """``overdue_condition`` on a dossier already read."""
+    if dossier.due_at is None:
+        return False
+    if dossier.status in RUNNING_STATUSES:
+        return dossier.due_at < now
+    if dossier.status in PAUSED_STATUSES:
+        return dossier.paused_at is not None and dossier.paused_at > dossier.due_at
+    return False
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -102,8 +132,8 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         return self.filter(status__in=PAUSED_STATUSES)
 
     def overdue(self, *, now: dt.datetime) -> DossierQuerySet:
-        """Open dossiers past their appointment; paused ones are not counting down."""
-        return self.filter(status__in=OPEN_STATUSES - PAUSED_STATUSES, due_at__lt=now)
+        """Overdue at ``now`` (``overdue_condition``)."""
+        return self.filter(overdue_condition(now))
 
     def awaiting_supplement(self) -> DossierQuerySet:
         return self.filter(status=DossierStatus.SUPPLEMENT_REQUESTED)

@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 from motcua.core.cache import ReferenceCache, ReferenceRows
 from motcua.core.precompiled import STAND_IN_KEY, Precompiled
-from motcua.dossiers.choices import DeadlineState
-from motcua.dossiers.deadlines import apology_window, classify, response_due
+from motcua.dossiers.choices import Channel, DeadlineState
+from motcua.dossiers.deadlines import (
+    LOOKAHEAD,
+    answer_late_before,
+    apology_window,
+    classify,
+    due_soon_until,
+)
 from motcua.dossiers.errors import ErrorCode, InvalidInput
 from motcua.dossiers.models import (
     Dossier,
     DossierComponent,
     DossierEvent,
+    DossierQuerySet,
     DossierResult,
     DossierStep,
     OneStopRules,
+    is_overdue,
 )
 from motcua.dossiers.workflow import INTERNAL_ACTIONS, RUNNING_STATUSES, DossierStatus
 from motcua.procedures.models import (
@@ -34,10 +42,6 @@ from motcua.procedures.models import (
     RequiredComponent,
 )
 from motcua.workdays.selectors import calendar_for
-
-#: A due-soon window is a few working hours; no such window spans more calendar time than
-#: this, so the sweeper only looks at dossiers due within it.
-_LOOKAHEAD = dt.timedelta(days=21)
 
 M = TypeVar("M", bound=Model)
 
@@ -282,15 +286,6 @@ class DossierDetail:
     events: tuple[EventView, ...]
 
 
-def _is_overdue(dossier: Dossier, now: dt.datetime) -> bool:
-    """The test of ``DossierQuerySet.overdue()``, on a row already read."""
-    return (
-        dossier.status in RUNNING_STATUSES
-        and dossier.due_at is not None
-        and dossier.due_at < now
-    )
-
-
 def dossier_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[DossierRow]:
     """The rows of a list page (read with ``with_assignee_username``), with their
     reference rows from the caches: no query per row."""
@@ -299,7 +294,7 @@ def dossier_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[Dossi
         DossierRow(
             dossier=dossier,
             assignee=_assignee_of(dossier),
-            is_overdue=_is_overdue(dossier, now),
+            is_overdue=is_overdue(dossier, now),
         )
         for dossier in dossiers
     ]
@@ -334,7 +329,7 @@ def dossier_detail(
     return DossierDetail(
         dossier=dossier,
         assignee=_assignee_of(dossier),
-        is_overdue=_is_overdue(dossier, now),
+        is_overdue=is_overdue(dossier, now),
         deadline=classify(
             due_at=dossier.due_at,
             finished_at=dossier.finished_at,
@@ -402,7 +397,7 @@ def dossiers_needing_apology(
     allowed: not yet re-set as often as the rules allow, and at least the rules' lead (one
     working day) but no more than one working day beyond it before the appointment — the
     last working day on which Mẫu 04 may still be sent (NĐ 61/2018 Điều 17; spec 02 §6)."""
-    candidates = running_due_before(now + _LOOKAHEAD).filter(due_at__gt=now)
+    candidates = running_due_before(now + LOOKAHEAD).filter(due_at__gt=now)
     if agencies is not None:
         candidates = candidates.filter(handling_agency__in=agencies)
     for dossier in candidates:
@@ -420,24 +415,100 @@ def dossiers_needing_apology(
             yield dossier
 
 
-def online_awaiting_response(
-    *, now: dt.datetime, agencies: QuerySet[Agency] | None = None
-) -> list[tuple[Dossier, dt.datetime, bool]]:
-    """Online dossiers nobody has accepted, returned or refused yet, oldest first, each
-    with its response deadline and whether that has passed (spec 02 §3; spec 03 §1)."""
-    submitted = (
-        Dossier.objects.filter(status=DossierStatus.SUBMITTED)
-        .select_related("rules", "handling_agency")
-        .order_by("submitted_at")
+# ------------------------------------------------------------------ judged in SQL
+#
+# A deadline rule depends on the handling agency's calendar and on the dossier's one-stop
+# rules, never on the row alone; but for one pair of them it is a bound on one column. So a
+# list asks the database with one bound per pair, and pairs sharing a bound share it.
+
+#: (handling agency, one-stop rules): what a deadline rule depends on besides the row
+RulePair = tuple[Agency, OneStopRules]
+
+
+def rule_pairs(dossiers: QuerySet[Dossier]) -> list[RulePair]:
+    """The pairs of handling agency and rules among ``dossiers``: one query, bounded by
+    agencies × rule sets, not by dossiers; the rows from the process's caches."""
+    found = list(
+        dossiers.order_by().values_list("handling_agency_id", "rules_id").distinct()
     )
-    if agencies is not None:
-        submitted = submitted.filter(receiving_agency__in=agencies)
-    rows = []
-    for dossier in submitted:
-        due = response_due(
-            dossier.submitted_at,
-            dossier.rules.online_response_hours,
-            calendar_for(dossier.handling_agency),
+    agencies = agency_rows.in_bulk(agency for agency, _rules in found)
+    rules = {row.pk: row for row in all_rule_sets()}
+    return [(agencies[agency], rules[rules_id]) for agency, rules_id in found]
+
+
+def _bounded(
+    pairs: Iterable[RulePair], bound: Callable[[RulePair], dt.datetime], lookup: str
+) -> Q:
+    """``lookup`` (``due_at__lte`` …) against each pair's ``bound``, as one condition:
+    the pairs of one bound in one branch, by rules set, the agencies of each listed."""
+    by_bound: dict[dt.datetime, dict[int, list[int]]] = {}
+    for pair in pairs:
+        agency, rules = pair
+        by_bound.setdefault(bound(pair), {}).setdefault(rules.pk, []).append(agency.pk)
+    condition = Q(pk__in=[])
+    for moment, by_rules in by_bound.items():
+        same = Q(pk__in=[])
+        for rules_id, agencies in by_rules.items():
+            same |= Q(rules_id=rules_id, handling_agency_id__in=sorted(agencies))
+        condition |= same & Q(**{lookup: moment})
+    return condition
+
+
+def due_soon_condition(now: dt.datetime, pairs: Iterable[RulePair]) -> Q:
+    """Due soon at ``now`` (``deadlines.is_due_soon``, spec 02 §7): the clock runs, the
+    appointment has not passed, and it is no later than ``deadlines.due_soon_until`` of
+    the handling agency's calendar and the rules' warning window. ``pairs``: the pairs the
+    dossiers asked about may hold (``rule_pairs``, or every unit × every rule set); a
+    dossier of another pair is not due soon. Paused dossiers are not counting down."""
+    return Q(status__in=RUNNING_STATUSES, due_at__gte=now) & _bounded(
+        pairs,
+        lambda pair: due_soon_until(
+            at=now,
+            calendar=calendar_for(pair[0]),
+            due_soon_hours=pair[1].due_soon_working_hours,
+        ),
+        "due_at__lte",
+    )
+
+
+def answer_late_condition(now: dt.datetime, pairs: Iterable[RulePair]) -> Q:
+    """Of online dossiers waiting for an answer, those whose answer was due before
+    ``now``: submitted before ``deadlines.answer_late_before`` of the handling agency's
+    calendar and the rules' response window (``OneStopRules.online_response_hours``,
+    working hours; NĐ 45/2020 Điều 11). ``pairs`` as for ``due_soon_condition``."""
+    return _bounded(
+        pairs,
+        lambda pair: answer_late_before(
+            now, pair[1].online_response_hours, calendar_for(pair[0])
+        ),
+        "submitted_at__lt",
+    )
+
+
+def awaiting_online_answer(
+    dossiers: QuerySet[Dossier],
+    *,
+    late_at: dt.datetime | None = None,
+    pairs: Iterable[RulePair] | None = None,
+) -> DossierQuerySet:
+    """Of ``dossiers`` (the reader's, ``permissions.dossiers_visible_to``), the online ones
+    nobody has received, returned for completion or refused yet (status 1; NĐ 45/2020
+    Điều 11; spec 02 §3), the first submitted first: the first submitted is the first
+    due. ``late_at``: only those whose answer was due before that moment
+    (``answer_late_condition``; ``pairs`` as there, found by one query if not given).
+    The moment each answer is due is ``deadlines.response_due``, for the rows shown.
+
+    The one selector of the counter's waiting list, supervision's "online, unanswered"
+    and the sweeper's tests. Of its earlier copies, one took any channel: the response
+    window is the online one's (NĐ 45/2020 Điều 11), so only online dossiers are here;
+    supervision's ordered by the moment the answer was due, which follows submission."""
+    waiting: DossierQuerySet = dossiers.filter(  # type: ignore[assignment]
+        status=DossierStatus.SUBMITTED, channel=Channel.ONLINE
+    )
+    if late_at is not None:
+        waiting = waiting.filter(
+            answer_late_condition(
+                late_at, rule_pairs(waiting) if pairs is None else pairs
+            )
         )
-        rows.append((dossier, due, due < now))
-    return rows
+    return waiting.with_assignee_username().order_by("submitted_at", "pk")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from motcua.dossiers.deadlines import is_due_soon
+from motcua.dossiers.deadlines import LOOKAHEAD, is_due_soon
 from motcua.dossiers.selectors import running_due_before
 from motcua.dossiers.services import record_deadline_flag
 from motcua.dossiers.workflow import Action
@@ -28,7 +28,7 @@ def sweep_deadlines_task(*, now: dt.datetime | None = None) -> SweepReport:
     counting down and are left alone."""
     moment = now or timezone.now()
     report = SweepReport()
-    for dossier in running_due_before(moment + dt.timedelta(days=21)).filter(
+    for dossier in running_due_before(moment + LOOKAHEAD).filter(
         overdue_flagged_at__isnull=True
     ):
         assert dossier.due_at is not None  # noqa: S101 - filtered by the selector

@@ -160,6 +160,9 @@ class Action(models.TextChoices):
     STOP = "stop", _("Stop processing")
     #: A paper's scan attached to it (TT 01/2023/TT-VPCP); the status does not change.
     DIGITISE_COMPONENT = "digitise_component", _("Digitise a submitted paper")
+    #: A result's electronic file attached after it was issued (NĐ 45/2020); the status
+    #: does not change.
+    ATTACH_RESULT_FILE = "attach_result_file", _("Attach a result's electronic file")
     #: Recorded by the deadline sweeper, once each; the status does not change.
     FLAG_DUE_SOON = "flag_due_soon", _("Due soon")
     FLAG_OVERDUE = "flag_overdue", _("Overdue")
@@ -481,6 +484,14 @@ RULES: dict[str, ActionRule] = {
             basis="TT 01/2023/TT-VPCP Điều 7, 8 (spec 03 §4.2)",
         ),
         _rule(
+            Action.ATTACH_RESULT_FILE,
+            {S.RESOLVED},
+            None,
+            {R.LEADER, R.SPECIALIST},
+            _HANDLER,
+            basis="NĐ 45/2020/NĐ-CP Điều 14 khoản 3",
+        ),
+        _rule(
             Action.FLAG_DUE_SOON,
             _ANY_OPEN,
             None,
@@ -504,10 +515,10 @@ RULES: dict[str, ActionRule] = {
 #: Actions inside the administration (``ActionRule.internal``).
 INTERNAL_ACTIONS = frozenset(a for a, rule in RULES.items() if rule.internal)
 
-#: Actions on a dossier's papers rather than on its course: taken through the document
-#: store's forms (``motcua.files``), which carry the file, not through a transition
-#: endpoint of their own.
-PAPER_ACTIONS = frozenset({Action.DIGITISE_COMPONENT})
+#: Actions on a dossier's papers and its results' files rather than on its course: taken
+#: through the document store (``motcua.files``), which carries the file, not through a
+#: transition endpoint of their own.
+PAPER_ACTIONS = frozenset({Action.DIGITISE_COMPONENT, Action.ATTACH_RESULT_FILE})
 
 #: Actions a person takes on a dossier that exists, through its own endpoint.
 TRANSITION_ACTIONS = tuple(

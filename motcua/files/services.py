@@ -144,34 +144,76 @@ def attach_result_file(
     upload: File[bytes],
     actor: Actor,
     at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> StoredFile:
     """Attach an electronic result file to a result already issued (NĐ 45/2020 khoản 3
     Điều 14: the result is then electronic, ``DossierResult.electronic``, what Decision
     766 indicator 4.1 counts). Whoever may issue the dossier's result may attach its
-    file, while the result waits to be returned; once returned, the record of what was
-    handed over is closed. The files given with ``issue_result(files=)`` are attached in
-    that one transaction instead.
+    file (the row of ``attach_result_file``, as ``issue_result``'s), while the result
+    waits to be returned; once returned, the record of what was handed over is closed.
+    The files given with ``issue_result(files=)`` are attached in that one transaction
+    instead.
 
-    The upload is checked before anything is written."""
+    A change to the dossier's record: its legal history gains an ``attach_result_file``
+    event in the same transaction (STYLE: every change writes its event), through the
+    shared path (``begin``, ``finish``), and the dossier's version moves on. The event
+    names no file: the file's row says which result, by whom and when, and the result
+    row that it is electronic. ``expected_version``: the version the caller read, if it
+    names one.
+
+    The upload is checked before anything is written; the dossier's row is then locked
+    and read again, so that a result returned meanwhile refuses the file."""
     moment = now_or(at)
     dossier = result.dossier
-    if not may_act(actor, Action.ISSUE_RESULT, dossier, at=moment):
+    if not may_act(actor, Action.ATTACH_RESULT_FILE, dossier, at=moment):
         raise NotAllowed(
             ErrorCode.NOT_ALLOWED, _("You may not do this to this dossier.")
         )
     if dossier.status != DossierStatus.RESOLVED:
-        raise Conflict(
-            ErrorCode.RESULT_ALREADY_RETURNED,
-            _("A file can be attached to a result only before it is returned."),
-        )
+        raise _returned_already()
     checked = check_upload(upload)
     with transaction.atomic():
         current = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if current.status != DossierStatus.RESOLVED:
-            raise Conflict(
-                ErrorCode.RESULT_ALREADY_RETURNED,
-                _("A file can be attached to a result only before it is returned."),
-            )
-        return attach_checked_result_file(
-            result=result, checked=checked, actor=actor, at=moment
+            raise _returned_already()
+        stored = _attach(
+            dossier=current,
+            result=result,
+            checked=checked,
+            actor=actor,
+            at=moment,
+            expected_version=expected_version,
         )
+    dossier.lock_version = current.lock_version
+    return stored
+
+
+def _returned_already() -> Conflict:
+    return Conflict(
+        ErrorCode.RESULT_ALREADY_RETURNED,
+        _("A file can be attached to a result only before it is returned."),
+    )
+
+
+@dossier_change
+def _attach(
+    *,
+    dossier: Dossier,
+    result: DossierResult,
+    checked: CheckedUpload,
+    actor: Actor,
+    at: dt.datetime,
+    expected_version: int | None,
+) -> StoredFile:
+    acting = begin(
+        Action.ATTACH_RESULT_FILE,
+        dossier,
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+    )
+    stored = attach_checked_result_file(
+        result=result, checked=checked, actor=actor, at=acting.moment
+    )
+    finish(acting, events.NewEvent(Action.ATTACH_RESULT_FILE))
+    return stored

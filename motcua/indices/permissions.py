@@ -42,19 +42,33 @@ def may_read_index(user: User, unit: Agency, *, on: dt.date | None = None) -> bo
     return False
 
 
-def units_readable_by(user: User, *, on: dt.date | None = None) -> AgencyQuerySet:
-    """The agencies whose index ``user`` may read, by the rule of ``may_read_index`` (the
-    dashboard's unit picker and the ranking list only these): every agency for a superuser
-    and the provincial supervisor, the agencies a leader leads, none for anyone else. One
-    query to read the roles, none for a superuser; the answer is a lazy queryset."""
+def readable_unit_ids(
+    user: User, *, on: dt.date | None = None
+) -> frozenset[int] | None:
+    """The keys of the agencies ``user`` may read, by the rule of ``may_read_index``:
+    ``None`` for every agency (a superuser, the provincial supervisor), the agencies a
+    leader leads, none for anyone else. The one rule the dashboard (``units_readable_by``)
+    and supervision (``office.supervision.supervision_scope``) read. One query to read the
+    roles, none for a superuser."""
     if not user.is_authenticated or not user.is_active:
-        return Agency.objects.none()
+        return frozenset()
     if user.is_superuser:
-        return Agency.objects.all()
+        return None
     led: set[int] = set()
     for held in active_roles(user, on=on):
         if held.role == Role.PROVINCIAL_SUPERVISOR:
-            return Agency.objects.all()
+            return None
         if held.role == Role.LEADER:
             led.add(held.agency_id)
-    return Agency.objects.filter(pk__in=led)
+    return frozenset(led)
+
+
+def units_readable_by(user: User, *, on: dt.date | None = None) -> AgencyQuerySet:
+    """The agencies whose index ``user`` may read (``readable_unit_ids``; the dashboard's
+    unit picker and the ranking list only these), as a lazy queryset."""
+    units = readable_unit_ids(user, on=on)
+    if units is None:
+        return Agency.objects.all()
+    if not units:
+        return Agency.objects.none()
+    return Agency.objects.filter(pk__in=units)

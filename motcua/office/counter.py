@@ -66,6 +66,7 @@ from motcua.office.counter_forms import (
     SupplementReceivedForm,
 )
 from motcua.office.counter_selectors import (
+    agencies_active_on,
     applicant_by_number,
     awaiting_answer,
     counters_of,
@@ -192,12 +193,7 @@ class IntakeView(CounterRequiredMixin, View):
             version=version,
             counters=self.counters,
             # a version that names no implementing agency: any agency active today
-            handlers=handling_agencies(version, on=today)
-            or [
-                agency
-                for agency in Agency.objects.order_by("identifier")
-                if agency.is_active_on(today)
-            ],
+            handlers=handling_agencies(version, on=today) or agencies_active_on(today),
             **kwargs,
         )
 

@@ -8,19 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from motcua.accounts.choices import AccountKind, Role
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency
-from motcua.dossiers.choices import ApplicantKind, Channel
+from motcua.dossiers.choices import ApplicantKind
 from motcua.dossiers.deadlines import response_due, working_time_left
 from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import dossiers_visible_to
-from motcua.dossiers.selectors import dossier_rows
-from motcua.dossiers.workflow import DossierStatus
+from motcua.dossiers.selectors import awaiting_online_answer, dossier_rows
 from motcua.procedures.models import ProcedureVersion
 from motcua.workdays.selectors import calendar_for
 
@@ -29,15 +27,19 @@ SEARCH_LIMIT = 20
 
 
 def counters_of(officer: User, *, on: dt.date) -> list[Agency]:
-    """The one-stop counters ``officer`` serves on ``on``: the agencies where they hold
-    the counter officer's role that day (NĐ 61/2018 Điều 15; RoleAssignment's dates)."""
+    """The one-stop counters ``officer`` serves on ``on``: the agencies active that day
+    where they hold the counter officer's role that day (NĐ 61/2018 Điều 15; the dates
+    of ``RoleAssignment`` and of ``Agency``, both asked of the database)."""
     return [
         assignment.agency
         for assignment in RoleAssignment.objects.active_on(on)
-        .filter(user=officer, role=Role.COUNTER_OFFICER)
+        .filter(
+            user=officer,
+            role=Role.COUNTER_OFFICER,
+            agency__in=Agency.objects.active_on(on),
+        )
         .select_related("agency")
         .order_by("agency__identifier")
-        if assignment.agency.is_active_on(on)
     ]
 
 
@@ -58,12 +60,14 @@ def search_procedures(text: str, *, on: dt.date) -> list[ProcedureVersion]:
 
 def handling_agencies(version: ProcedureVersion, *, on: dt.date) -> list[Agency]:
     """The agencies that may handle a dossier of ``version``: its implementing agencies
-    active on ``on``, by identifier."""
-    return [
-        agency
-        for agency in version.agencies.order_by("identifier")
-        if agency.is_active_on(on)
-    ]
+    active on ``on`` (``AgencyQuerySet.active_on``), by identifier."""
+    return list(version.agencies.active_on(on).order_by("identifier"))
+
+
+def agencies_active_on(on: dt.date) -> list[Agency]:
+    """Every agency active on ``on``, by identifier: who may handle a dossier of a
+    version that names no implementing agency."""
+    return list(Agency.objects.active_on(on).order_by("identifier"))
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,29 @@ class KnownApplicant:
     source: str  # "dossier" or "account"
 
 
+def applicant_accounts() -> QuerySet[User]:
+    """The accounts of applicants: citizens' and businesses' (``AccountKind``), active,
+    none of them the administration's (officers, staff, superusers)."""
+    return User.objects.filter(
+        kind__in=[AccountKind.CITIZEN, AccountKind.BUSINESS],
+        is_active=True,
+        is_staff=False,
+        is_superuser=False,
+    )
+
+
 def applicant_by_number(officer: User, number: str) -> KnownApplicant | None:
     """The applicant with this personal identification number (or tax code): from the
     latest dossier of that number among those ``officer`` may see
     (``dossiers_visible_to``); failing that, from the citizen's or business's account
     with that number, the name and contact details its holder gave (never an address,
-    which accounts do not hold). A number nobody has: ``None``. Two queries at most."""
+    which accounts do not hold). A number nobody has: ``None``. Two queries at most.
+
+    Only an applicant's account is read (``applicant_accounts``): a citizen by their
+    personal identification number, a business by its tax code (``accounts.User``),
+    active, and not one of the administration's own accounts: an officer's, or an
+    administrator's (staff or superuser, whose kind is the model's default, citizen,
+    when made by ``createsuperuser``)."""
     number = number.strip()
     if not number:
         return None
@@ -114,10 +135,10 @@ def applicant_by_number(officer: User, number: str) -> KnownApplicant | None:
             source="dossier",
         )
     account = (
-        User.objects.filter(
+        applicant_accounts()
+        .filter(
             Q(kind=AccountKind.CITIZEN, personal_id=number)
-            | Q(kind=AccountKind.BUSINESS, tax_code=number),
-            is_active=True,
+            | Q(kind=AccountKind.BUSINESS, tax_code=number)
         )
         .order_by("pk")
         .first()
@@ -141,18 +162,12 @@ def applicant_by_number(officer: User, number: str) -> KnownApplicant | None:
 
 
 def awaiting_answer(officer: User, counters: Sequence[Agency]) -> DossierQuerySet:
-    """The online dossiers submitted to ``counters`` that nobody has received, returned
-    for completion or refused yet (status 1, NĐ 45/2020 Điều 11), among those the
-    officer may see, the oldest first: the first submitted is the first due."""
-    visible = cast(DossierQuerySet, dossiers_visible_to(officer))
-    return (
-        visible.filter(
-            status=DossierStatus.SUBMITTED,
-            channel=Channel.ONLINE,
-            receiving_agency__in=[agency.pk for agency in counters],
+    """The online dossiers submitted to ``counters`` waiting for an answer, among those
+    the officer may see, the oldest first (``dossiers.selectors.awaiting_online_answer``)."""
+    return awaiting_online_answer(
+        dossiers_visible_to(officer).filter(
+            receiving_agency__in=[agency.pk for agency in counters]
         )
-        .with_assignee_username()
-        .order_by("submitted_at", "pk")
     )
 
 
@@ -178,9 +193,8 @@ class WaitingRow:
 
 def waiting_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[WaitingRow]:
     """The rows of one page of the waiting list: the answer due ``hours`` working hours
-    after submission, counted on the handling agency's calendar as
-    ``dossiers.selectors.online_awaiting_response`` counts it for the supervisor
-    (``deadlines.response_due``; spec 02 §3), reference rows and calendars from the process's
+    after submission, counted on the handling agency's calendar as supervision counts
+    it (``deadlines.response_due``; spec 02 §3), reference rows and calendars from the process's
     caches, so a page costs the same queries however many rows it shows."""
     rows = []
     for row in dossier_rows(dossiers, now=now):

@@ -19,7 +19,13 @@ from motcua.documents.slips import slips_of
 from motcua.dossiers import events
 from motcua.dossiers.choices import DeadlineState
 from motcua.dossiers.deadlines import classify
-from motcua.dossiers.models import Dossier, DossierQuerySet, DossierResult, DossierStep
+from motcua.dossiers.models import (
+    Dossier,
+    DossierQuerySet,
+    DossierResult,
+    DossierStep,
+    overdue_condition,
+)
 from motcua.dossiers.permissions import dossiers_visible_to, may_act
 from motcua.dossiers.selectors import (
     ComponentView,
@@ -27,14 +33,14 @@ from motcua.dossiers.selectors import (
     DossierRow,
     EventView,
     agency_rows,
-    all_rule_sets,
     dossier_detail,
     dossier_rows,
+    due_soon_condition,
+    rule_pairs,
     version_rows,
 )
 from motcua.dossiers.workflow import (
     OPEN_STATUSES,
-    PAUSED_STATUSES,
     RULES,
     RUNNING_STATUSES,
     TRANSITION_ACTIONS,
@@ -106,48 +112,18 @@ class QueueCounts:
     due_soon: int
 
 
-def _due_soon(dossiers: DossierQuerySet, now: dt.datetime) -> Q:
-    """The dossiers of ``dossiers`` whose clock runs and that are due soon at ``now``: the
-    test of ``deadlines.is_due_soon`` (not past the due moment, and no later than the rules'
-    working hours from now, or the break that follows them) as a condition on ``due_at``.
-    The horizon depends on the handling agency's calendar and the dossier's rules: one
-    query finds the pairs the queue holds (bounded by agencies × rule sets, not by
-    dossiers), and dossiers sharing a horizon share a condition. Paused dossiers are not
-    counted, as ``DossierQuerySet.overdue`` does not count them."""
-    running = Q(status__in=RUNNING_STATUSES, due_at__gte=now)
-    pairs = list(
-        dossiers.filter(running)
-        .order_by()
-        .values_list("handling_agency_id", "rules_id")
-        .distinct()
-    )
-    if not pairs:
-        return Q(pk__in=[])
-    agencies = agency_rows.in_bulk(agency for agency, _ in pairs)
-    rules = {row.pk: row for row in all_rule_sets()}
-    by_limit: dict[dt.datetime, Q] = {}
-    for agency, rules_id in pairs:
-        calendar = calendar_for(agencies[agency])
-        horizon = calendar.add_working_hours(
-            now, rules[rules_id].due_soon_working_hours
-        )
-        limit = max(horizon, calendar.next_working_moment(horizon))
-        pair = Q(handling_agency_id=agency, rules_id=rules_id)
-        by_limit[limit] = by_limit[limit] | pair if limit in by_limit else pair
-    condition = Q(pk__in=[])
-    for limit, same in by_limit.items():
-        condition |= same & Q(due_at__lte=limit)
-    return running & condition
-
-
 def queue_counts(dossiers: DossierQuerySet, *, now: dt.datetime) -> QueueCounts:
-    """The counts at the top of a queue, in one query (and one to find the due-soon
-    horizons, ``_due_soon``): the same however many dossiers the queue holds."""
-    overdue = Q(status__in=OPEN_STATUSES - PAUSED_STATUSES, due_at__lt=now)
+    """The counts at the top of a queue, in one query (and one to find the pairs of
+    agency and rules its running dossiers hold, for the due-soon bounds,
+    ``dossiers.selectors.rule_pairs``): the same however many dossiers the queue holds.
+    Overdue and due soon are the rules every list asks (``models.overdue_condition``,
+    ``selectors.due_soon_condition``); a dossier paused after its appointment counts as
+    overdue, as its row is marked (``deadlines.classify``)."""
+    pairs = rule_pairs(dossiers.filter(status__in=RUNNING_STATUSES, due_at__gte=now))
     counted = dossiers.order_by().aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=overdue),
-        due_soon=Count("pk", filter=_due_soon(dossiers, now)),
+        overdue=Count("pk", filter=overdue_condition(now)),
+        due_soon=Count("pk", filter=due_soon_condition(now, pairs)),
     )
     return QueueCounts(
         total=counted["total"], overdue=counted["overdue"], due_soon=counted["due_soon"]
@@ -155,12 +131,21 @@ def queue_counts(dossiers: DossierQuerySet, *, now: dt.datetime) -> QueueCounts:
 
 
 def awaiting_approval_of(leader: User, *, on: dt.date | None = None) -> DossierQuerySet:
-    """The dossiers awaiting ``leader``'s approval, the soonest due first: awaiting
-    approval where the row of ``approve`` lets them approve (NĐ 61/2018 Điều 17 khoản 3):
-    one of its roles held today in the handling agency, or in the agency holding the
-    current step (``ActionRule.roles``, ``ActionRule.places``). A superuser sees all."""
+    """The dossiers awaiting ``leader``'s approval, the soonest due first: of those the
+    leader may see (``dossiers_visible_to``, the chokepoint every list starts from),
+    awaiting approval where the row of ``approve`` lets them approve (NĐ 61/2018 Điều 17
+    khoản 3): one of its roles held that day in the handling agency, or in the agency
+    holding the current step (``ActionRule.roles``, ``ActionRule.places``). A superuser
+    sees all.
+
+    Built from the chokepoint rather than from the roles alone, as it once was: the two
+    differ only for an account that may not see dossiers at all (a deactivated one, or a
+    citizen's or business's account given a role), which the approval rule alone would
+    have listed them; for an active officer, whoever may approve a dossier also sees it
+    (its handling agency, or one holding a step of it)."""
     rule = RULES[Action.APPROVE]
-    waiting = Dossier.objects.filter(status__in=rule.sources)
+    visible = cast(DossierQuerySet, dossiers_visible_to(leader, on=on))
+    waiting = visible.filter(status__in=rule.sources)
     if not leader.is_superuser:
         agencies = (
             RoleAssignment.objects.active_on(on or timezone.localdate())

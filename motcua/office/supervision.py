@@ -39,8 +39,10 @@ until 30/6/2025, NĐ 118/2025 after; ``dossiers.models.OneStopRules``):
   hours, UNCONFIRMED at 8; NĐ 45/2020 Điều 11) has run out (``deadlines.response_due``).
   Closed and finished dossiers are in none of the lists.
 
-The counts of overdue and due-soon dossiers of every unit come from one grouped query; the
-other two lists are judged in Python over one query each, bounded by what can qualify.
+Overdue, due soon and unanswered are the rules of ``dossiers`` every list asks the database
+(``models.overdue_condition``, ``selectors.due_soon_condition``,
+``selectors.awaiting_online_answer``): their counts for every unit come from one grouped
+query. The apology list is judged in Python over one query, bounded by what can qualify.
 """
 
 from __future__ import annotations
@@ -49,45 +51,40 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    F,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from motcua.accounts.choices import Role
 from motcua.accounts.models import User
-from motcua.accounts.selectors import active_roles
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import Channel
-from motcua.dossiers.deadlines import apology_window, due_soon_until, response_due
-from motcua.dossiers.models import Dossier, DossierQuerySet, OneStopRules
+from motcua.dossiers.deadlines import apology_window, response_due
+from motcua.dossiers.models import Dossier, DossierQuerySet, overdue_condition
 from motcua.dossiers.permissions import dossiers_visible_to
 from motcua.dossiers.selectors import (
+    RulePair,
     agency_rows,
     all_rule_sets,
+    answer_late_condition,
     attach_reference_rows,
+    awaiting_online_answer,
+    due_soon_condition,
+    rule_pairs,
     rules_on,
 )
 from motcua.dossiers.workflow import (
     OPEN_STATUSES,
-    PAUSED_STATUSES,
     RUNNING_STATUSES,
     DossierStatus,
 )
+from motcua.indices.permissions import readable_unit_ids
 from motcua.office.selectors import QueueRow, queue_rows
 from motcua.office.views import OfficerRequiredMixin
 from motcua.workdays.selectors import calendar_for
@@ -133,18 +130,12 @@ class Scope:
 
 def supervision_scope(user: User, *, on: dt.date | None = None) -> Scope | None:
     """The units ``user`` supervises on ``on`` (today by default), or ``None``: they may
-    not see these pages. One query, none for a superuser."""
-    if not user.is_authenticated or not user.is_active:
+    not see these pages. Those whose 766 index they may read, the one rule
+    (``indices.permissions.readable_unit_ids``): one query, none for a superuser."""
+    units = readable_unit_ids(user, on=on)
+    if units is not None and not units:
         return None
-    if user.is_superuser:
-        return Scope(user=user, units=None)
-    led: set[int] = set()
-    for held in active_roles(user, on=on):
-        if held.role == Role.PROVINCIAL_SUPERVISOR:
-            return Scope(user=user, units=None)
-        if held.role == Role.LEADER:
-            led.add(held.agency_id)
-    return Scope(user=user, units=frozenset(led)) if led else None
+    return Scope(user=user, units=units)
 
 
 def supervised_dossiers(scope: Scope, *, on: dt.date | None = None) -> DossierQuerySet:
@@ -168,53 +159,10 @@ def _units_of(scope: Scope) -> list[Agency]:
 # ------------------------------------------------------------------ the rules as filters
 
 
-def overdue_filter(now: dt.datetime) -> Q:
-    """Overdue at ``now`` (module docstring; ``deadlines.classify``)."""
-    return Q(status__in=RUNNING_STATUSES, due_at__lt=now) | Q(
-        status__in=PAUSED_STATUSES, paused_at__gt=F("due_at")
-    )
-
-
-def _due_soon_limits(
-    units: Sequence[Agency], rule_sets: Sequence[OneStopRules], now: dt.datetime
-) -> Case:
-    """The latest due moment that is due soon at ``now``, for each dossier by its handling
-    agency's calendar and its rules' warning window, as one SQL ``CASE``. Agencies whose
-    limits agree share one branch: with one calendar for the province, one per rule set."""
-    branches: list[When] = []
-    for rules in rule_sets:
-        by_limit: dict[dt.datetime, list[int]] = {}
-        for agency in units:
-            limit = due_soon_until(
-                at=now,
-                calendar=calendar_for(agency),
-                due_soon_hours=rules.due_soon_working_hours,
-            )
-            by_limit.setdefault(limit, []).append(agency.pk)
-        if not by_limit:
-            continue
-        # the most common limit of this rule set last, for every other agency
-        ordered = sorted(by_limit.items(), key=lambda item: len(item[1]))
-        for limit, agencies in ordered[:-1]:
-            branches.append(
-                When(
-                    Q(rules_id=rules.pk, handling_agency_id__in=agencies),
-                    then=Value(limit),
-                )
-            )
-        branches.append(When(rules_id=rules.pk, then=Value(ordered[-1][0])))
-    return Case(*branches, default=Value(None), output_field=DateTimeField())
-
-
-def due_soon_filter(
-    now: dt.datetime, units: Sequence[Agency], rule_sets: Sequence[OneStopRules]
-) -> Q:
-    """Due soon at ``now`` (module docstring; ``deadlines.is_due_soon``)."""
-    return Q(
-        status__in=RUNNING_STATUSES,
-        due_at__gte=now,
-        due_at__lte=_due_soon_limits(units, rule_sets, now),
-    )
+def _pairs(units: Sequence[Agency]) -> list[RulePair]:
+    """Every unit with every rule set: the pairs the supervised dossiers may hold, known
+    without a query (``dossiers.selectors.due_soon_condition``)."""
+    return list(product(units, all_rule_sets()))
 
 
 def _list_order(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
@@ -265,26 +213,12 @@ def needing_apology(
 
 def unanswered_online(
     dossiers: DossierQuerySet, *, now: dt.datetime
-) -> list[tuple[Dossier, dt.datetime]]:
-    """Of ``dossiers``, the online ones nobody has answered past the response window,
-    each with the moment the answer was due, the longest waiting first."""
-    submitted = list(
-        dossiers.filter(
-            status=DossierStatus.SUBMITTED, channel=Channel.ONLINE
-        ).with_assignee_username()
-    )
-    attach_reference_rows(submitted)
-    late = []
-    for dossier in submitted:
-        due = response_due(
-            dossier.submitted_at,
-            dossier.rules.online_response_hours,
-            calendar_for(dossier.handling_agency),
-        )
-        if due < now:
-            late.append((dossier, due))
-    late.sort(key=lambda pair: (pair[1], -pair[0].pk))
-    return late
+) -> DossierQuerySet:
+    """Of ``dossiers``, the online ones nobody has answered past the response window, the
+    longest waiting first (``dossiers.selectors.awaiting_online_answer``, in SQL; the
+    bounds only for the pairs of agency and rules the waiting ones hold, each a walk of
+    the calendar, rather than for every unit)."""
+    return awaiting_online_answer(dossiers, late_at=now)
 
 
 # ------------------------------------------------------------------ the summary
@@ -318,35 +252,36 @@ def unit_counts(scope: Scope, *, now: dt.datetime) -> list[UnitCounts]:
     supervisor's those with anything to count. The units with the most overdue first."""
     units = _units_of(scope)
     dossiers = supervised_dossiers(scope, on=timezone.localdate(now))
+    waiting = Q(status=DossierStatus.SUBMITTED, channel=Channel.ONLINE)
+    answer_late = answer_late_condition(now, rule_pairs(dossiers.filter(waiting)))
     grouped = (
-        dossiers.filter(status__in=OPEN_STATUSES)
+        dossiers.filter(Q(status__in=OPEN_STATUSES) | waiting)
         .values("handling_agency_id")
         .order_by()
         .annotate(
-            overdue=Count("pk", filter=overdue_filter(now)),
-            due_soon=Count("pk", filter=due_soon_filter(now, units, all_rule_sets())),
+            overdue=Count("pk", filter=overdue_condition(now)),
+            due_soon=Count("pk", filter=due_soon_condition(now, _pairs(units))),
+            unanswered=Count("pk", filter=waiting & answer_late),
         )
     )
-    late: dict[int, tuple[int, int]] = {
-        row["handling_agency_id"]: (row["overdue"], row["due_soon"]) for row in grouped
+    late: dict[int, tuple[int, int, int]] = {
+        row["handling_agency_id"]: (row["overdue"], row["due_soon"], row["unanswered"])
+        for row in grouped
     }
     apologies = Counter(
         d.handling_agency_id for d in needing_apology(dossiers, units, now=now)
     )
-    unanswered = Counter(
-        d.handling_agency_id for d, _due in unanswered_online(dossiers, now=now)
-    )
     by_pk = {unit.pk: unit for unit in units}
     # a unit outside the tree's current rows (none today) still gets its line
-    missing = (set(late) | set(apologies) | set(unanswered)) - set(by_pk)
+    missing = (set(late) | set(apologies)) - set(by_pk)
     by_pk.update(agency_rows.in_bulk(missing))
     lines = [
         UnitCounts(
             unit=unit,
-            overdue=late.get(pk, (0, 0))[0],
-            due_soon=late.get(pk, (0, 0))[1],
+            overdue=late.get(pk, (0, 0, 0))[0],
+            due_soon=late.get(pk, (0, 0, 0))[1],
             apology=apologies.get(pk, 0),
-            unanswered=unanswered.get(pk, 0),
+            unanswered=late.get(pk, (0, 0, 0))[2],
         )
         for pk, unit in by_pk.items()
     ]
@@ -374,22 +309,20 @@ class SupervisedRow:
 
 def supervised_list(
     scope: Scope, kind: str, *, now: dt.datetime, unit: Agency | None = None
-) -> QuerySet[Dossier] | list[Dossier] | list[tuple[Dossier, dt.datetime]]:
+) -> QuerySet[Dossier] | list[Dossier]:
     """The dossiers of one list (``Kind``), of one ``unit`` or all of ``scope``'s, the
-    soonest due first: a queryset for the two the database judges, a list for the two
-    judged in Python."""
+    soonest due first: a queryset for the three the database judges, a list for the
+    apologies, judged in Python."""
     dossiers = supervised_dossiers(scope, on=timezone.localdate(now))
     units = [unit] if unit is not None else _units_of(scope)
     if unit is not None:
         dossiers = dossiers.filter(handling_agency=unit)
     if kind == Kind.OVERDUE:
-        return _list_order(
-            dossiers.filter(overdue_filter(now)).with_assignee_username()
-        )
+        return _list_order(dossiers.overdue(now=now).with_assignee_username())
     if kind == Kind.DUE_SOON:
         return _list_order(
             dossiers.filter(
-                due_soon_filter(now, units, all_rule_sets())
+                due_soon_condition(now, _pairs(units))
             ).with_assignee_username()
         )
     if kind == Kind.APOLOGY:
@@ -399,13 +332,24 @@ def supervised_list(
     raise Http404
 
 
-def page_rows(objects: Sequence[Any], *, now: dt.datetime) -> list[SupervisedRow]:
-    """The rows of one page: dossiers, or (dossier, answer due) pairs."""
-    dossiers = [o[0] if isinstance(o, tuple) else o for o in objects]
-    due = [o[1] if isinstance(o, tuple) else None for o in objects]
+def page_rows(
+    dossiers: Sequence[Dossier], *, now: dt.datetime, kind: str = ""
+) -> list[SupervisedRow]:
+    """The rows of one page; for the unanswered list, each with the moment its answer was
+    due (``deadlines.response_due``, on the handling agency's calendar)."""
+    rows = queue_rows(dossiers, now=now)
+    if kind != Kind.UNANSWERED:
+        return [SupervisedRow(item=item) for item in rows]
     return [
-        SupervisedRow(item=item, answer_due=answer_due)
-        for item, answer_due in zip(queue_rows(dossiers, now=now), due, strict=True)
+        SupervisedRow(
+            item=item,
+            answer_due=response_due(
+                item.dossier.submitted_at,
+                item.dossier.rules.online_response_hours,
+                calendar_for(item.dossier.handling_agency),
+            ),
+        )
+        for item in rows
     ]
 
 
@@ -508,7 +452,7 @@ class SupervisionListView(SupervisionMixin, TemplateView):
             unit=unit,
             page_obj=page,
             total=page.paginator.count,
-            rows=page_rows(list(page.object_list), now=self.now),
+            rows=page_rows(list(page.object_list), now=self.now, kind=kind),
         )
         query = self.request.GET.copy()
         query.pop("page", None)

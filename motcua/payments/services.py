@@ -10,7 +10,8 @@ gateway comes later; until then the way a line was paid is what the caller says.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import enum
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from motcua.dossiers.models import Dossier
 from motcua.payments.choices import FeeKind, PaymentMethod
 from motcua.payments.models import DossierFee
 from motcua.procedures.choices import FeeChannel
-from motcua.procedures.models import FeeLine, ProcedureVersion
+from motcua.procedures.models import FeeLine
 
 #: the longest a fee's name may be: the column of ``DossierFee.name`` and of the
 #: catalogue's ``FeeLine.description`` it repeats
@@ -69,16 +70,18 @@ class Fee:
     fee_line: FeeLine | None = None
 
 
-def default_fees(version: ProcedureVersion, channel: int) -> list[Fee]:
-    """The fee lines a dossier owes when its intake names none: the version's catalogue
-    lines that have an amount and apply to the dossier's channel (``FeeLine.channel`` all,
-    or that channel), unpaid. A line whose amount is set elsewhere ("theo quy định của
-    HĐND tỉnh", no amount) is left out: motcua cannot know what was owed. Reads
-    ``version.fees`` as prefetched, if it was (docs/decisions/0015)."""
+def default_fees(lines: Iterable[FeeLine], channel: int) -> list[Fee]:
+    """The fee lines a dossier owes when its intake names none: of its version's
+    catalogue ``lines``, those that have an amount and apply to the dossier's channel
+    (``FeeLine.channel`` all, or that channel), in the catalogue's order, unpaid. A line
+    whose amount is set elsewhere ("theo quy định của HĐND tỉnh", no amount) is left out:
+    motcua cannot know what was owed (docs/decisions/0015). The one rule intake
+    (``version.fees.all()``, as prefetched if it was) and the national import (the
+    lines it read once per import) apply."""
     wanted = {FeeChannel.ALL, _FEE_CHANNEL_OF.get(channel, FeeChannel.ALL)}
     return [
         Fee(name=line.description, amount=line.amount, fee_line=line)
-        for line in sorted(version.fees.all(), key=lambda line: line.position)
+        for line in sorted(lines, key=lambda line: line.position)
         if line.amount is not None and line.channel in wanted
     ]
 
@@ -126,26 +129,52 @@ def check_fees(fees: Sequence[Fee], *, at: dt.datetime) -> None:
         _check_payment(fee, where, at)
 
 
+class PaidMoment(enum.Enum):
+    """What is wrong with the moment of payment of a line (``paid_moment_problem``)."""
+
+    #: paid online or at the counter, without the moment it was paid
+    MISSING = "missing"
+    #: not paid, or exempt, yet with a moment of payment
+    NOT_PAID = "not_paid"
+    #: paid after the moment the dossier was recorded
+    LATER = "later"
+
+
+def paid_moment_problem(
+    payment: str, paid_at: dt.datetime | None, *, at: dt.datetime | None = None
+) -> PaidMoment | None:
+    """The rule of a line's moment of payment (the ``dossier_fee_paid_has_moment``
+    constraint, ``PAID_METHODS``): a line paid online or at the counter has the moment it
+    was paid, not later than ``at`` if given; a line not paid or exempt has none. The one
+    test intake (``check_fees``, which refuses) and the national import (which puts the
+    submission moment in for a missing one and reports the rest) apply. ``None``: right."""
+    if payment in PAID_METHODS:
+        if paid_at is None:
+            return PaidMoment.MISSING
+        if at is not None and paid_at > at:
+            return PaidMoment.LATER
+        return None
+    return PaidMoment.NOT_PAID if paid_at is not None else None
+
+
 def _check_payment(fee: Fee, where: str, at: dt.datetime) -> None:
-    if fee.payment in PAID_METHODS:
-        if fee.paid_at is None:
-            raise InvalidInput(
-                ErrorCode.PAYMENT_MOMENT_REQUIRED,
-                _("A fee paid online or at the counter needs the moment it was paid."),
-                details={"field": f"{where}.paid_at"},
-            )
-        if fee.paid_at > at:
-            raise InvalidInput(
-                ErrorCode.PAYMENT_MOMENT_REQUIRED,
-                _("A fee cannot have been paid after the dossier was recorded."),
-                details={"field": f"{where}.paid_at"},
-            )
-    elif fee.paid_at is not None:
-        raise InvalidInput(
-            ErrorCode.PAYMENT_MOMENT_REQUIRED,
-            _("A fee not paid, or exempt, has no moment of payment."),
-            details={"field": f"{where}.paid_at"},
-        )
+    problem = paid_moment_problem(fee.payment, fee.paid_at, at=at)
+    if problem is None:
+        return
+    messages = {
+        PaidMoment.MISSING: _(
+            "A fee paid online or at the counter needs the moment it was paid."
+        ),
+        PaidMoment.LATER: _(
+            "A fee cannot have been paid after the dossier was recorded."
+        ),
+        PaidMoment.NOT_PAID: _("A fee not paid, or exempt, has no moment of payment."),
+    }
+    raise InvalidInput(
+        ErrorCode.PAYMENT_MOMENT_REQUIRED,
+        messages[problem],
+        details={"field": f"{where}.paid_at"},
+    )
 
 
 def fee_rows(dossier: Dossier, fees: Sequence[Fee]) -> list[DossierFee]:

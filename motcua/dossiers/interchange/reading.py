@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, TypeVar
 
@@ -72,9 +72,12 @@ from motcua.payments.services import (
     FEE_NAME_MAX_LENGTH,
     MAX_AMOUNT,
     MAX_FEES,
-    PAID_METHODS,
+    PaidMoment,
+    default_fees,
+    fee_rows,
+    paid_moment_problem,
 )
-from motcua.procedures.choices import ComponentForm, FeeChannel, ImplementingLevel
+from motcua.procedures.choices import ComponentForm, ImplementingLevel
 from motcua.procedures.models import FeeLine, ProcedureVersion, RequiredComponent
 from motcua.workdays.clock import local
 
@@ -114,12 +117,6 @@ _FORMS = frozenset(ComponentForm.values)
 _CHANNELS = tuple(Channel.values)
 _APPLICANT_KINDS = tuple(ApplicantKind.values)
 _PAYMENT_METHODS = frozenset(PaymentMethod.values)
-#: which catalogue fee lines apply to a dossier received on a channel
-_FEE_CHANNELS: dict[int, str] = {
-    Channel.DIRECT: FeeChannel.DIRECT,
-    Channel.ONLINE: FeeChannel.ONLINE,
-    Channel.POSTAL: FeeChannel.POSTAL,
-}
 
 
 class _CountingReader(io.RawIOBase):
@@ -182,8 +179,9 @@ class VersionInfo:
     #: the implementing agencies (ids) and levels the catalogue names
     agencies: frozenset[int] = frozenset()
     levels: tuple[str, ...] = ()
-    #: the catalogue's fee lines that have an amount: (id, description, amount, channel)
-    fees: tuple[tuple[int, str, int, str], ...] = ()
+    #: the catalogue's fee lines that have an amount (``payments.services.default_fees``
+    #: reads them)
+    fees: tuple[FeeLine, ...] = ()
 
     def in_force_on(self, day: dt.date) -> bool:
         return covers(self.effective_from, self.effective_to, day)
@@ -251,16 +249,13 @@ class Catalogue:
             "procedureversion_id", "agency_id"
         ):
             implementing.setdefault(version_id, set()).add(agency_id)
-        fees: dict[int, list[tuple[int, str, int, str]]] = {}
-        for pk, version_id, description, amount, channel in (
+        fees: dict[int, list[FeeLine]] = {}
+        for line in (
             FeeLine.objects.filter(amount__isnull=False)
             .order_by("version_id", "position")
-            .values_list("pk", "version_id", "description", "amount", "channel")
+            .only("pk", "version_id", "position", "description", "amount", "channel")
         ):
-            if amount is not None:
-                fees.setdefault(version_id, []).append(
-                    (pk, description, amount, channel)
-                )
+            fees.setdefault(line.version_id, []).append(line)
         components: dict[int, dict[int, tuple[int, str]]] = {}
         for pk, version_id, position, form in RequiredComponent.objects.values_list(
             "pk", "version_id", "position", "form"
@@ -902,22 +897,13 @@ class RecordReader:
         )
         if f.raw(DossierKey.DanhSachLePhi) is None:
             if version is not None:
-                wanted = {FeeChannel.ALL, _FEE_CHANNELS.get(dossier.channel, "")}
-                for pk, description, amount, channel in version.fees:
-                    if channel not in wanted:
-                        continue
-                    method = online_method if amount else None
-                    planned.fees.append(
-                        DossierFee(
-                            dossier=dossier,
-                            fee_line_id=pk,
-                            position=len(planned.fees) + 1,
-                            name=description,
-                            amount=amount,
-                            payment=method or PaymentMethod.UNPAID,
-                            paid_at=paid_default if method else None,
-                        )
-                    )
+                owed = []
+                for fee in default_fees(version.fees, dossier.channel):
+                    if online_method is not None and fee.amount:
+                        # the dossier was paid online: each amount owed, at submission
+                        fee = replace(fee, payment=online_method, paid_at=paid_default)
+                    owed.append(fee)
+                planned.fees.extend(fee_rows(dossier, owed))
             return
         items = list(f.objects(DossierKey.DanhSachLePhi))
         if len(items) > MAX_FEES:
@@ -970,9 +956,11 @@ class RecordReader:
             else:
                 method = PaymentMethod.UNPAID
         paid_at = item.moment(FeeKey.NgayThanhToan)
-        if method in PAID_METHODS and paid_at is None:
+        problem = paid_moment_problem(method, paid_at)
+        if problem is PaidMoment.MISSING:
+            # a file from another system may not say when: the submission stands in
             paid_at = paid_default
-        elif method not in PAID_METHODS and paid_at is not None:
+        elif problem is PaidMoment.NOT_PAID:
             item.problem(
                 FeeKey.NgayThanhToan,
                 _("a line %(method)s has no moment of payment") % {"method": method},

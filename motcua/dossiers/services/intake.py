@@ -274,7 +274,7 @@ def _fees_of(intake: Intake) -> Sequence[Fee]:
     """The fee lines the intake gives, or the catalogue's when it gives none."""
     if intake.fees is not None:
         return intake.fees
-    return default_fees(intake.procedure_version, intake.channel)
+    return default_fees(intake.procedure_version.fees.all(), intake.channel)
 
 
 def _create(

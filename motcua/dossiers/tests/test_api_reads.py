@@ -105,6 +105,24 @@ def test_the_list_filters_overdue_dossiers(world, three):
     assert [row["is_overdue"] for row in rows] == [True, False, False]
 
 
+def test_a_dossier_paused_after_its_appointment_is_overdue(world, three):
+    """Spec 02 §7: late is "still open after" the appointment. D, received Thu 26/2
+    09:00, was due Tue 3/3 09:00 (Fri 27/2, Mon 2/3, Tue 3/3) and was paused Wed 4/3
+    10:00: late already when its clock stopped, so overdue while it waits; C, paused
+    before its appointment, is not."""
+    a, b, c = three
+    d = _in_appraisal(world, at(26, 9, month=2))
+    assert d.due_at == at(3, 9)
+    d = services.request_supplement(
+        dossier=d, missing=["Bản sao"], actor=world.specialist, at=at(4, 10)
+    )
+    client = s.client_for(world.counter)
+    assert _codes(client.get("/api/dossiers/?overdue=true")) == [a.code, d.code]
+    assert _codes(client.get("/api/dossiers/?overdue=false")) == [b.code, c.code]
+    rows = client.get("/api/dossiers/").json()["results"]
+    assert [row["is_overdue"] for row in rows] == [True, False, False, True]
+
+
 def test_the_list_filters_by_agency_and_procedure(world, three):
     a, b, c = three
     client = s.client_for(world.counter)

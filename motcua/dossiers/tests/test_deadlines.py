@@ -164,7 +164,8 @@ def test_the_apology_list_shows_the_last_day_an_apology_is_possible(dossier):
 
 def test_online_dossiers_awaiting_a_response_within_eight_working_hours():
     from motcua.dossiers.choices import Channel
-    from motcua.dossiers.selectors import online_awaiting_response
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.selectors import awaiting_online_answer
 
     world = build_world()
     # submitted Fri 6/3 16:00: 1 h on Friday + 4,5 h + 2,5 h on Monday → respond by Mon 9/3 16:00
@@ -173,21 +174,65 @@ def test_online_dossiers_awaiting_a_response_within_eight_working_hours():
         actor=world.citizen,
         at=at(6, 16),
     )
+    # Mon 15:00 + 8 h = 2 h on Monday, 4,5 h + 1,5 h on Tuesday → Tue 10/3 15:00
     fresh = services.submit_online(
         intake=world.intake(channel=Channel.ONLINE, account=world.citizen),
         actor=world.citizen,
         at=at(9, 15),
     )
-    rows = online_awaiting_response(now=at(9, 16, 30))
-    assert [(d, due, overdue) for d, due, overdue in rows] == [
-        (late, at(9, 16), True),
-        # Mon 15:00 + 8 h = 2 h on Monday, 4,5 h + 1,5 h on Tuesday → Tue 10/3 15:00
-        (fresh, at(10, 15), False),
-    ]
+    # a paper dossier received at the counter waits for no answer
+    services.receive_dossier(intake=world.intake(), actor=world.counter, at=at(6, 9))
+    every = Dossier.objects.all()
+    assert list(awaiting_online_answer(every)) == [late, fresh]
+    assert list(awaiting_online_answer(every, late_at=at(9, 16, 30))) == [late]
+    # due at Mon 16:00 exactly: not late at that moment, late a microsecond after it
+    assert list(awaiting_online_answer(every, late_at=at(9, 16))) == []
+    tick = dt.timedelta(microseconds=1)
+    assert list(awaiting_online_answer(every, late_at=at(9, 16) + tick)) == [late]
     services.receive_dossier(dossier=late, actor=world.counter, at=at(9, 16))
-    assert [d for d, _due, _overdue in online_awaiting_response(now=at(9, 16))] == [
-        fresh
-    ]
+    assert list(awaiting_online_answer(every)) == [fresh]
+
+
+@pytest.mark.parametrize(
+    ("now", "first_in_time"),
+    [
+        # back 8 working hours from Fri 6/3 10:00: 3 h on Friday, 3,5 h on Thursday
+        # afternoon, 1,5 h of its morning → Thu 5/3 10:00, whose answer is due at now
+        (at(6, 10), at(5, 10)),
+        # back from Mon 9/3 16:00: 2,5 h + 4,5 h on Monday, 1 h on Friday → Fri 16:00
+        (at(9, 16), at(6, 16)),
+        # back from Mon 9/3 07:00: the whole of Friday, 8 h. Submitted Fri 07:00 (or the
+        # night before), the answer was due Fri 17:00, before now; a microsecond later, at
+        # Mon 07:00 and a microsecond: the first submission not late is just after 07:00
+        (at(9, 7), at(6, 7) + dt.timedelta(microseconds=1)),
+    ],
+)
+def test_the_first_submission_not_late_is_found_to_the_microsecond(now, first_in_time):
+    from motcua.dossiers.deadlines import answer_late_before, response_due
+
+    found = answer_late_before(now, Decimal(8), CALENDAR)
+    assert found == first_in_time
+    tick = dt.timedelta(microseconds=1)
+    assert response_due(found, Decimal(8), CALENDAR) >= now
+    assert response_due(found - tick, Decimal(8), CALENDAR) < now
+
+
+@pytest.mark.parametrize("hours", ["0", "1", "4.5", "8", "16"])
+def test_the_first_submission_not_late_agrees_with_response_due_at_every_moment(hours):
+    """Every half hour from Thu 30/4/2026 to Tue 5/5 (the holidays of 30/4 and 1/5, a
+    weekend, the sessions' starts and ends): the moment found is exactly where the
+    answer of a submission stops being late. ``response_due`` never moves back, so being
+    late a microsecond before it and not at it is being right everywhere."""
+    from motcua.dossiers.deadlines import answer_late_before, response_due
+
+    window = Decimal(hours)
+    tick = dt.timedelta(microseconds=1)
+    start = dt.datetime(2026, 4, 30, tzinfo=VN_TZ)
+    for step in range(6 * 48):
+        now = start + dt.timedelta(minutes=30 * step)
+        found = answer_late_before(now, window, CALENDAR)
+        assert response_due(found - tick, window, CALENDAR) < now, now
+        assert response_due(found, window, CALENDAR) >= now, now
 
 
 # ------------------------------------------------------- same-day procedures

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -423,6 +425,10 @@ def test_a_file_is_attached_to_an_issued_result_until_it_is_returned(
         attach_result_file(
             result=result, upload=upload("a.pdf", pdf_bytes), actor=world.stranger
         )
+    # the refusal wrote nothing: no file, no event, the same version
+    assert not StoredFile.objects.exists()
+    assert not dossier.events.filter(action=Action.ATTACH_RESULT_FILE).exists()
+    version = Dossier.objects.get(pk=dossier.pk).lock_version
     stored = attach_result_file(
         result=result,
         upload=upload("giay-khai-sinh.pdf", pdf_bytes),
@@ -432,6 +438,18 @@ def test_a_file_is_attached_to_an_issued_result_until_it_is_returned(
     result.refresh_from_db()
     assert result.electronic is True
     assert (stored.result, stored.dossier) == (result, dossier)
+    # a change to the dossier's record: its event, in the same transaction, and the
+    # dossier's version moves on (the caller's object with it)
+    event = dossier.events.get(action=Action.ATTACH_RESULT_FILE)
+    assert (event.at, event.actor, event.from_status, event.to_status) == (
+        at(4, 10),
+        world.specialist,
+        DossierStatus.RESOLVED,
+        DossierStatus.RESOLVED,
+    )
+    assert event.sequence == dossier.events.count()
+    assert Dossier.objects.get(pk=dossier.pk).lock_version == version + 1
+    assert result.dossier.lock_version == version + 1
 
     return_result(
         dossier=dossier, receiver="Nguyễn Thị Ánh", actor=world.counter, at=at(5, 9)
@@ -445,6 +463,7 @@ def test_a_file_is_attached_to_an_issued_result_until_it_is_returned(
         )
     assert closed.value.code == ErrorCode.RESULT_ALREADY_RETURNED
     assert StoredFile.objects.count() == 1
+    assert dossier.events.filter(action=Action.ATTACH_RESULT_FILE).count() == 1
     assert (
         DossierEvent.objects.filter(dossier=dossier).count() == dossier.events.count()
     )
@@ -472,14 +491,66 @@ def test_digitising_costs_the_same_queries_however_many_papers_and_scans(
             actor=world.counter,
             at=at(2, 9),
         )
-    counted = []
-    for paper, data in ((papers_of(few)[0], png_bytes), (many_papers[4], tiff_bytes)):
-        with CaptureQueriesContext(connection) as queries:
-            digitise_component(
+    counted = [
+        sql_of(
+            partial(
+                digitise_component,
                 component=paper,
                 upload=upload("x", data),
                 actor=world.counter,
                 at=at(2, 10),
             )
-        counted.append([q["sql"] for q in queries])
+        )
+        for paper, data in (
+            (papers_of(few)[0], png_bytes),
+            (many_papers[4], tiff_bytes),
+        )
+    ]
     assert len(counted[0]) == len(counted[1]), counted
+
+
+def sql_of(write: Callable[[], object]) -> list[str]:
+    """The statements ``write`` runs."""
+    with CaptureQueriesContext(connection) as queries:
+        write()
+    return [q["sql"] for q in queries]
+
+
+def test_attaching_a_result_file_costs_the_same_queries_however_many_results(
+    world, files_root, pdf_bytes, png_bytes, tiff_bytes
+):
+    """The file of new content attached to the one result of a dossier costs what it
+    costs on a dossier of four results already holding three files and their events."""
+
+    def resolved(names: list[str]) -> Dossier:
+        dossier = approved(
+            world,
+            receive_dossier(intake=world.intake(), actor=world.counter, at=at(2, 8)),
+        )
+        return issue_result(
+            dossier=dossier, results=names, actor=world.specialist, at=at(4, 9)
+        )
+
+    few = resolved(["Giấy khai sinh"]).results.get()
+    many = list(resolved([f"Kết quả {n}" for n in range(4)]).results.order_by("pk"))
+    for n, result in enumerate(many[:3]):
+        attach_result_file(
+            result=result,
+            upload=upload(f"{n}.pdf", pdf_bytes + bytes([n])),
+            actor=world.specialist,
+            at=at(4, 10),
+        )
+    counted = [
+        sql_of(
+            partial(
+                attach_result_file,
+                result=result,
+                upload=upload("x", data),
+                actor=world.specialist,
+                at=at(4, 11),
+            )
+        )
+        for result, data in ((few, png_bytes), (many[3], tiff_bytes))
+    ]
+    assert len(counted[0]) == len(counted[1]), counted
+    assert DossierEvent.objects.filter(action=Action.ATTACH_RESULT_FILE).count() == 5

@@ -24,6 +24,8 @@ from django.utils.translation import gettext
 
 from motcua.accounts.choices import Role
 from motcua.accounts.tests.factories import OfficerFactory, RoleAssignmentFactory
+from motcua.agencies.models import Agency
+from motcua.agencies.tests.factories import AgencyFactory
 from motcua.dossiers import services
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.models import (
@@ -151,6 +153,50 @@ def test_the_counter_pages_are_for_counter_officers_only(world):
         valid_to=dt.date(2025, 12, 31),
     )
     assert signed_in(former).get(HOME).status_code == 403
+
+
+def test_only_agencies_in_existence_today_are_offered(world):
+    """An agency whose period has ended (merged away on 30/6/2025, spec 07) is neither a
+    counter its former officer serves nor a body the intake form offers to handle."""
+    ended = AgencyFactory.create(
+        identifier="000.00.52.H15",
+        name="Ủy ban nhân dân xã cũ",
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2025, 6, 30),
+    )
+    world.version.agencies.add(ended)
+    page = signed_in(world.counter).get(intake_url(world))
+    offered = [
+        pk for pk, _name in page.context["form"].fields["handling_agency"].choices
+    ]
+    assert offered == [world.commune.pk]
+    # a counter officer whose only counter has ended serves no counter
+    former = OfficerFactory.create(username="tiepnhan.xacu")
+    RoleAssignmentFactory.create(
+        user=former,
+        agency=ended,
+        role=Role.COUNTER_OFFICER,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    assert signed_in(former).get(HOME).status_code == 403
+
+
+def test_a_version_naming_no_agency_offers_every_agency_in_existence_today(world):
+    world.version.agencies.clear()
+    AgencyFactory.create(
+        identifier="000.00.52.H15",
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2025, 6, 30),
+    )
+    page = signed_in(world.counter).get(intake_url(world))
+    offered = [
+        pk for pk, _name in page.context["form"].fields["handling_agency"].choices
+    ]
+    expected = [
+        a.pk for a in Agency.objects.order_by("identifier") if a.valid_to is None
+    ]
+    assert offered == expected
+    assert len(expected) == Agency.objects.count() - 1
 
 
 def test_an_unknown_procedure_or_one_not_in_force_is_404(world):
@@ -617,6 +663,66 @@ def test_the_applicant_is_filled_in_from_their_account_when_no_dossier_has_the_n
         "Filled in from the applicant's own account. Check each detail with the "
         "applicant."
     ) in text(body)
+
+
+def test_the_number_finds_only_an_applicants_account(world):
+    """The account a number fills the form from is a citizen's, by their personal
+    identification number, or a business's, by its tax code (``accounts.User``); never
+    an officer's, an administrator's or a deactivated one, and never a citizen by a tax
+    code or a business by a personal number."""
+    from motcua.accounts.choices import AccountKind
+    from motcua.accounts.tests.factories import UserFactory
+    from motcua.office.counter_selectors import applicant_by_number
+
+    def found(number: str) -> str | None:
+        known = applicant_by_number(world.counter, number)
+        return None if known is None else known.name
+
+    OfficerFactory.create(
+        username="canbo.so", full_name="Cán Bộ", personal_id="066085000001"
+    )
+    UserFactory.create(
+        username="quantri",
+        full_name="Quản Trị",
+        personal_id="066085000002",
+        is_staff=True,
+        is_superuser=True,
+    )
+    UserFactory.create(
+        username="nhanvien",
+        full_name="Nhân Viên",
+        personal_id="066085000003",
+        is_staff=True,
+    )
+    UserFactory.create(
+        username="danghi",
+        full_name="Đã Nghỉ",
+        personal_id="066085000004",
+        is_active=False,
+    )
+    UserFactory.create(
+        username="congdan.moi",
+        full_name="Công Dân",
+        personal_id="066085000005",
+        tax_code="8000000005",
+    )
+    UserFactory.create(
+        username="doanhnghiep",
+        kind=AccountKind.BUSINESS,
+        full_name="Công ty Một",
+        personal_id="066085000006",
+        tax_code="6000000006",
+    )
+    assert [found(f"06608500000{n}") for n in range(1, 7)] == [
+        None,  # an officer
+        None,  # an administrator
+        None,  # a member of staff
+        None,  # deactivated
+        "Công Dân",  # a citizen by their personal number
+        None,  # a business is not found by a personal number
+    ]
+    assert found("8000000005") is None  # a citizen is not found by a tax code
+    assert found("6000000006") == "Công ty Một"  # a business by its tax code
 
 
 # ------------------------------------------------------------------ online, waiting

@@ -46,7 +46,12 @@ from motcua.files.models import StoredFile
 from motcua.files.storage import FILES_STORAGE
 from motcua.office.counter import COUNTER_ACTIONS
 from motcua.office.processing_forms import FORM_ACTIONS
-from motcua.office.selectors import open_queue, queue_counts, queue_rows
+from motcua.office.selectors import (
+    awaiting_approval_of,
+    open_queue,
+    queue_counts,
+    queue_rows,
+)
 from motcua.office.templatetags.office_processing import COUNTER_HANDLED
 from motcua.procedures.tests.factories import ProcedureVersionFactory
 
@@ -778,6 +783,27 @@ def test_the_approval_queue_lists_exactly_what_awaits_this_leader_soonest_first(
     assert re.findall(r'<th scope="row"[^>]*><a [^>]*>([^<]+)</a>', mine) == []
 
 
+def test_the_approval_queue_starts_from_what_the_leader_may_see():
+    """``awaiting_approval_of`` narrows ``dossiers_visible_to``: an account that may see no
+    dossier has nothing to approve, whatever role it was given."""
+    world = build_world()
+    dossier = awaiting(world)
+    assert list(awaiting_approval_of(world.leader)) == [dossier]
+    # a citizen's account given the leader's role in the handling agency sees only its
+    # own dossiers, so approves none
+    RoleAssignmentFactory.create(
+        user=world.citizen,
+        agency=world.commune,
+        role=Role.LEADER,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    assert list(awaiting_approval_of(world.citizen)) == []
+    # a leader whose account was deactivated sees nothing either
+    world.leader.is_active = False
+    world.leader.save(update_fields=["is_active"])
+    assert list(awaiting_approval_of(world.leader)) == []
+
+
 def test_approving_from_the_queue_comes_back_to_the_queue():
     world = build_world()
     dossier = awaiting(world)
@@ -810,9 +836,9 @@ def test_the_approval_queue_costs_the_same_queries_however_many_dossiers(count):
         page = client.get(APPROVALS)
     html = page.content.decode()
     assert len(re.findall(r'<th scope="row"', html)) == count
-    # the session, its user, the paginator's count, the counts' horizons and counts,
-    # the page of rows
-    assert len(queries) == 6, [q["sql"] for q in queries]
+    # the session, its user, the leader's roles (the visibility the queue starts from),
+    # the paginator's count, the counts' horizons and counts, the page of rows
+    assert len(queries) == 7, [q["sql"] for q in queries]
 
 
 # ------------------------------------------------------------------ my queue
@@ -867,6 +893,18 @@ def test_the_counts_say_how_many_are_overdue_and_due_soon():
     )
     counts = queue_counts(open_queue(world.specialist), now=now)
     assert (counts.total, counts.overdue, counts.due_soon) == (4, 1, 1)
+    # paused after its appointment (Thu 26/2 09:00 → due Tue 3/3 09:00, paused Wed 4/3
+    # 10:00): late already when its clock stopped, so overdue (spec 02 §7), and its row
+    # is marked so (``deadlines.classify``)
+    late = processing(world, at(26, 9, month=2))
+    request_supplement(
+        dossier=late, missing=["Tờ khai"], actor=world.specialist, at=at(4, 10)
+    )
+    queue = open_queue(world.specialist)
+    counts = queue_counts(queue, now=now)
+    assert (counts.total, counts.overdue, counts.due_soon) == (5, 2, 1)
+    marked = {row.dossier.pk: row.deadline for row in queue_rows(list(queue), now=now)}
+    assert marked[late.pk] == "overdue"
 
 
 @pytest.mark.parametrize("count", [2, 20])
