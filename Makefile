@@ -67,12 +67,21 @@ pytest-postgres: system-packages-test install
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: the PostgreSQL run is skipped"; \
 	fi
 
-## make bench: the benchmark of issues 3, 8 and 10 (not a test; about nine minutes): gunicorn,
-## PostgreSQL at BENCH_PG_URL when it answers (else SQLite); intake, transitions, lookup and the workspace
-## against bare endpoints. BENCH_ARGS passes options: --dossiers N (another N than the last
-## run's regenerates them), --fresh, --drop, --sqlite, --json FILE (docs/benchmarks.md).
+## make bench: the benchmarks (not tests), docs/benchmarks.md. First issues 3, 8 and 10 (about
+## nine minutes): gunicorn, PostgreSQL at BENCH_PG_URL when it answers (else SQLite); intake,
+## transitions, lookup and the workspace against bare endpoints. BENCH_ARGS passes options:
+## --dossiers N (another N than the last run's regenerates them), --fresh, --drop, --sqlite,
+## --json FILE. Then issue 9's index against DuckDB, on PostgreSQL at BENCH_INDEX_PG_URL
+## (skipped when it does not answer); BENCH_INDEX_ARGS: --dossiers N (default 1,000,000),
+## --json FILE.
+BENCH_INDEX_PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua_index_bench
 bench: install
 	BENCH_PG_URL="$(BENCH_PG_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
+	@if $(BIN)/python -m motcua.core.dbcheck "$(BENCH_INDEX_PG_URL)"; then \
+		$(BIN)/python -m bench.index --pg-url "$(BENCH_INDEX_PG_URL)" $(BENCH_INDEX_ARGS); \
+	else \
+		echo "PostgreSQL at $(BENCH_INDEX_PG_URL) does not answer: the index benchmark is skipped"; \
+	fi
 
 ## make messages: re-extract and compile the translations (needs gettext)
 messages: system-packages-messages install

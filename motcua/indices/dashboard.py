@@ -570,8 +570,9 @@ def satisfied_dossiers(
 
 def overdue_online(agencies: set[int], *, now: dt.datetime) -> int:
     """Online dossiers handled by ``agencies`` still open and past their appointment at
-    ``now`` (the directive: "xử lý dứt điểm các hồ sơ trực tuyến quá hạn"); a paused
-    dossier is not counting down (``DossierQuerySet.overdue``). One query."""
+    ``now`` (the directive: "xử lý dứt điểm các hồ sơ trực tuyến quá hạn"), by the one
+    overdue rule (``DossierQuerySet.overdue``: a paused dossier counts only if it was
+    paused after its appointment, spec 02 §7). One query."""
     return (
         Dossier.objects.filter(handling_agency_id__in=agencies, channel=Channel.ONLINE)
         .overdue(now=now)
