@@ -15,7 +15,12 @@ from motcua.agencies.models import Agency
 from motcua.core.cache import ReferenceCache, ReferenceRows
 from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 from motcua.dossiers.choices import DeadlineState
-from motcua.dossiers.deadlines import apology_window, classify, response_due
+from motcua.dossiers.deadlines import (
+    DueSoonLimits,
+    apology_window,
+    classify,
+    response_due,
+)
 from motcua.dossiers.errors import ErrorCode, InvalidInput
 from motcua.dossiers.models import (
     Dossier,
@@ -318,6 +323,8 @@ def dossier_detail(
     steps = _steps.instances(using=using, key=dossier.pk)
     agencies = agency_rows.in_bulk(step.agency_id for step in steps)
     events = _events.instances(using=using, key=dossier.pk)
+    # the dossier and its open steps are judged at one moment: one due-soon horizon
+    limits = DueSoonLimits()
 
     def judge(step: DossierStep) -> DeadlineState | None:
         return classify(
@@ -329,6 +336,7 @@ def dossier_detail(
             # an open step is paused, or closed, with its dossier
             paused_at=dossier.paused_at if step.finished_at is None else None,
             closed_at=dossier.closed_at if step.finished_at is None else None,
+            limits=limits,
         )
 
     return DossierDetail(
@@ -343,6 +351,7 @@ def dossier_detail(
             due_soon_hours=rules.due_soon_working_hours,
             paused_at=dossier.paused_at,
             closed_at=dossier.closed_at,
+            limits=limits,
         ),
         components=tuple(
             ComponentView(

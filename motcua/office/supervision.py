@@ -70,12 +70,11 @@ from django.views.generic import TemplateView
 
 from motcua.accounts.choices import Role
 from motcua.accounts.models import User
-from motcua.accounts.selectors import active_roles
 from motcua.agencies.models import Agency
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.deadlines import apology_window, due_soon_until, response_due
 from motcua.dossiers.models import Dossier, DossierQuerySet, OneStopRules
-from motcua.dossiers.permissions import dossiers_visible_to
+from motcua.dossiers.permissions import dossiers_visible_to, held_roles
 from motcua.dossiers.selectors import (
     agency_rows,
     all_rule_sets,
@@ -133,17 +132,19 @@ class Scope:
 
 def supervision_scope(user: User, *, on: dt.date | None = None) -> Scope | None:
     """The units ``user`` supervises on ``on`` (today by default), or ``None``: they may
-    not see these pages. One query, none for a superuser."""
+    not see these pages. The roles the chokepoint reads (``permissions.held_roles``): one
+    query, none for a superuser, none again on a page that has read them
+    (``permissions.roles_read_once``)."""
     if not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Scope(user=user, units=None)
     led: set[int] = set()
-    for held in active_roles(user, on=on):
-        if held.role == Role.PROVINCIAL_SUPERVISOR:
+    for agency, role in held_roles(user, on or timezone.localdate()):
+        if role == Role.PROVINCIAL_SUPERVISOR:
             return Scope(user=user, units=None)
-        if held.role == Role.LEADER:
-            led.add(held.agency_id)
+        if role == Role.LEADER:
+            led.add(agency)
     return Scope(user=user, units=frozenset(led)) if led else None
 
 

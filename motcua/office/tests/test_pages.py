@@ -299,11 +299,12 @@ def test_home_costs_the_same_queries_for_2_and_for_20_dossiers(count):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(HOME)
     assert len(codes_in(page.content.decode())) == count
-    # the session, its user, the officer's roles (visibility), the procedures of the
-    # queue (its filter's choices), the due-soon horizons' (agency, rules) pairs, the
-    # counts (total, overdue, due soon: one query, the paginator told the total), the
-    # page of rows, and the officer's roles today (whether the header leads to supervision)
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # the session, its user, the officer's roles (visibility, and whether the header
+    # leads to supervision: read once for the page), the queue's kinds (the procedures of
+    # its filter's choices and the due-soon horizons' (agency, rules) pairs, one query),
+    # the counts (total, overdue, due soon: one query, the paginator told the total) and
+    # the page of rows
+    assert len(queries) == 6, [q["sql"] for q in queries]
 
 
 def test_the_queue_judges_each_deadline_at_the_moment_given():

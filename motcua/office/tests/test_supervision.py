@@ -261,9 +261,10 @@ def test_each_list_costs_the_same_queries_however_many_rows(kind, count):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(f"{SUMMARY}{kind}/")
     assert len(codes_in(page.content.decode())) == count
-    # the session, its user, the leader's roles twice (supervision and visibility),
-    # then the list: a count and a page for the database's lists, one read for the others
-    expected = 6 if kind in ("qua-han", "sap-den-han") else 5
+    # the session, its user, the leader's roles (supervision and visibility: read once
+    # for the page), then the list: a count and a page for the database's lists, one
+    # read for the others
+    expected = 5 if kind in ("qua-han", "sap-den-han") else 4
     assert len(queries) == expected, [q["sql"] for q in queries]
 
 
@@ -284,9 +285,9 @@ def test_the_summary_costs_the_same_queries_however_many_units(count):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(SUMMARY)
     assert summary_lines(page) == {unit.identifier: (1, 0, 0, 0) for unit in units}
-    # the session, its user, the roles twice, the agencies' keys, the grouped counts,
-    # the apology candidates, the online candidates
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # the session, its user, the roles (read once for the page), the agencies' keys, the
+    # grouped counts, the apology candidates, the online candidates
+    assert len(queries) == 7, [q["sql"] for q in queries]
 
 
 def test_the_lists_are_paginated(province):
