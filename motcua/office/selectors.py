@@ -46,7 +46,7 @@ from motcua.dossiers.workflow import (
 from motcua.files.models import StoredFile
 from motcua.files.selectors import files_of
 from motcua.procedures.choices import ComponentForm
-from motcua.workdays.clock import local
+from motcua.workdays.clock import WorkCalendar, local
 from motcua.workdays.selectors import calendar_for
 
 
@@ -274,10 +274,10 @@ def deadline_tag(state: DeadlineState | str | None) -> DeadlineTag | None:
     return DeadlineTag(colour=_TAG_COLOURS.get(state, "grey"), label=str(state.label))
 
 
-def moment_text(moment: dt.datetime) -> str:
+def moment_text(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
     """``moment`` as the pages write one (``|localtime|date:"d/m/Y H:i"``): dd/mm/yyyy
-    HH:MM in the site's time zone."""
-    at = timezone.localtime(moment)
+    HH:MM in the current time zone (the site's), or ``zone`` when the caller has it."""
+    at = timezone.localtime(moment, zone)
     return f"{at.day:02d}/{at.month:02d}/{at.year:04d} {at.hour:02d}:{at.minute:02d}"
 
 
@@ -314,16 +314,22 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
     limits = DueSoonLimits()
     statuses: dict[str, str] = {}
     tags: dict[DeadlineState | None, DeadlineTag | None] = {}
+    calendars: dict[int, WorkCalendar] = {}
+    zone = timezone.get_current_timezone()
     # the dossier's page differs between rows only by the code: reversed once
     page = reverse("office:dossier", args=[_CODE_MARK])
     queue: list[QueueRow] = []
     for row in rows:
         dossier = row.dossier
+        if dossier.handling_agency_id not in calendars:
+            calendars[dossier.handling_agency_id] = calendar_for(
+                dossier.handling_agency
+            )
         state = classify(
             due_at=dossier.due_at,
             finished_at=None,
             now=now,
-            calendar=calendar_for(dossier.handling_agency),
+            calendar=calendars[dossier.handling_agency_id],
             due_soon_hours=dossier.rules.due_soon_working_hours,
             paused_at=dossier.paused_at,
             closed_at=dossier.closed_at,
@@ -339,7 +345,7 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
                 deadline=state,
                 url=_dossier_url(page, dossier.code),
                 status=statuses[dossier.status],
-                appointment=moment_text(dossier.due_at) if dossier.due_at else "",
+                appointment=moment_text(dossier.due_at, zone) if dossier.due_at else "",
                 tag=tags[state],
                 highlight=_ROW_HIGHLIGHTS.get(state, "") if state else "",
             )

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
 from motcua.accounts.tests.factories import OfficerFactory, UserFactory
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import receive_dossier
 from motcua.dossiers.tests.world import World, at, build_world
 from motcua.office.forms import OfficerLoginForm
@@ -330,3 +331,24 @@ def test_the_home_page_leads_to_supervision_only_those_it_is_open_to():
     link = 'href="/can-bo/giam-sat/"'
     assert link in signed_in(world.leader).get(HOME).content.decode()
     assert link not in signed_in(world.specialist).get(HOME).content.decode()
+
+
+def test_each_row_leads_to_its_dossier_page_as_the_url_resolver_writes_it():
+    """A row's link is written once per page from the reversed address of
+    ``office:dossier``; a code that is not plain letters, digits, dots and dashes (one
+    read from another system) is quoted as ``reverse`` quotes it: a space as %20, Đ as
+    its UTF-8 bytes C4 90, ``+`` left as it is (RFC 3986 sub-delimiters)."""
+    world = build_world()
+    plain = received(world, at(2, 9), "Nguyễn Thị Ánh")
+    odd = received(world, at(2, 10), "Trần Văn Bình")
+    Dossier.objects.filter(pk=odd.pk).update(code="HS Đ+1")
+    rows = {
+        row.dossier.pk: row.url
+        for row in queue_rows(list(open_queue(world.specialist)), now=at(2, 11))
+    }
+    assert rows == {
+        plain.pk: f"/can-bo/ho-so/{plain.code}/",
+        odd.pk: "/can-bo/ho-so/HS%20%C4%90+1/",
+    }
+    page = signed_in(world.specialist).get(HOME).content.decode()
+    assert 'href="/can-bo/ho-so/HS%20%C4%90+1/"' in page
