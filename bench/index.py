@@ -327,6 +327,41 @@ def evolve() -> dict[str, float]:
     return seconds
 
 
+def forget_lives(rows: int) -> None:
+    """Before ``bench.seed`` regenerates the dossiers (another ``--dossiers`` than the
+    last run's): remove what :func:`evolve` added to them and their maintained figures,
+    which its plain ``DELETE`` of the dossiers would trip over."""
+    from django.db import connection, transaction
+
+    from bench.seed import GENERATED_MARKER
+    from motcua.dossiers.models import (
+        Dossier,
+        DossierComponent,
+        DossierResult,
+    )
+    from motcua.indices.models import IndexBacklog, IndexCell, IndexedDossier
+    from motcua.payments.models import DossierFee
+    from motcua.ratings.models import Evaluation
+
+    generated = Dossier.objects.filter(applicant_email=GENERATED_MARKER)
+    if generated.count() == rows:
+        return
+    ids = generated.values("pk")
+    with transaction.atomic():
+        for model in (
+            DossierComponent,
+            DossierResult,
+            DossierFee,
+            Evaluation,
+            IndexedDossier,
+            IndexBacklog,
+        ):
+            model.objects.filter(dossier_id__in=ids).delete()
+        IndexCell.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 # ------------------------------------------------------------------ DuckDB
 
 _DUCK_2_1 = """
@@ -463,6 +498,7 @@ def main(argv: list[str] | None = None) -> None:
     from motcua.indices.selectors import compute_index
 
     figures: dict[str, Any] = {"dossiers": args.dossiers}
+    forget_lives(args.dossiers)
     generated = ensure_generated(args.dossiers)
     if generated.created or not IndexedDossier.objects.exists():
         say(

@@ -3,8 +3,10 @@
 Where ``make bench`` measures the server from outside, this runs the same requests through
 Django's test client against the benchmark's database (``make bench`` must have seeded it),
 so that a request's own cost can be read without the network, gunicorn and the clients:
-milliseconds per request, the queries it makes, and with ``--profile`` where the time
-goes (cProfile, sorted by cumulative time).
+milliseconds per request (the mean and the median, and the median of the CPU time of
+this process alone: the database's work aside, and steadier on a busy machine), the
+queries it makes, and with ``--profile`` where the time goes (cProfile, sorted by
+cumulative time).
 
 WHAT is ``lookup`` (a generated dossier by code, as the provincial supervisor), ``full``
 (a dossier the last run's intake measure received, with papers, steps and event),
@@ -34,6 +36,7 @@ import json
 import os
 import pstats
 import secrets
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -235,11 +238,16 @@ def main(argv: list[str] | None = None) -> None:
     # counted now: the next request clears the connection's log
     queries = len(captured.captured_queries)
     profile = cProfile.Profile() if args.profile else None
+    took: list[float] = []
+    cpu: list[float] = []
     started = time.perf_counter()
     if profile:
         profile.enable()
     for index in range(args.requests):
+        before, cpu_before = time.perf_counter(), time.process_time()
         one(index)
+        took.append(time.perf_counter() - before)
+        cpu.append(time.process_time() - cpu_before)
     if profile:
         profile.disable()
     elapsed = time.perf_counter() - started
@@ -247,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     print(  # noqa: T201 - the command's output
         f"{args.what}: {elapsed / args.requests * 1000:.2f} ms per request"
+        f" (median {statistics.median(took) * 1000:.2f} ms,"
+        f" this process's CPU {statistics.median(cpu) * 1000:.2f} ms)"
         f"{' (profiled)' if profile else ''}, {queries} queries"
         f" ({args.requests} requests after {args.warmup} of warm-up)"
     )

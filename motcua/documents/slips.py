@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -422,9 +422,15 @@ SLIPS: dict[str, SlipKind] = {
 }
 
 
-def slips_of(dossier: Dossier) -> list[tuple[str, SlipKind]]:
-    """The slips ``dossier`` has, as (slug, slip), in form order: for a page to link to."""
-    actions = set(dossier.events.values_list("action", flat=True))
+def slips_of(
+    dossier: Dossier, *, actions: Iterable[str] | None = None
+) -> list[tuple[str, SlipKind]]:
+    """The slips ``dossier`` has, as (slug, slip), in form order: for a page to link to.
+    ``actions``: those of the dossier's events, when the caller has read them (a dossier's
+    page has), else read here."""
+    actions = set(
+        dossier.events.values_list("action", flat=True) if actions is None else actions
+    )
     has = {
         "giay-tiep-nhan": dossier.received_at is not None,
         "phieu-yeu-cau-bo-sung": bool(actions & set(_SUPPLEMENT_ACTIONS)),

@@ -169,6 +169,7 @@ def is_due_soon(
     due_at: dt.datetime,
     calendar: WorkCalendar,
     due_soon_hours: Decimal,
+    limits: DueSoonLimits | None = None,
 ) -> bool:
     """Not past the due moment, and no more than ``due_soon_hours`` working hours left
     (the rules' warning window, ``OneStopRules.due_soon_working_hours``; spec 02 §7): the
@@ -176,12 +177,12 @@ def is_due_soon(
 
     Remaining working time ≤ H exactly when ``due_at`` is no later than the moment H
     working hours after ``at``, or falls in the break that follows it (no working time in
-    between): found without walking to a far due moment."""
+    between): found without walking to a far due moment. ``limits``: the horizons a list
+    has already worked out (:class:`DueSoonLimits`)."""
     if at > due_at:
         return False
-    return due_at <= due_soon_until(
-        at=at, calendar=calendar, due_soon_hours=due_soon_hours
-    )
+    until = due_soon_until if limits is None else limits.until
+    return due_at <= until(at=at, calendar=calendar, due_soon_hours=due_soon_hours)
 
 
 #: How far ahead of now any warning window of the rules can reach in calendar time: the
@@ -204,6 +205,31 @@ def due_soon_until(
     return max(horizon, calendar.next_working_moment(horizon))
 
 
+class DueSoonLimits:
+    """:func:`due_soon_until`, worked out once for each moment, calendar and window asked.
+
+    The rows of a list are judged at one moment under the calendars of a few agencies and
+    a few sets of rules, so a page of 25 dossiers needs a handful of horizons, not 25
+    walks through the calendar's sessions. Keep one for the rows judged together (one
+    page), not longer: it does not see a calendar change."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[dt.datetime, WorkCalendar, Decimal], dt.datetime] = {}
+
+    def until(
+        self, *, at: dt.datetime, calendar: WorkCalendar, due_soon_hours: Decimal
+    ) -> dt.datetime:
+        # calendars compare by identity (``WorkCalendar`` is ``eq=False``): the key holds
+        # the very calendar asked about
+        key = (at, calendar, due_soon_hours)
+        limit = self._known.get(key)
+        if limit is None:
+            limit = self._known[key] = due_soon_until(
+                at=at, calendar=calendar, due_soon_hours=due_soon_hours
+            )
+        return limit
+
+
 def classify(
     *,
     due_at: dt.datetime | None,
@@ -213,6 +239,7 @@ def classify(
     due_soon_hours: Decimal,
     paused_at: dt.datetime | None = None,
     closed_at: dt.datetime | None = None,
+    limits: DueSoonLimits | None = None,
 ) -> DeadlineState | None:
     """How a dossier or a step stands against its due moment (spec 02 §7).
 
@@ -226,7 +253,8 @@ def classify(
 
     Bounded whatever ``due_at`` is: "due soon" is decided by where ``due_soon_hours``
     working hours from the moment judged end, never by walking to the due moment, so a due
-    moment in year 9999 costs what one in next week does.
+    moment in year 9999 costs what one in next week does. ``limits``: the horizons of
+    the rows judged with this one (:class:`DueSoonLimits`), for a list.
     """
     if due_at is None:
         return None
@@ -243,7 +271,11 @@ def classify(
     if at > due_at:
         return DeadlineState.OVERDUE
     if is_due_soon(
-        at=at, due_at=due_at, calendar=calendar, due_soon_hours=due_soon_hours
+        at=at,
+        due_at=due_at,
+        calendar=calendar,
+        due_soon_hours=due_soon_hours,
+        limits=limits,
     ):
         return DeadlineState.DUE_SOON
     return DeadlineState.IN_TIME

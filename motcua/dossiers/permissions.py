@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import F, Lookup, Q, QuerySet
@@ -59,12 +62,41 @@ _roles_given = Precompiled(
 )
 
 
-def _held_roles(user: User, day: dt.date) -> list[tuple[int, str]]:
+#: the roles read while a page is read (``roles_read_once``), by user; ``None`` outside
+_roles_read: ContextVar[dict[int, Sequence[tuple[Any, ...]]] | None] = ContextVar(
+    "motcua_roles_read", default=None
+)
+
+
+@contextmanager
+def roles_read_once() -> Iterator[None]:
+    """While open, each user's roles are read from the database once: for a request that
+    only reads (an officer's page), where the chokepoint, the check of every action the
+    page offers and its header would each read them again. Not around a write: a service
+    checks the roles on the day of its act as they are then (``may_act``)."""
+    token = _roles_read.set({})
+    try:
+        yield
+    finally:
+        _roles_read.reset(token)
+
+
+def _role_rows(user: User) -> Sequence[tuple[Any, ...]]:
+    kept = _roles_read.get()
+    if kept is None:
+        return _roles_given.rows(user=user.pk)
+    if user.pk not in kept:
+        kept[user.pk] = _roles_given.rows(user=user.pk)
+    return kept[user.pk]
+
+
+def held_roles(user: User, day: dt.date) -> list[tuple[int, str]]:
     """(agency, role) of every role ``user`` holds on ``day``: the rule of
-    ``RoleAssignment.period_holds_on``, on the rows of one query."""
+    ``RoleAssignment.period_holds_on``, on the rows of one query (none more inside
+    ``roles_read_once``)."""
     return [
         (int(agency), str(role))
-        for agency, role, valid_from, valid_to in _roles_given.rows(user=user.pk)
+        for agency, role, valid_from, valid_to in _role_rows(user)
         if RoleAssignment.period_holds_on(valid_from, valid_to, day)
     ]
 
@@ -104,9 +136,7 @@ def may_act(
     if not rule.roles:
         return False
     day = local(at).date() if at is not None else timezone.localdate()
-    agencies = {
-        agency for agency, role in _held_roles(actor, day) if role in rule.roles
-    }
+    agencies = {agency for agency, role in held_roles(actor, day) if role in rule.roles}
     if not agencies:
         return False
     if Place.RECEIVING in rule.places and dossier.receiving_agency_id in agencies:
@@ -139,7 +169,7 @@ def _scope(user: User, on: dt.date | None) -> tuple[Scope, frozenset[int]]:
         return Scope.ALL, frozenset()
     if user.kind != AccountKind.OFFICER:
         return Scope.OWN, frozenset()
-    held = _held_roles(user, on or timezone.localdate())
+    held = held_roles(user, on or timezone.localdate())
     if any(role == Role.PROVINCIAL_SUPERVISOR for _, role in held):
         return Scope.ALL, frozenset()
     agencies = frozenset(agency for agency, _ in held)

@@ -17,6 +17,7 @@ from motcua.core.precompiled import STAND_IN_KEY, Precompiled
 from motcua.dossiers.choices import Channel, DeadlineState
 from motcua.dossiers.deadlines import (
     LOOKAHEAD,
+    DueSoonLimits,
     answer_late_before,
     apology_window,
     classify,
@@ -313,6 +314,8 @@ def dossier_detail(
     steps = _steps.instances(using=using, key=dossier.pk)
     agencies = agency_rows.in_bulk(step.agency_id for step in steps)
     events = _events.instances(using=using, key=dossier.pk)
+    # the dossier and its open steps are judged at one moment: one due-soon horizon
+    limits = DueSoonLimits()
 
     def judge(step: DossierStep) -> DeadlineState | None:
         return classify(
@@ -324,6 +327,7 @@ def dossier_detail(
             # an open step is paused, or closed, with its dossier
             paused_at=dossier.paused_at if step.finished_at is None else None,
             closed_at=dossier.closed_at if step.finished_at is None else None,
+            limits=limits,
         )
 
     return DossierDetail(
@@ -338,6 +342,7 @@ def dossier_detail(
             due_soon_hours=rules.due_soon_working_hours,
             paused_at=dossier.paused_at,
             closed_at=dossier.closed_at,
+            limits=limits,
         ),
         components=tuple(
             ComponentView(
@@ -428,9 +433,15 @@ RulePair = tuple[Agency, OneStopRules]
 def rule_pairs(dossiers: QuerySet[Dossier]) -> list[RulePair]:
     """The pairs of handling agency and rules among ``dossiers``: one query, bounded by
     agencies × rule sets, not by dossiers; the rows from the process's caches."""
-    found = list(
+    return rule_pairs_of(
         dossiers.order_by().values_list("handling_agency_id", "rules_id").distinct()
     )
+
+
+def rule_pairs_of(ids: Iterable[tuple[int, int]]) -> list[RulePair]:
+    """The pairs of (handling agency id, rules id) ``ids`` as rows, from the process's
+    caches: no query."""
+    found = list(ids)
     agencies = agency_rows.in_bulk(agency for agency, _rules in found)
     rules = {row.pk: row for row in all_rule_sets()}
     return [(agencies[agency], rules[rules_id]) for agency, rules_id in found]

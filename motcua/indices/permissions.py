@@ -1,7 +1,7 @@
 """Who may read the Decision 766 index of a unit (issue 9: the dashboard and its figures are
 "reachable by leaders and supervisors, scoped to what they may see").
 
-The rule, on the roles a user holds today (``accounts.selectors.active_roles``, the rule of
+The rule, on the roles a user holds today (``dossiers.permissions.held_roles``, the rule of
 ``RoleAssignment.period_holds_on`` that ``dossiers.permissions`` reads too):
 
 - a superuser and the provincial supervisor (Văn phòng UBND tỉnh, ``Role.PROVINCIAL_SUPERVISOR``,
@@ -20,26 +20,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from motcua.accounts.choices import Role
 from motcua.accounts.models import User
-from motcua.accounts.selectors import active_roles
 from motcua.agencies.models import Agency, AgencyQuerySet
+from motcua.dossiers.permissions import held_roles
 
 
 def may_read_index(user: User, unit: Agency, *, on: dt.date | None = None) -> bool:
     """Whether ``user`` may read ``unit``'s index (alone or with its subtree: the same
     answer, module docstring), by the roles held on ``on`` (today by default). One
     query, none for a superuser."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    for held in active_roles(user, on=on):
-        if held.role == Role.PROVINCIAL_SUPERVISOR:
-            return True
-        if held.role == Role.LEADER and held.agency_id == unit.pk:
-            return True
-    return False
+    units = readable_unit_ids(user, on=on)
+    return units is None or unit.pk in units
 
 
 def readable_unit_ids(
@@ -48,18 +42,19 @@ def readable_unit_ids(
     """The keys of the agencies ``user`` may read, by the rule of ``may_read_index``:
     ``None`` for every agency (a superuser, the provincial supervisor), the agencies a
     leader leads, none for anyone else. The one rule the dashboard (``units_readable_by``)
-    and supervision (``office.supervision.supervision_scope``) read. One query to read the
-    roles, none for a superuser."""
+    and supervision (``office.supervision.supervision_scope``) read. The roles as the
+    dossier chokepoint reads them (``dossiers.permissions.held_roles``): one query, none
+    for a superuser, none again on a page that has read them (``roles_read_once``)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     if user.is_superuser:
         return None
     led: set[int] = set()
-    for held in active_roles(user, on=on):
-        if held.role == Role.PROVINCIAL_SUPERVISOR:
+    for agency, role in held_roles(user, on or timezone.localdate()):
+        if role == Role.PROVINCIAL_SUPERVISOR:
             return None
-        if held.role == Role.LEADER:
-            led.add(held.agency_id)
+        if role == Role.LEADER:
+            led.add(agency)
     return frozenset(led)
 
 

@@ -26,6 +26,21 @@ _INPUT_CLASSES: dict[type[forms.Widget], str] = {
 }
 
 
+#: Django's select with its options written in place (the same HTML): a select of many
+#: options otherwise includes two templates for each
+_SELECT_TEMPLATE = "office/widgets/select.html"
+
+
+def _is_plain_select(widget: forms.Widget) -> bool:
+    """A select that renders with Django's own templates, which ``_SELECT_TEMPLATE``
+    writes out."""
+    return (
+        type(widget) is forms.Select
+        and widget.template_name == forms.Select.template_name
+        and widget.option_template_name == forms.Select.option_template_name
+    )
+
+
 class DesignSystemFormMixin:
     """Gives each input the design system's class, and an input with an error
     ``aria-invalid`` and ``aria-describedby`` naming the error beside it
@@ -38,6 +53,8 @@ class DesignSystemFormMixin:
         for field in self.fields.values():
             css = _INPUT_CLASSES.get(type(field.widget), "govuk-input")
             field.widget.attrs["class"] = css
+            if _is_plain_select(field.widget):
+                field.widget.template_name = _SELECT_TEMPLATE
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from motcua.agencies.models import Agency
 from motcua.documents.slips import slips_of
 from motcua.dossiers import events
 from motcua.dossiers.choices import DeadlineState
-from motcua.dossiers.deadlines import classify
+from motcua.dossiers.deadlines import DueSoonLimits, classify
 from motcua.dossiers.models import (
     Dossier,
     DossierQuerySet,
@@ -37,6 +38,7 @@ from motcua.dossiers.selectors import (
     dossier_rows,
     due_soon_condition,
     rule_pairs,
+    rule_pairs_of,
     version_rows,
 )
 from motcua.dossiers.workflow import (
@@ -51,7 +53,7 @@ from motcua.dossiers.workflow import (
 from motcua.files.models import StoredFile
 from motcua.files.selectors import files_of
 from motcua.procedures.choices import ComponentForm
-from motcua.workdays.clock import local
+from motcua.workdays.clock import WorkCalendar, local
 from motcua.workdays.selectors import calendar_for
 
 
@@ -91,11 +93,54 @@ def narrow_queue(
     )
 
 
-def queue_procedures(queue: DossierQuerySet) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class QueueKinds:
+    """The kinds of dossier a queue holds, read together in one query (``queue_kinds``):
+    their procedure versions (the procedure filter's choices, ``queue_procedures``), and
+    the (handling agency, rules) pairs of those whose clock runs, not yet past due at
+    ``now`` (the due-soon count's horizons, ``queue_counts``). Bounded by versions ×
+    agencies × rule sets, not by dossiers."""
+
+    now: dt.datetime
+    versions: frozenset[int]
+    running: tuple[tuple[int, int], ...]
+
+
+def queue_kinds(queue: DossierQuerySet, *, now: dt.datetime) -> QueueKinds:
+    """The kinds of dossier of ``queue`` (``QueueKinds``): one query where the filter's
+    choices and the due-soon horizons would take one each."""
+    running_now = ExpressionWrapper(
+        Q(status__in=RUNNING_STATUSES, due_at__gte=now), output_field=BooleanField()
+    )
+    found = list(
+        queue.order_by()
+        .annotate(running_now=running_now)
+        .values_list(
+            "procedure_version_id", "handling_agency_id", "rules_id", "running_now"
+        )
+        .distinct()
+    )
+    return QueueKinds(
+        now=now,
+        versions=frozenset(version for version, *_ in found),
+        running=tuple(
+            sorted({(agency, rules) for _, agency, rules, running in found if running})
+        ),
+    )
+
+
+def queue_procedures(
+    queue: DossierQuerySet, *, kinds: QueueKinds | None = None
+) -> list[tuple[str, str]]:
     """The procedures of the dossiers of ``queue`` (an ``open_queue``), (national code,
-    name), by name: the choices of the queue's procedure filter. One query; the
-    versions' names come from the process's cache."""
-    ids = queue.order_by().values_list("procedure_version_id", flat=True).distinct()
+    name), by name: the choices of the queue's procedure filter. One query, none when
+    the caller has read the queue's ``kinds``; the versions' names come from the
+    process's cache."""
+    ids = (
+        kinds.versions
+        if kinds is not None
+        else queue.order_by().values_list("procedure_version_id", flat=True).distinct()
+    )
     versions = version_rows.in_bulk(list(ids))
     named: dict[str, str] = {}
     for version in sorted(versions.values(), key=lambda v: v.number):
@@ -112,14 +157,24 @@ class QueueCounts:
     due_soon: int
 
 
-def queue_counts(dossiers: DossierQuerySet, *, now: dt.datetime) -> QueueCounts:
+def queue_counts(
+    dossiers: DossierQuerySet, *, now: dt.datetime, kinds: QueueKinds | None = None
+) -> QueueCounts:
     """The counts at the top of a queue, in one query (and one to find the pairs of
     agency and rules its running dossiers hold, for the due-soon bounds,
-    ``dossiers.selectors.rule_pairs``): the same however many dossiers the queue holds.
-    Overdue and due soon are the rules every list asks (``models.overdue_condition``,
-    ``selectors.due_soon_condition``); a dossier paused after its appointment counts as
-    overdue, as its row is marked (``deadlines.classify``)."""
-    pairs = rule_pairs(dossiers.filter(status__in=RUNNING_STATUSES, due_at__gte=now))
+    ``dossiers.selectors.rule_pairs``, unless ``kinds``, the ``queue_kinds`` of these
+    very dossiers at ``now``, says them): the same however many dossiers the queue
+    holds. Overdue and due soon are the rules every list asks
+    (``models.overdue_condition``, ``selectors.due_soon_condition``); a dossier paused
+    after its appointment counts as overdue, as its row is marked
+    (``deadlines.classify``)."""
+    if kinds is not None and kinds.now != now:
+        raise ValueError("the queue's kinds were read at another moment")
+    pairs = (
+        rule_pairs_of(kinds.running)
+        if kinds is not None
+        else rule_pairs(dossiers.filter(status__in=RUNNING_STATUSES, due_at__gte=now))
+    )
     counted = dossiers.order_by().aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=overdue_condition(now)),
@@ -170,12 +225,60 @@ def awaiting_approval_of(leader: User, *, on: dt.date | None = None) -> DossierQ
 
 
 @dataclass(frozen=True)
+class DeadlineTag:
+    """A deadline state as the pages tag it (``office/_deadline.html``): overdue or late
+    red, due soon yellow, the rest grey; the label in the reader's language."""
+
+    colour: str
+    label: str
+
+
+#: the tag's colour for the states that are not grey
+_TAG_COLOURS = {
+    DeadlineState.OVERDUE: "red",
+    DeadlineState.LATE: "red",
+    DeadlineState.DUE_SOON: "yellow",
+}
+#: the class a queue's row takes for the states it stands out for
+_ROW_HIGHLIGHTS = {
+    DeadlineState.OVERDUE: "office-row--overdue",
+    DeadlineState.DUE_SOON: "office-row--due-soon",
+}
+
+
+def deadline_tag(state: DeadlineState | str | None) -> DeadlineTag | None:
+    """The tag of a deadline state, ``None`` without one (no due moment yet)."""
+    if not state:
+        return None
+    state = DeadlineState(state)
+    return DeadlineTag(colour=_TAG_COLOURS.get(state, "grey"), label=str(state.label))
+
+
+def moment_text(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """``moment`` as the pages write one (``|localtime|date:"d/m/Y H:i"``): dd/mm/yyyy
+    HH:MM in the current time zone (the site's), or ``zone`` when the caller has it."""
+    at = timezone.localtime(moment, zone)
+    return f"{at.day:02d}/{at.month:02d}/{at.year:04d} {at.hour:02d}:{at.minute:02d}"
+
+
+@dataclass(frozen=True)
 class QueueRow:
     """A dossier of the queue with its deadline state (spec 02 §7): overdue, due soon
-    within the rules' warning window, in time, or ``None`` without a due moment."""
+    within the rules' warning window, in time, or ``None`` without a due moment; and what
+    its row shows, worked out once here rather than by the template row by row (the
+    queue's cost was its rows' rendering, docs/benchmarks.md)."""
 
     row: DossierRow
     deadline: DeadlineState | None
+    #: the dossier's page (``office:dossier``)
+    url: str = ""
+    #: the status in the reader's language
+    status: str = ""
+    #: the appointment as the pages write a moment, "" without one
+    appointment: str = ""
+    tag: DeadlineTag | None = None
+    #: the row's class when its deadline makes it stand out, else ""
+    highlight: str = ""
 
     @property
     def dossier(self) -> Dossier:
@@ -184,23 +287,67 @@ class QueueRow:
 
 def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRow]:
     """The rows of one page of the queue: reference rows and calendars from the process's
-    caches, so the page costs the same queries however many rows it shows."""
+    caches, so the page costs the same queries however many rows it shows. The rows are
+    judged at one moment: the due-soon horizons (``deadlines.DueSoonLimits``), the
+    statuses' and the states' labels are worked out once for the page."""
     rows = dossier_rows(dossiers, now=now)
-    return [
-        QueueRow(
-            row=row,
-            deadline=classify(
-                due_at=row.dossier.due_at,
-                finished_at=None,
-                now=now,
-                calendar=calendar_for(row.dossier.handling_agency),
-                due_soon_hours=row.dossier.rules.due_soon_working_hours,
-                paused_at=row.dossier.paused_at,
-                closed_at=row.dossier.closed_at,
-            ),
+    limits = DueSoonLimits()
+    statuses: dict[str, str] = {}
+    tags: dict[DeadlineState | None, DeadlineTag | None] = {}
+    calendars: dict[int, WorkCalendar] = {}
+    zone = timezone.get_current_timezone()
+    # the dossier's page differs between rows only by the code: reversed once
+    page = reverse("office:dossier", args=[_CODE_MARK])
+    queue: list[QueueRow] = []
+    for row in rows:
+        dossier = row.dossier
+        if dossier.handling_agency_id not in calendars:
+            calendars[dossier.handling_agency_id] = calendar_for(
+                dossier.handling_agency
+            )
+        state = classify(
+            due_at=dossier.due_at,
+            finished_at=None,
+            now=now,
+            calendar=calendars[dossier.handling_agency_id],
+            due_soon_hours=dossier.rules.due_soon_working_hours,
+            paused_at=dossier.paused_at,
+            closed_at=dossier.closed_at,
+            limits=limits,
         )
-        for row in rows
-    ]
+        if dossier.status not in statuses:
+            statuses[dossier.status] = _status_label(dossier.status)
+        if state not in tags:
+            tags[state] = deadline_tag(state)
+        queue.append(
+            QueueRow(
+                row=row,
+                deadline=state,
+                url=_dossier_url(page, dossier.code),
+                status=statuses[dossier.status],
+                appointment=moment_text(dossier.due_at, zone) if dossier.due_at else "",
+                tag=tags[state],
+                highlight=_ROW_HIGHLIGHTS.get(state, "") if state else "",
+            )
+        )
+    return queue
+
+
+#: stands for a dossier's code in the reversed path of its page (letters only, so that
+#: ``reverse`` leaves it as it is)
+_CODE_MARK = "MOTCUADOSSIERCODE"
+#: a code ``reverse`` would write unchanged into a path (the codes motcua gives, QCVN
+#: identifier, date and number: ``000.00.02.H15-251201-0001``)
+_PLAIN_CODE = re.compile(r"[0-9A-Za-z._-]+")
+
+
+def _dossier_url(page: str, code: str) -> str:
+    """The page of the dossier with ``code``, from ``page`` (``office:dossier`` reversed
+    with ``_CODE_MARK``): what ``reverse`` gives, without its cost for every row; any
+    other code goes through ``reverse``."""
+    if _PLAIN_CODE.fullmatch(code):
+        return page.replace(_CODE_MARK, code)
+    return reverse("office:dossier", args=[code])
 
 
 # ------------------------------------------------------------------ the dossier page
@@ -218,6 +365,19 @@ class TimelineEntry:
     #: what the event says besides its note: the papers asked for, the agency handed to,
     #: the new appointment, the results' codes, who received them
     details: tuple[str, ...] = ()
+    #: when it happened, as the pages write a moment (``moment_text``)
+    moment: str = ""
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """A process step of the dossier as its page shows it: the step, its agency, when it
+    is due (``moment_text``, "" before it starts) and its deadline's tag."""
+
+    step: DossierStep
+    agency: Agency
+    due: str
+    tag: DeadlineTag | None
 
 
 @dataclass(frozen=True)
@@ -250,6 +410,9 @@ class DossierPage:
     may_digitise: bool = False
     #: the actions themselves (``actions`` are their labels), for their forms
     action_names: tuple[str, ...] = ()
+    #: the dossier's deadline as a tag (``deadline_tag``), and its steps as shown
+    deadline_tag: DeadlineTag | None = None
+    steps: tuple[StepRow, ...] = ()
 
     @property
     def dossier(self) -> Dossier:
@@ -342,6 +505,7 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
                 from_status=_status_label(view.event.from_status),
                 to_status=_status_label(view.event.to_status),
                 details=_event_details(view, handed_to),
+                moment=moment_text(view.event.at),
             )
             for view in detail.events
         ),
@@ -351,7 +515,9 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
                 name=kind.name,
                 url=reverse("documents:slip", args=[dossier.code, slug]),
             )
-            for slug, kind in slips_of(dossier)
+            for slug, kind in slips_of(
+                dossier, actions=[view.event.action for view in detail.events]
+            )
         ),
         actions=tuple(str(Action(action).label) for action in open_actions),
         action_names=tuple(open_actions),
@@ -365,4 +531,14 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
         ),
         may_digitise=dossier.status in RULES[Action.DIGITISE_COMPONENT].sources
         and may_act(officer, Action.DIGITISE_COMPONENT, dossier, at=now),
+        deadline_tag=deadline_tag(detail.deadline),
+        steps=tuple(
+            StepRow(
+                step=view.step,
+                agency=view.agency,
+                due=moment_text(view.step.due_at) if view.step.due_at else "",
+                tag=deadline_tag(view.deadline),
+            )
+            for view in detail.steps
+        ),
     )

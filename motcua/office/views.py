@@ -27,7 +27,7 @@ from django.views.generic import ListView, TemplateView
 
 from motcua.accounts.choices import AccountKind
 from motcua.dossiers.models import Dossier, DossierQuerySet
-from motcua.dossiers.permissions import may_see
+from motcua.dossiers.permissions import may_see, roles_read_once
 from motcua.dossiers.selectors import dossier_by_code
 from motcua.files.forms import paper_uploads
 from motcua.office.forms import (
@@ -41,6 +41,7 @@ from motcua.office.selectors import (
     narrow_queue,
     open_queue,
     queue_counts,
+    queue_kinds,
     queue_procedures,
     queue_rows,
 )
@@ -70,7 +71,14 @@ class OfficerRequiredMixin(AccessMixin):
             return self._to_login(request)
         if getattr(user, "kind", None) != AccountKind.OFFICER:
             return TemplateResponse(request, "office/officers_only.html", status=403)
-        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method not in ("GET", "HEAD"):
+            response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            return response
+        # a page only reads: the officer's roles are read once for all its checks
+        with roles_read_once():
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            if isinstance(response, TemplateResponse):
+                response.render()  # the template's checks (the actions open) too
         return response
 
     def _to_login(self, request: HttpRequest) -> HttpResponse:
@@ -155,18 +163,27 @@ class HomeView(OfficerRequiredMixin, ListView[Dossier]):
         return [self.template_name]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.queue = open_queue(request.user)  # type: ignore[arg-type]
-        self.filters = QueueFilterForm(
-            request.GET, procedures=queue_procedures(self.queue)
-        )
         self.now = timezone.now()
+        self.queue = open_queue(request.user)  # type: ignore[arg-type]
+        # the filter's choices and the counts' due-soon horizons, in one query
+        kinds = queue_kinds(self.queue, now=self.now)
+        self.filters = QueueFilterForm(
+            request.GET, procedures=queue_procedures(self.queue, kinds=kinds)
+        )
         self.counts: QueueCounts | None = None
         if not self.filters.is_valid():
             self.object_list = Dossier.objects.none()
             context = self.get_context_data()
             return self.render_to_response(context, status=400)
+        chosen = self.filters.cleaned_data
+        narrowed = any(chosen.get(name) for name in ("status", "procedure")) or (
+            chosen.get("channel") is not None
+        )
         self.counts = queue_counts(
-            cast(DossierQuerySet, self.get_queryset()), now=self.now
+            cast(DossierQuerySet, self.get_queryset()),
+            now=self.now,
+            # unfiltered, the counted dossiers are the queue's: their kinds are known
+            kinds=None if narrowed else kinds,
         )
         return super().get(request, *args, **kwargs)
 

@@ -287,3 +287,8 @@ def test_the_page_costs_the_same_queries_for_2_events_and_for_12():
         assert len(page.context["page"].timeline) == dossier.events.count()
         counted.append([q["sql"] for q in queries])
     assert len(counted[0]) == len(counted[1]), counted
+    # the session, its user, the dossier, the leader's roles (read once for the page and
+    # every action's check), its steps, events, papers, results and files, and the
+    # choices of two of the leader's forms: the specialists to assign, the agencies to
+    # hand over to
+    assert len(counted[0]) == 11, counted[0]

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
 from motcua.accounts.tests.factories import OfficerFactory, UserFactory
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import receive_dossier
 from motcua.dossiers.tests.world import World, at, build_world
 from motcua.office.forms import OfficerLoginForm
@@ -299,11 +300,12 @@ def test_home_costs_the_same_queries_for_2_and_for_20_dossiers(count):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(HOME)
     assert len(codes_in(page.content.decode())) == count
-    # the session, its user, the officer's roles (visibility), the procedures of the
-    # queue (its filter's choices), the due-soon horizons' (agency, rules) pairs, the
-    # counts (total, overdue, due soon: one query, the paginator told the total), the
-    # page of rows, and the officer's roles today (whether the header leads to supervision)
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # the session, its user, the officer's roles (visibility, and whether the header
+    # leads to supervision: read once for the page), the queue's kinds (the procedures of
+    # its filter's choices and the due-soon horizons' (agency, rules) pairs, one query),
+    # the counts (total, overdue, due soon: one query, the paginator told the total) and
+    # the page of rows
+    assert len(queries) == 6, [q["sql"] for q in queries]
 
 
 def test_the_queue_judges_each_deadline_at_the_moment_given():
@@ -329,3 +331,24 @@ def test_the_home_page_leads_to_supervision_only_those_it_is_open_to():
     link = 'href="/can-bo/giam-sat/"'
     assert link in signed_in(world.leader).get(HOME).content.decode()
     assert link not in signed_in(world.specialist).get(HOME).content.decode()
+
+
+def test_each_row_leads_to_its_dossier_page_as_the_url_resolver_writes_it():
+    """A row's link is written once per page from the reversed address of
+    ``office:dossier``; a code that is not plain letters, digits, dots and dashes (one
+    read from another system) is quoted as ``reverse`` quotes it: a space as %20, Đ as
+    its UTF-8 bytes C4 90, ``+`` left as it is (RFC 3986 sub-delimiters)."""
+    world = build_world()
+    plain = received(world, at(2, 9), "Nguyễn Thị Ánh")
+    odd = received(world, at(2, 10), "Trần Văn Bình")
+    Dossier.objects.filter(pk=odd.pk).update(code="HS Đ+1")
+    rows = {
+        row.dossier.pk: row.url
+        for row in queue_rows(list(open_queue(world.specialist)), now=at(2, 11))
+    }
+    assert rows == {
+        plain.pk: f"/can-bo/ho-so/{plain.code}/",
+        odd.pk: "/can-bo/ho-so/HS%20%C4%90+1/",
+    }
+    page = signed_in(world.specialist).get(HOME).content.decode()
+    assert 'href="/can-bo/ho-so/HS%20%C4%90+1/"' in page

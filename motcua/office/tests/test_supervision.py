@@ -261,11 +261,11 @@ def test_each_list_costs_the_same_queries_however_many_rows(kind, count):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(f"{SUMMARY}{kind}/")
     assert len(codes_in(page.content.decode())) == count
-    # the session, its user, the leader's roles twice (supervision and visibility),
-    # then the list: a count and a page for the three the database judges (and for the
-    # unanswered, the pairs of agency and rules the waiting ones hold), one read for
-    # the apologies
-    expected = {"can-xin-loi": 5, "truc-tuyen-chua-tra-loi": 7}.get(kind, 6)
+    # the session, its user, the leader's roles (supervision and visibility: read once
+    # for the page), then the list: a count and a page for the three the database judges
+    # (and for the unanswered, the pairs of agency and rules the waiting ones hold), one
+    # read for the apologies
+    expected = {"can-xin-loi": 4, "truc-tuyen-chua-tra-loi": 6}.get(kind, 5)
     assert len(queries) == expected, [q["sql"] for q in queries]
 
 
@@ -286,10 +286,10 @@ def test_the_summary_costs_the_same_queries_however_many_units(count):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(SUMMARY)
     assert summary_lines(page) == {unit.identifier: (1, 0, 0, 0) for unit in units}
-    # the session, its user, the roles twice, the agencies' keys, the pairs of agency
-    # and rules of the online dossiers waiting, the grouped counts (overdue, due soon and
-    # unanswered online), the apology candidates
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # the session, its user, the roles (read once for the page), the agencies' keys,
+    # the pairs of agency and rules of the online dossiers waiting, the grouped counts
+    # (overdue, due soon and unanswered online), the apology candidates
+    assert len(queries) == 7, [q["sql"] for q in queries]
 
 
 def test_the_lists_are_paginated(province):
