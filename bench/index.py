@@ -94,6 +94,16 @@ def evolve() -> dict[str, float]:
         seconds[name] = time.monotonic() - started
         say(f"    {name}: {seconds[name]:.1f} s")
 
+    def insert(name: str, model: Any, given: dict[str, Any], where: str = "") -> None:
+        """One row of ``model`` per generated dossier ``d`` that ``where`` keeps."""
+        columns, select, params = _select_list(model, given)
+        step(
+            name,
+            f"INSERT INTO {model._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - the models' own tables
+            f" SELECT {select} FROM {d} AS d WHERE d.applicant_email = %s {where}",
+            [*params, GENERATED_MARKER],
+        )
+
     #: (first bucket, last bucket): the lives (module docstring)
     lives: list[tuple[int, int, list[tuple[Action, DossierStatus, int]]]] = [
         # finished and returned; finished; one round; two requests; waiting; withdrawn
@@ -188,13 +198,11 @@ def evolve() -> dict[str, float]:
                     "note": _const("''"),
                     "payload": _const("'{}'"),
                 }
-                columns, select, params = _select_list(DossierEvent, given)
-                step(
+                insert(
                     f"events {first}–{last} #{position + 1} ({action.value})",
-                    f"INSERT INTO {e} ({', '.join(columns)}) SELECT {select}"  # noqa: S608 - the models' own tables
-                    f" FROM {d} AS d WHERE d.applicant_email = %s AND {old}"
-                    f" AND {h} >= {first} AND {h} < {last}",
-                    [*params, *marker],
+                    DossierEvent,
+                    given,
+                    f"AND {old} AND {h} >= {first} AND {h} < {last}",
                 )
         # returned: the first half of the finished
         given = {
@@ -212,12 +220,8 @@ def evolve() -> dict[str, float]:
             "note": _const("''"),
             "payload": _const("'{}'"),
         }
-        columns, select, params = _select_list(DossierEvent, given)
-        step(
-            "events: results returned",
-            f"INSERT INTO {e} ({', '.join(columns)}) SELECT {select}"  # noqa: S608 - the models' own tables
-            f" FROM {d} AS d WHERE d.applicant_email = %s AND {old} AND {h} < 500",
-            [*params, *marker],
+        insert(
+            "events: results returned", DossierEvent, given, f"AND {old} AND {h} < 500"
         )
         step(
             "dossiers: status and moments from their events",
@@ -257,13 +261,7 @@ def evolve() -> dict[str, float]:
                 "from_data_store": _const("false"),
                 "source_database": _const("''"),
             }
-            columns, select, params = _select_list(DossierComponent, given)
-            step(
-                f"papers #{number}",
-                f"INSERT INTO {DossierComponent._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - the models' own tables
-                f" SELECT {select} FROM {d} AS d WHERE d.applicant_email = %s",
-                [*params, *marker],
-            )
+            insert(f"papers #{number}", DossierComponent, given)
         given = {
             "dossier_id": _const("d.id"),
             "position": _const("1"),
@@ -276,14 +274,7 @@ def evolve() -> dict[str, float]:
             ),
             "paid_at": _const("d.received_at + interval '1 hour'"),
         }
-        columns, select, params = _select_list(DossierFee, given)
-        step(
-            "fees",
-            f"INSERT INTO {DossierFee._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - the models' own tables
-            f" SELECT {select} FROM {d} AS d WHERE d.applicant_email = %s"
-            " AND d.id %% 5 < 2",
-            [*params, *marker],
-        )
+        insert("fees", DossierFee, given, "AND d.id %% 5 < 2")
         given = {
             "dossier_id": _const("d.id"),
             "number": _const("1"),
@@ -294,14 +285,7 @@ def evolve() -> dict[str, float]:
             "file_url": _const("''"),
             "sent_to_data_store": _const("false"),
         }
-        columns, select, params = _select_list(DossierResult, given)
-        step(
-            "results",
-            f"INSERT INTO {DossierResult._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - the models' own tables
-            f" SELECT {select} FROM {d} AS d WHERE d.applicant_email = %s"
-            " AND d.finished_at IS NOT NULL",
-            [*params, *marker],
-        )
+        insert("results", DossierResult, given, "AND d.finished_at IS NOT NULL")
         given = {
             "dossier_id": _const("d.id"),
             "at": _const("d.finished_at + interval '2 hours'"),
@@ -313,13 +297,11 @@ def evolve() -> dict[str, float]:
             "reference": _const("'bench-' || d.id::text"),
             "recorded_at": _const("now()"),
         }
-        columns, select, params = _select_list(Evaluation, given)
-        step(
+        insert(
             "evaluations",
-            f"INSERT INTO {Evaluation._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - the models' own tables
-            f" SELECT {select} FROM {d} AS d WHERE d.applicant_email = %s"
-            " AND d.finished_at IS NOT NULL AND d.id %% 5 = 1",
-            [*params, *marker],
+            Evaluation,
+            given,
+            "AND d.finished_at IS NOT NULL AND d.id %% 5 = 1",
         )
     with connection.cursor() as cursor:
         for table in (d, e, DossierComponent._meta.db_table, DossierFee._meta.db_table):

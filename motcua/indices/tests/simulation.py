@@ -17,10 +17,10 @@ import random
 from dataclasses import dataclass
 
 from motcua.dossiers import services
-from motcua.dossiers.choices import Channel
 from motcua.dossiers.permissions import SYSTEM
 from motcua.dossiers.tests.world import World, at
 from motcua.indices import live
+from motcua.indices.tests.test_index import _receive
 from motcua.ratings import services as ratings
 from motcua.ratings.choices import EvaluationChannel, PetitionCategory, Verdict
 
@@ -55,23 +55,10 @@ def _maybe_refresh(rng: random.Random, report: Simulated) -> None:
 def lifecycle(world: World, rng: random.Random, number: int, report: Simulated) -> None:
     """One dossier's life (module docstring)."""
     when = _morning(rng)
-    if rng.random() < 0.3:
-        submitted = services.submit_online(
-            intake=world.intake(channel=Channel.ONLINE, account=world.citizen),
-            actor=world.citizen,
-            at=when - dt.timedelta(hours=1),
-        )
-        dossier = services.receive_dossier(
-            dossier=submitted, actor=world.counter, at=when
-        )
-    else:
-        dossier = services.receive_dossier(
-            intake=world.intake(), actor=world.counter, at=when
-        )
+    dossier = _receive(world, when, online=rng.random() < 0.3)
+    when += dt.timedelta(minutes=30)  # handed to the specialist, as _receive does
     report.dossiers += 1
     _maybe_refresh(rng, report)
-    when += dt.timedelta(minutes=30)
-    dossier = services.transfer_dossier(dossier=dossier, actor=world.counter, at=when)
     fate = rng.random()
     if fate < 0.12:  # left open, running
         return
