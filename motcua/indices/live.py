@@ -180,39 +180,11 @@ def _local_day(moment: dt.datetime) -> dt.date:
 # ------------------------------------------------------------------ one dossier
 
 
-@dataclass(frozen=True)
-class Contribution:
-    """What one dossier adds to the maintained figures (module docstring)."""
-
-    agency: int
-    #: ``{bucket: {indicator: [numerator, denominator]}}``, the settled part
-    settled: dict[str, dict[str, list[int]]]
-    live: bool = False
-    settled_until: dt.datetime | None = None
-    on_time_always: bool = False
-    on_time_until: dt.datetime | None = None
-    first_complaint_at: dt.datetime | None = None
-    first_electronic_result_at: dt.datetime | None = None
-    returns_document: bool = False
-
-    def row(self, dossier: int) -> IndexedDossier:
-        return IndexedDossier(
-            dossier_id=dossier,
-            agency_id=self.agency,
-            contributions=self.settled,
-            live=self.live,
-            settled_until=self.settled_until,
-            on_time_always=self.on_time_always,
-            on_time_until=self.on_time_until,
-            first_complaint_at=self.first_complaint_at,
-            first_electronic_result_at=self.first_electronic_result_at,
-            returns_document=self.returns_document,
-        )
-
-
-def contribution(facts: DossierFacts) -> Contribution | None:
-    """The dossier's settled contributions and live state (module docstring); ``None``
-    for a dossier not received. Pure but for the working-day calendar (2.2)."""
+def contribution(facts: DossierFacts) -> IndexedDossier | None:
+    """The dossier's row of the maintained figures, unsaved: its settled contributions
+    per bucket (``{bucket: {indicator: [numerator, denominator]}}``) and its live state
+    (module docstring); ``None`` for a dossier not received. Pure but for the
+    working-day calendar (2.2)."""
     if facts.received_at is None:
         return None
     final = clock_at(facts, _FAR)
@@ -254,23 +226,24 @@ def contribution(facts: DossierFacts) -> Contribution | None:
         for moment in (facts.first_petition_at, facts.first_dislike_at)
         if moment is not None
     ]
-    common: dict[str, Any] = {
-        "agency": facts.agency,
-        "settled": settled,
-        "settled_until": settled_until,
-        "first_complaint_at": min(complaints) if complaints else None,
-        "first_electronic_result_at": facts.first_electronic_result_at,
-        "returns_document": facts.returns_document,
-    }
-    if ended is not None:
-        return Contribution(**common)
-    always = is_on_time(final, judged_at=_FAR)
+    always = ended is None and is_on_time(final, judged_at=_FAR)
     until = (
         final.due_at
-        if not always and is_on_time(final, judged_at=final.due_at)
+        if ended is None and not always and is_on_time(final, judged_at=final.due_at)
         else None
     )
-    return Contribution(**common, live=True, on_time_always=always, on_time_until=until)
+    return IndexedDossier(
+        dossier_id=facts.dossier,
+        agency_id=facts.agency,
+        contributions=settled,
+        live=ended is None,
+        settled_until=settled_until,
+        on_time_always=always,
+        on_time_until=until,
+        first_complaint_at=min(complaints) if complaints else None,
+        first_electronic_result_at=facts.first_electronic_result_at,
+        returns_document=facts.returns_document,
+    )
 
 
 # ------------------------------------------------------------------ keeping up
@@ -356,8 +329,8 @@ def _apply(ids: Sequence[int]) -> None:
             if old is not None:
                 gone.append(pk)
             continue
-        _add(deltas, new.agency, new.settled, 1)
-        rows.append(new.row(pk))
+        _add(deltas, new.agency_id, new.contributions, 1)
+        rows.append(new)
     _write_deltas(deltas)
     if rows:
         IndexedDossier.objects.bulk_create(
@@ -613,11 +586,11 @@ def _recompute(expected: dict[_Key, list[int]], differing: list[int]) -> int:
         if waiting is not None and waiting.dossier_id == facts.dossier:
             old, waiting = waiting, next(kept, None)
         new = contribution(facts)
-        if not _same_row(old, None if new is None else new.row(facts.dossier)):
+        if not _same_row(old, new):
             differing.append(facts.dossier)
         if new is not None:
             count += 1
-            _add(expected, new.agency, new.settled, 1)
+            _add(expected, new.agency_id, new.contributions, 1)
     while waiting is not None:
         differing.append(waiting.dossier_id)
         waiting = next(kept, None)
@@ -641,8 +614,8 @@ def _rebuild() -> None:
         new = contribution(facts)
         if new is None:
             continue
-        _add(totals, new.agency, new.settled, 1)
-        batch.append(new.row(facts.dossier))
+        _add(totals, new.agency_id, new.contributions, 1)
+        batch.append(new)
         if len(batch) >= BATCH:
             IndexedDossier.objects.bulk_create(batch)
             batch = []
