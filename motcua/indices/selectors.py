@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from motcua.agencies.choices import AgencyLevel, SuccessionKind
@@ -52,8 +52,6 @@ from motcua.indices.loader import (
 )
 from motcua.indices.models import PortalFigures
 from motcua.indices.services import Definitions, definitions_in_force
-from motcua.payments.choices import PaymentMethod
-from motcua.payments.models import DossierFee
 from motcua.procedures.choices import OnlineLevel
 from motcua.procedures.models import ProcedureVersion
 from motcua.procedures.selectors import publication_completeness
@@ -245,15 +243,6 @@ def procedures_with_fee(agencies: set[int], on: dt.date, scope: Scope) -> set[in
         .order_by()
         .values_list("procedure_id", flat=True)
         .distinct()
-    )
-
-
-def _owed_fees(agencies: set[int], scope: Scope) -> QuerySet[DossierFee]:
-    return scope.dossiers(
-        DossierFee.objects.filter(
-            dossier__handling_agency_id__in=agencies, amount__gt=0
-        ).exclude(payment=PaymentMethod.EXEMPT),
-        prefix="dossier__",
     )
 
 
