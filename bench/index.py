@@ -15,8 +15,8 @@
 3. **DuckDB** on an export of the same dossiers and events (CSV written by PostgreSQL's
    ``COPY``): 2.1, 1.4 and 3.3 of every agency for the year, judged now, by the rules of
    spec 01 §3 written in SQL; asserted equal to motcua's, agency by agency.
-4. **The index of every unit for the year** (``compute_index`` of each agency, alone),
-   served from the maintained figures, against DuckDB's time.
+4. **The index of every unit for the year** (``compute_indexes`` of every agency, each
+   alone, computed together), served from the maintained figures, against DuckDB's time.
 5. **Freshness**: a dossier received through the services, then the unit's year index
    polled until it counts it; five times.
 6. **The dashboard**: ``GET /can-bo/chi-so-766/`` for the province's year as the
@@ -482,7 +482,7 @@ def main(argv: list[str] | None = None) -> None:
     from motcua.indices import live
     from motcua.indices.facts import period_moments
     from motcua.indices.models import IndexedDossier
-    from motcua.indices.selectors import compute_index
+    from motcua.indices.selectors import compute_index, compute_indexes
 
     figures: dict[str, Any] = {"dossiers": args.dossiers}
     forget_lives(args.dossiers)
@@ -528,12 +528,9 @@ def main(argv: list[str] | None = None) -> None:
 
     units = list(Agency.objects.order_by("identifier"))
     started = time.monotonic()
-    reports = {
-        unit.pk: compute_index(
-            unit=unit, subtree=False, start=start_day, end=end_day, now=now
-        )
-        for unit in units
-    }
+    reports = compute_indexes(
+        units, subtree=False, start=start_day, end=end_day, now=now
+    )
     figures["index_every_unit_s"] = time.monotonic() - started
     figures["units"] = len(units)
     mismatches = []

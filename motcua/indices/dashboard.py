@@ -18,8 +18,9 @@ construction and investment; no online dossier overdue; every dossier digitised.
 selectors at the end of this module compute each from motcua's own rows.
 
 Queries: each builder runs a fixed number of queries for a unit and a period, whatever
-the number of dossiers (``compute_index`` streams the dossiers it judges); the ranking
-runs ``compute_index`` once per ranked unit, the trends once per month.
+the number of dossiers; the ranking computes the ranked units together
+(``compute_indexes``: a fixed number whatever the number of units), the trends one index
+per month.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from motcua.indices.selectors import (
     IndexReport,
     attributed_agencies,
     compute_index,
+    compute_indexes,
 )
 from motcua.office.selectors import open_queue, queue_rows
 from motcua.ratings.choices import Verdict
@@ -242,15 +244,27 @@ class Selection:
         }
         return f"{reverse(f'indices:{page}')}?{urlencode(query)}"
 
-    def index(self, unit: Agency | None = None) -> IndexReport:
-        """The index of ``unit`` with its subtree (the chosen unit, as chosen, when
-        ``unit`` is not given) for the period."""
+    def index(self) -> IndexReport:
+        """The index of the chosen unit, as chosen, for the period."""
         return compute_index(
-            unit=unit or self.unit,
-            subtree=self.subtree if unit is None else True,
+            unit=self.unit,
+            subtree=self.subtree,
             start=self.period.start,
             end=self.period.end,
             now=self.now,
+        )
+
+    def indexes(self, units: Sequence[Agency]) -> list[IndexReport]:
+        """The index of each of ``units`` with its subtree for the period, computed
+        together (``compute_indexes``)."""
+        return list(
+            compute_indexes(
+                units,
+                subtree=True,
+                start=self.period.start,
+                end=self.period.end,
+                now=self.now,
+            ).values()
         )
 
 
@@ -398,7 +412,7 @@ def ranking(selection: Selection) -> list[Section]:
         .active_on(selection.period.end)
         .order_by("name")
     )
-    reports = [selection.index(child) for child in children]
+    reports = selection.indexes(children)
     reports.sort(key=lambda r: (-r.total, r.unit.name))
     groups = sorted(reports[0].groups) if reports else []
     rows: list[tuple[Cell, ...]] = []

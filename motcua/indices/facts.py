@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -333,6 +333,47 @@ def add_up(
             pair[0] += numerator
             pair[1] += denominator
     return {indicator: (pair[0], pair[1]) for indicator, pair in totals.items()}
+
+
+@dataclass
+class Tally:
+    """What a cut's dossiers and petitions contribute, summed: the pairs of the
+    dossier- and petition-level indicators, 2.2's working time and how many dossiers it
+    timed, and the ``(procedure, handling agency)`` each of 3.2, 3.4, 3.5 and 4.5a
+    marked (:func:`procedure_marks`). One per agency, so that any set of agencies is
+    the sum of its agencies' (:meth:`of`)."""
+
+    contributions: dict[str, Contribution] = field(default_factory=dict)
+    handling_total: Decimal = Decimal(0)
+    handling_count: int = 0
+    procedures: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+
+    def add(self, indicator: str, numerator: int, denominator: int) -> None:
+        have = self.contributions.get(indicator, (0, 0))
+        self.contributions[indicator] = (have[0] + numerator, have[1] + denominator)
+
+    def add_all(self, contribution: Mapping[str, Contribution]) -> None:
+        for indicator, (numerator, denominator) in contribution.items():
+            self.add(indicator, numerator, denominator)
+
+    def mark(self, indicator: str, procedure: int, agency: int) -> None:
+        self.procedures.setdefault(indicator, set()).add((procedure, agency))
+
+    @classmethod
+    def of(cls, parts: Iterable[Tally]) -> Tally:
+        """The sum of ``parts``."""
+        total = cls()
+        for part in parts:
+            total.add_all(part.contributions)
+            total.handling_total += part.handling_total
+            total.handling_count += part.handling_count
+            for indicator, marked in part.procedures.items():
+                total.procedures.setdefault(indicator, set()).update(marked)
+        return total
+
+    def marked(self, indicator: str) -> set[int]:
+        """The procedures ``indicator`` marked, whatever the agency."""
+        return {procedure for procedure, _agency in self.procedures.get(indicator, ())}
 
 
 # ------------------------------------------------------------------ reasons

@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +56,7 @@ from motcua.dossiers.signals import dossiers_changed
 from motcua.indices.choices import Indicator
 from motcua.indices.facts import (
     DossierFacts,
+    Tally,
     clock_at,
     dossier_contributions,
     handling_days,
@@ -423,34 +424,19 @@ def refresh_for_reading() -> int:
 # ------------------------------------------------------------------ reading
 
 
-@dataclass
-class Maintained:
-    """The dossier-level figures of some agencies for one bucket, as ``gather``'s."""
-
-    contributions: dict[str, tuple[int, int]] = field(default_factory=dict)
-    handling_total: Decimal = Decimal(0)
-    handling_count: int = 0
-    #: 3.2, 3.5, 4.5a: the ``(procedure, agency)`` with a qualifying dossier
-    procedures: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
-
-    def add(self, indicator: str, numerator: int, denominator: int) -> None:
-        have = self.contributions.get(indicator, (0, 0))
-        self.contributions[indicator] = (have[0] + numerator, have[1] + denominator)
-
-
 def maintained(
     agencies: Iterable[int],
     bucket: Bucket,
     *,
     judged_at: dt.datetime,
     e_result_all_dossiers: bool = True,
-) -> dict[int, Maintained]:
+) -> dict[int, Tally]:
     """Per agency of ``agencies``, its dossiers' contributions to ``bucket``: the
     settled sums, and its live dossiers judged at ``judged_at`` (the bucket's end, or
     now for the current one). Two queries, whatever the number of dossiers; the caller
     refreshes first (:func:`refresh_for_reading`)."""
     wanted = list(agencies)
-    found: dict[int, Maintained] = defaultdict(Maintained)
+    found: dict[int, Tally] = defaultdict(Tally)
     e_result = (
         Indicator.ELECTRONIC_RESULT if e_result_all_dossiers else E_RESULT_DOCUMENTS
     )
@@ -464,7 +450,7 @@ def maintained(
         if PROCEDURE_MARK in indicator:
             name, procedure = indicator.split(PROCEDURE_MARK)
             if numerator > 0:
-                figures.procedures.setdefault(name, set()).add((int(procedure), agency))
+                figures.mark(name, int(procedure), agency)
             continue
         if indicator == HANDLING_TIME:
             figures.handling_total += Decimal(numerator) / _MICRO
@@ -507,19 +493,6 @@ def maintained(
         figures.add(Indicator.SATISFIED, row["satisfied"], row["handled"])
         figures.add(Indicator.ELECTRONIC_RESULT, row["e_issued"], row["e_counted"])
     return dict(found)
-
-
-def summed(per_agency: Mapping[int, Maintained]) -> Maintained:
-    """The figures of several agencies together."""
-    total = Maintained()
-    for figures in per_agency.values():
-        for indicator, (numerator, denominator) in figures.contributions.items():
-            total.add(indicator, numerator, denominator)
-        total.handling_total += figures.handling_total
-        total.handling_count += figures.handling_count
-        for name, marked in figures.procedures.items():
-            total.procedures.setdefault(name, set()).update(marked)
-    return total
 
 
 # ------------------------------------------------------------------ reconciliation

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +38,7 @@ from motcua.indices.choices import Indicator
 from motcua.indices.facts import (
     Options,
     PetitionDeadlines,
+    Tally,
     dossier_contributions,
     handling_days,
     period_moments,
@@ -62,7 +65,6 @@ from motcua.workdays.selectors import calendar_for
 _INHERITING = (SuccessionKind.MERGER, SuccessionKind.RENAME, SuccessionKind.TRANSFER)
 #: the tree is shallow (province → department or commune → unit); a guard against a cycle
 _MAX_DEPTH = 12
-_ONLINE_LEVELS = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
 
 
 @dataclass(frozen=True)
@@ -94,27 +96,38 @@ class IndexReport:
 
 def attributed_agencies(unit: Agency, *, subtree: bool) -> set[int]:
     """The agencies whose dossiers count for ``unit``: itself, its subtree if asked, and
-    the agencies whose history it inherited (module docstring), with theirs. Two queries
-    per level of the tree, whatever the number of dossiers."""
-    ids = {unit.pk}
-    frontier = {unit.pk}
+    the agencies whose history it inherited (module docstring), with theirs."""
+    return attributed_agencies_of([unit.pk], subtree=subtree)[unit.pk]
+
+
+def attributed_agencies_of(
+    units: Iterable[int], *, subtree: bool
+) -> dict[int, set[int]]:
+    """:func:`attributed_agencies` of each of ``units`` at once: two queries per level
+    of the tree, whatever the number of units and of dossiers."""
+    held = {unit: {unit} for unit in units}
+    frontier = {unit: {unit} for unit in held}
     for _depth in range(_MAX_DEPTH):
-        found = set(
-            AgencySuccession.objects.filter(
-                successor_id__in=frontier, kind__in=_INHERITING
-            ).values_list("predecessor_id", flat=True)
-        )
-        if subtree:
-            found |= set(
-                Agency.objects.filter(parent_id__in=frontier).values_list(
-                    "pk", flat=True
-                )
-            )
-        frontier = found - ids
-        if not frontier:
+        reached = set().union(*frontier.values())
+        if not reached:
             break
-        ids |= frontier
-    return ids
+        below: dict[int, set[int]] = defaultdict(set)
+        inherited = AgencySuccession.objects.filter(
+            successor_id__in=reached, kind__in=_INHERITING
+        ).values_list("successor_id", "predecessor_id")
+        for successor, predecessor in inherited:
+            below[successor].add(predecessor)
+        if subtree:
+            children = Agency.objects.filter(parent_id__in=reached).values_list(
+                "parent_id", "pk"
+            )
+            for parent, child in children:
+                below[parent].add(child)
+        for unit, ids in held.items():
+            found = set().union(*(below.get(a, ()) for a in frontier[unit])) - ids
+            frontier[unit] = found
+            ids |= found
+    return held
 
 
 def catalogue(scope: Scope, prefix: str = "") -> Q:
@@ -128,46 +141,48 @@ def catalogue(scope: Scope, prefix: str = "") -> Q:
     return found
 
 
-def online_offer(
-    agencies: set[int], on: dt.date, scope: Scope = EVERYTHING
-) -> tuple[int, int]:
-    """3.1: ``(offered online, applied)``: distinct procedures in force on ``on`` that one
-    of ``agencies`` implements, and how many of them are offered partly or fully online.
-    One query."""
-    counts = (
-        ProcedureVersion.objects.in_force_on(on)
-        .filter(catalogue(scope), agencies__in=agencies)
-        .aggregate(
-            procedures=Count("procedure", distinct=True),
-            offering=Count(
-                "procedure",
-                distinct=True,
-                filter=Q(online_level__in=_ONLINE_LEVELS),
-            ),
-        )
-    )
-    return counts["offering"], counts["procedures"]
-
-
-def online_services(
-    agencies: set[int], on: dt.date, scope: Scope = EVERYTHING
-) -> set[tuple[int, int]]:
-    """3.2's denominator: the online services, a procedure offered online at one of
-    ``agencies`` on ``on``, as ``(procedure, agency)``. One query; the catalogue bounds
-    it. The numerator is the services that received an online dossier in the period
-    (``facts.procedure_marks``)."""
-    through = ProcedureVersion.agencies.through
-    return set(
-        through.objects.filter(
-            procedureversion__in=ProcedureVersion.objects.in_force_on(on).filter(
-                catalogue(scope), online_level__in=_ONLINE_LEVELS
-            ),
-            agency_id__in=agencies,
+def applying(
+    agencies: Iterable[int], on: dt.date, scope: Scope, condition: Q | None = None
+) -> dict[int, set[int]]:
+    """Per agency of ``agencies``, the procedures in force on ``on`` it applies (in the
+    cut's catalogue) whose version meets ``condition``. One query; the catalogue bounds
+    it, not the dossiers."""
+    versions = ProcedureVersion.objects.in_force_on(on).filter(catalogue(scope))
+    if condition is not None:
+        versions = versions.filter(condition)
+    rows = (
+        ProcedureVersion.agencies.through.objects.filter(
+            procedureversion__in=versions, agency_id__in=list(agencies)
         )
         .order_by()
-        .values_list("procedureversion__procedure_id", "agency_id")
+        .values_list("agency_id", "procedureversion__procedure_id")
         .distinct()
     )
+    found: dict[int, set[int]] = defaultdict(set)
+    for agency, procedure in rows:
+        found[agency].add(procedure)
+    return dict(found)
+
+
+def _union(per_agency: Mapping[int, set[int]], agencies: Iterable[int]) -> set[int]:
+    return set().union(*(per_agency.get(agency, ()) for agency in agencies))
+
+
+#: 3.1, 3.2: a procedure offered partly or fully online
+_OFFERED_ONLINE = Q(online_level__in=(OnlineLevel.FULL, OnlineLevel.PARTIAL))
+#: 3.4, 3.5: a fee line above 0 in the catalogue (spec 01 §3 group 3b: "fee ≠ 0/null")
+_WITH_FEE = Q(fees__amount__gt=0)
+
+
+def _citizen_subjects() -> Q | None:
+    """4.5a: procedures whose subjects are citizens (Vietnamese, overseas Vietnamese,
+    foreigners; spec 01 §3), read from the catalogue's subjects by the words of
+    ``MOTCUA_INDEX_CITIZEN_SUBJECTS`` (UNCONFIRMED: the national database's subject
+    codes are not in motcua); ``None`` when no word is configured."""
+    words = Q()
+    for word in getattr(settings, "INDEX_CITIZEN_SUBJECTS", ()):
+        words |= Q(subjects__icontains=word)
+    return words or None
 
 
 #: the province's deadlines of Điều 15 NĐ 63/2010 as amended (spec 01 §3, 1.1 and 1.2)
@@ -235,15 +250,8 @@ def announcements(
 
 def procedures_with_fee(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
     """3.4, 3.5's denominator: distinct procedures in force on ``on`` that one of
-    ``agencies`` applies with a fee line above 0 in the catalogue (spec 01 §3 group 3b:
-    "fee ≠ 0/null"). One query."""
-    return set(
-        ProcedureVersion.objects.in_force_on(on)
-        .filter(catalogue(scope), agencies__in=agencies, fees__amount__gt=0)
-        .order_by()
-        .values_list("procedure_id", flat=True)
-        .distinct()
-    )
+    ``agencies`` applies with a fee line above 0. One query."""
+    return _union(applying(agencies, on, scope, _WITH_FEE), agencies)
 
 
 def paid_online_procedures(
@@ -283,21 +291,11 @@ def fee_integrated_procedures(
 
 def citizen_procedures(agencies: set[int], on: dt.date, scope: Scope) -> set[int]:
     """4.5a's denominator: procedures in force that ``agencies`` apply whose subjects
-    are citizens (Vietnamese, overseas Vietnamese, foreigners; spec 01 §3), read from the
-    catalogue's subjects by the words of ``MOTCUA_INDEX_CITIZEN_SUBJECTS``
-    (UNCONFIRMED: the national database's subject codes are not in motcua). One query."""
-    words = Q()
-    for word in getattr(settings, "INDEX_CITIZEN_SUBJECTS", ()):
-        words |= Q(subjects__icontains=word)
-    if not words:
+    are citizens (:func:`_citizen_subjects`). One query, none when no word is set."""
+    subjects = _citizen_subjects()
+    if subjects is None:
         return set()
-    return set(
-        ProcedureVersion.objects.in_force_on(on)
-        .filter(catalogue(scope), words, agencies__in=agencies)
-        .order_by()
-        .values_list("procedure_id", flat=True)
-        .distinct()
-    )
+    return _union(applying(agencies, on, scope, subjects), agencies)
 
 
 def population_procedures(
@@ -311,10 +309,13 @@ def population_procedures(
     )
 
 
-def _certified_copy(agencies: set[int], on: dt.date) -> tuple[int, int]:
-    """4.x by communes (01b §3, XLSX-METRICS): of the communes among ``agencies`` in
-    operation on ``on``, those applying a procedure of electronic certification of copies
-    (``MOTCUA_INDEX_CERTIFIED_COPY_PROCEDURES``) offered online. Two queries."""
+def _communes_offering_copies(
+    agencies: set[int], on: dt.date
+) -> tuple[set[int], set[int]]:
+    """4.x by communes (01b §3, XLSX-METRICS): the communes among ``agencies`` in
+    operation on ``on``, and those of them applying a procedure of electronic
+    certification of copies (``MOTCUA_INDEX_CERTIFIED_COPY_PROCEDURES``) offered online.
+    Two queries."""
     communes = set(
         Agency.objects.filter(
             covering(on, start="valid_from", end="valid_to"),
@@ -324,31 +325,30 @@ def _certified_copy(agencies: set[int], on: dt.date) -> tuple[int, int]:
     )
     codes = list(getattr(settings, "INDEX_CERTIFIED_COPY_PROCEDURES", ()))
     offering = set(
-        ProcedureVersion.agencies.through.objects.filter(
-            agency_id__in=communes,
-            procedureversion__in=ProcedureVersion.objects.in_force_on(on).filter(
-                procedure__code__in=codes, online_level__in=_ONLINE_LEVELS
-            ),
+        applying(
+            communes, on, EVERYTHING, _OFFERED_ONLINE & Q(procedure__code__in=codes)
         )
-        .order_by()
-        .values_list("agency_id", flat=True)
-        .distinct()
     )
-    return len(offering), len(communes)
+    return communes, offering
 
 
-def _received_count(
+def _received_counts(
     agencies: set[int], start: dt.datetime, end: dt.datetime, scope: Scope
-) -> int:
-    return int(
+) -> dict[int, int]:
+    """Per handling agency, the dossiers received from ``start`` to ``end``. One query."""
+    rows = (
         scope.dossiers(
             Dossier.objects.filter(
                 handling_agency_id__in=agencies,
                 received_at__gte=start,
                 received_at__lt=end,
             )
-        ).count()
+        )
+        .order_by()
+        .values_list("handling_agency_id")
+        .annotate(count=Count("pk"))
     )
+    return dict(rows)
 
 
 def period_months(start: dt.date, end: dt.date) -> int | None:
@@ -367,21 +367,16 @@ def period_months(start: dt.date, end: dt.date) -> int | None:
 def _sync_score(
     definition: formulas.Definition,
     contribution: tuple[int, int],
-    agencies: set[int],
+    previous_year: int,
     start: dt.date,
     end: dt.date,
-    scope: Scope,
 ) -> Score:
+    """1.4, with the previous year's receptions for the denominator's fallback
+    (:func:`formulas.sync_denominator`; :func:`_previous_year_received`)."""
     synced, received = contribution
-    previous = 0
-    if received == 0 and definition.formula_version != SYNC_NO_FALLBACK:
-        year = start.year - 1
-        previous = _received_count(
-            agencies, *period_moments(dt.date(year, 1, 1), dt.date(year, 12, 31)), scope
-        )
     denominator = formulas.sync_denominator(
         received,
-        previous_year=previous,
+        previous_year=previous_year,
         months=period_months(start, end),
         days=(end - start).days + 1,
         year_days=(dt.date(start.year, 1, 1) - dt.date(start.year - 1, 1, 1)).days,
@@ -427,22 +422,6 @@ def petition_deadlines() -> PetitionDeadlines:
     return PetitionDeadlines(add=add)
 
 
-@dataclass(frozen=True)
-class Gathered:
-    """What a cut's dossier- and petition-level indicators read, summed."""
-
-    contributions: dict[str, tuple[int, int]]
-    #: 2.2: the working days of the completed dossiers, and how many
-    handling_total: Decimal
-    handling_count: int
-    #: dossiers whose maintained figures were still behind when read (``indices.live``)
-    pending: int = 0
-    #: 3.2, 3.5, 4.5a: the ``(procedure, handling agency)`` with a qualifying dossier
-    procedures: Mapping[str, set[tuple[int, int]]] = dataclasses.field(
-        default_factory=dict
-    )
-
-
 def gather(
     agencies: set[int],
     begin: dt.datetime,
@@ -452,27 +431,20 @@ def gather(
     options: Options,
     *,
     bucket: live.Bucket | None = None,
-) -> Gathered:
-    """The summed contributions of the cut's dossiers and petitions. For a maintained
-    ``bucket`` (a calendar month, quarter or year of a whole unit), the dossiers' are
-    read from the maintained figures (``indices.live``: two queries, whatever the
-    number of dossiers, after refreshing what is behind); otherwise they are recomputed,
-    streamed (memory does not grow with the dossiers; :func:`loader.dossier_facts`,
-    seven queries). The petitions' are computed (:func:`loader.petition_facts`, one query)."""
-    totals: dict[str, list[int]] = {}
-    handling_total, handling_count = Decimal(0), 0
-
-    def add(contribution: Mapping[str, tuple[int, int]]) -> None:
-        for indicator, (numerator, denominator) in contribution.items():
-            pair = totals.setdefault(indicator, [0, 0])
-            pair[0] += numerator
-            pair[1] += denominator
-
+) -> tuple[dict[int, Tally], int]:
+    """Per agency of ``agencies``, the summed contributions of the dossiers it handles
+    and of the petitions about it; and how many dossiers' maintained figures were still
+    behind when read. For a maintained ``bucket`` (a calendar month, quarter or year of
+    whole units), the dossiers' are read from the maintained figures (``indices.live``:
+    two queries, whatever the number of dossiers, after refreshing what is behind);
+    otherwise they are recomputed, streamed (memory does not grow with the dossiers;
+    :func:`loader.dossier_facts`). The petitions' are computed
+    (:func:`loader.petition_facts`, one query)."""
+    found: dict[int, Tally] = defaultdict(Tally)
     pending = 0
-    procedures: dict[str, set[tuple[int, int]]] = {}
     if bucket is not None:
         pending = live.refresh_for_reading()
-        kept = live.summed(
+        found.update(
             live.maintained(
                 agencies,
                 bucket,
@@ -480,12 +452,10 @@ def gather(
                 e_result_all_dossiers=options.e_result_all_dossiers,
             )
         )
-        add(kept.contributions)
-        handling_total, handling_count = kept.handling_total, kept.handling_count
-        procedures = kept.procedures
     else:
         for facts in dossier_facts(agencies, begin, finish, scope):
-            add(
+            tally = found[facts.agency]
+            tally.add_all(
                 dossier_contributions(
                     facts,
                     start=begin,
@@ -496,15 +466,13 @@ def gather(
             )
             days = handling_days(facts, begin, finish, working_days)
             if days is not None:
-                handling_total += days
-                handling_count += 1
+                tally.handling_total += days
+                tally.handling_count += 1
             for marked in procedure_marks(facts, start=begin, end=finish):
-                procedures.setdefault(marked, set()).add(
-                    (facts.procedure, facts.agency)
-                )
+                tally.mark(marked, facts.procedure, facts.agency)
     deadlines = petition_deadlines()
     for petition in petition_facts(agencies, begin, finish, scope):
-        add(
+        found[petition.agency].add_all(
             petition_contributions(
                 petition,
                 start=begin,
@@ -513,17 +481,107 @@ def gather(
                 deadlines=deadlines,
             )
         )
-    return Gathered(
-        contributions={key: (pair[0], pair[1]) for key, pair in totals.items()},
-        handling_total=handling_total,
-        handling_count=handling_count,
-        pending=pending,
-        procedures=procedures,
+    return dict(found), pending
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """What the catalogue in force on the period's last day says of the agencies, per
+    agency: the procedures each applies (3.1), offers online (3.1, 3.2), with a fee
+    (3.4, 3.5) and for citizens (4.5a); the communes offering electronic certified
+    copies (4.x). A part no definition in force scores is not read."""
+
+    applied: Mapping[int, set[int]]
+    online: Mapping[int, set[int]]
+    with_fee: Mapping[int, set[int]]
+    citizen: Mapping[int, set[int]]
+    communes: set[int]
+    copy_offering: set[int]
+
+
+def _catalogue_of(
+    definitions: Definitions, agencies: set[int], on: dt.date, scope: Scope
+) -> _Catalogue:
+    """:class:`_Catalogue` of ``agencies``: at most six queries, whatever the number
+    of units and of dossiers."""
+    scored = definitions.indicators
+
+    def read(indicators: set[str], condition: Q | None) -> dict[int, set[int]]:
+        if not scored.keys() & indicators:
+            return {}
+        return applying(agencies, on, scope, condition)
+
+    subjects = _citizen_subjects()
+    copies = scored.get(Indicator.CERTIFIED_COPY)
+    communes, offering = (
+        _communes_offering_copies(agencies, on)
+        if copies is not None and copies.formula_version == CERTIFIED_COPY_COMMUNES
+        else (set(), set())
+    )
+    return _Catalogue(
+        applied=read({Indicator.OFFERED_ONLINE}, None),
+        online=read(
+            {Indicator.OFFERED_ONLINE, Indicator.ONLINE_SERVICE_USED}, _OFFERED_ONLINE
+        ),
+        with_fee=read(
+            {Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED}, _WITH_FEE
+        ),
+        citizen={}
+        if subjects is None
+        else read({Indicator.POPULATION_PROCEDURES}, subjects),
+        communes=communes,
+        copy_offering=offering,
     )
 
 
-def _procedures_of(gathered: Gathered, indicator: str) -> set[int]:
-    return {procedure for procedure, _agency in gathered.procedures.get(indicator, ())}
+class _Province:
+    """The figures that are the same for every unit of a cut (1.1 and 1.2 judge the
+    province's announcing decisions, 1.3 its published catalogue): read once, when a
+    definition in force first asks."""
+
+    def __init__(self, start: dt.date, end: dt.date, scope: Scope) -> None:
+        self.start, self.end, self.scope = start, end, scope
+
+    @cached_property
+    def announced(self) -> list[formulas.Announcement]:
+        return announcements(self.start, self.end, published=False, scope=self.scope)
+
+    @cached_property
+    def published(self) -> list[formulas.Announcement]:
+        return announcements(self.start, self.end, published=True, scope=self.scope)
+
+    @cached_property
+    def completeness(self) -> tuple[int, int]:
+        return publication_completeness(on=self.end)
+
+
+def _previous_year_received(
+    definitions: Definitions,
+    tallies: Mapping[int, Tally],
+    attributed: Mapping[int, set[int]],
+    start: dt.date,
+    scope: Scope,
+) -> dict[int, int]:
+    """1.4's fallback (:func:`formulas.sync_denominator`): for each unit that received
+    nothing in the period, the dossiers it received the year before. One query when
+    some unit needs it, none otherwise."""
+    sync = definitions.indicators.get(Indicator.SYNCED)
+    if sync is None or sync.formula_version == SYNC_NO_FALLBACK:
+        return {}
+    needing = [
+        unit
+        for unit, tally in tallies.items()
+        if tally.contributions.get(Indicator.SYNCED, (0, 0))[1] == 0
+    ]
+    if not needing:
+        return {}
+    year = start.year - 1
+    counts = _received_counts(
+        set().union(*(attributed[unit] for unit in needing)),
+        *period_moments(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        scope,
+    )
+    return {unit: sum(counts.get(a, 0) for a in attributed[unit]) for unit in needing}
 
 
 _TRACKING = frozenset(
@@ -537,54 +595,47 @@ _TRACKING = frozenset(
 
 def _scores(
     definitions: Definitions,
+    tally: Tally,
     agencies: set[int],
+    listed: _Catalogue,
+    province: _Province,
+    previous_year: int,
     start: dt.date,
     end: dt.date,
-    judged_at: dt.datetime,
-    scope: Scope,
-    bucket: live.Bucket | None,
-) -> tuple[dict[str, Score], int]:
-    begin, finish = period_moments(start, end)
-    gathered = gather(
-        agencies,
-        begin,
-        finish,
-        judged_at,
-        scope,
-        options_of(definitions),
-        bucket=bucket,
-    )
-    counted = gathered.contributions
+) -> dict[str, Score]:
+    """Every indicator in force of one unit, from plain values (no query but
+    ``province``'s, read once for all the units)."""
     computed: dict[str, Score] = {}
     for indicator, definition in definitions.indicators.items():
-        pair = counted.get(indicator, (0, 0))
+        pair = tally.contributions.get(indicator, (0, 0))
         if indicator == Indicator.ANNOUNCED_ON_TIME:
-            result = formulas.announced_on_time(
-                definition, announcements(start, end, published=False, scope=scope)
-            )
+            result = formulas.announced_on_time(definition, province.announced)
         elif indicator == Indicator.PUBLISHED_ON_TIME:
-            result = formulas.published_on_time(
-                definition, announcements(start, end, published=True, scope=scope)
-            )
+            result = formulas.published_on_time(definition, province.published)
         elif indicator == Indicator.PUBLISHED_IN_FULL:
-            complete, published = publication_completeness(on=end)
+            complete, published = province.completeness
             result = formulas.published_in_full(
                 definition, complete=complete, published=published
             )
         elif indicator == Indicator.SYNCED:
-            result = _sync_score(definition, pair, agencies, start, end, scope)
+            result = _sync_score(definition, pair, previous_year, start, end)
         elif indicator == Indicator.AVERAGE_TIME:
             result = _average_time(
-                definition, gathered.handling_total, gathered.handling_count
+                definition, tally.handling_total, tally.handling_count
             )
         elif indicator == Indicator.OFFERED_ONLINE:
-            offering, procedures = online_offer(agencies, end, scope)
             result = formulas.offered_online(
-                definition, offering=offering, procedures=procedures
+                definition,
+                offering=len(_union(listed.online, agencies)),
+                procedures=len(_union(listed.applied, agencies)),
             )
         elif indicator == Indicator.ONLINE_SERVICE_USED:
-            services = online_services(agencies, end, scope)
-            used = gathered.procedures.get(indicator, set()) & services
+            services = {
+                (procedure, agency)
+                for agency in agencies
+                for procedure in listed.online.get(agency, ())
+            }
+            used = tally.procedures.get(indicator, set()) & services
             result = formulas.online_services_used(
                 definition, used=len(used), services=len(services)
             )
@@ -595,18 +646,19 @@ def _scores(
                 ChannelCounts(direct=received - online, online=online),
             )
         elif indicator in (Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED):
-            with_fee = procedures_with_fee(agencies, end, scope)
-            found = _procedures_of(gathered, indicator)
+            with_fee = _union(listed.with_fee, agencies)
+            found = tally.marked(indicator)
             result = formulas.ratio(definition, len(found & with_fee), len(with_fee))
         elif indicator == Indicator.POPULATION_PROCEDURES:
-            citizens = citizen_procedures(agencies, end, scope)
-            using = _procedures_of(gathered, indicator)
+            citizens = _union(listed.citizen, agencies)
+            using = tally.marked(indicator)
             result = formulas.ratio(definition, len(using & citizens), len(citizens))
         elif indicator == Indicator.CERTIFIED_COPY:
             if definition.formula_version == CERTIFIED_COPY_COMMUNES:
-                offering, communes = _certified_copy(agencies, end)
                 result = formulas.certified_copy(
-                    definition, offering=offering, communes=communes
+                    definition,
+                    offering=len(listed.copy_offering & agencies),
+                    communes=len(listed.communes & agencies),
                 )
             else:
                 result = formulas.no_data(definition)
@@ -615,7 +667,7 @@ def _scores(
         else:
             result = formulas.ratio(definition, *pair)
         computed[indicator] = result
-    return computed, gathered.pending
+    return computed
 
 
 def compute_index(
@@ -630,51 +682,109 @@ def compute_index(
 ) -> IndexReport:
     """Every indicator, the groups, the total and the band of ``unit`` (alone, or with its
     subtree; narrowed by ``scope`` to a procedure, a field or an officer) from ``start``
-    to ``end`` (both included), scored with the definitions in force on ``end`` (a weight
-    changed on 1/7 applies to a period ending in July, not to one ending in June,
-    docs/decisions/0010). Open dossiers are judged at the end of the period, or at ``now``
-    for the current one. A fixed number of queries whatever the number of dossiers.
-    A whole unit's calendar month, quarter or year (or the current one to date) reads
-    the dossiers' figures maintained as they change (``indices.live``); other periods
-    and cuts, or ``recompute``, recompute them from the dossiers and events (the same
-    figures: ``motcua index reconcile`` and the tests hold them equal).
+    to ``end`` (both included): :func:`compute_indexes` of the one unit."""
+    return compute_indexes(
+        [unit],
+        subtree=subtree,
+        start=start,
+        end=end,
+        now=now,
+        scope=scope,
+        recompute=recompute,
+    )[unit.pk]
+
+
+def compute_indexes(
+    units: Sequence[Agency],
+    *,
+    subtree: bool,
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime | None = None,
+    scope: Scope = EVERYTHING,
+    recompute: bool = False,
+) -> dict[int, IndexReport]:
+    """The index of each of ``units`` (by primary key; each alone, or with its
+    subtree; narrowed by ``scope`` to a procedure, a field or an officer) from ``start``
+    to ``end`` (both included), scored with the definitions in force on ``end`` (a
+    weight changed on 1/7 applies to a period ending in July, not to one ending in June,
+    docs/decisions/0010). Open dossiers are judged at the end of the period, or at
+    ``now`` for the current one.
+
+    A fixed number of queries whatever the number of dossiers and of units: the
+    dossiers, petitions and catalogue of every agency the units count are read once,
+    per agency, and each unit's figures are the sum of its agencies'. Whole units over a
+    calendar month, quarter or year (or the current one to date) read the dossiers'
+    figures maintained as they change (``indices.live``); other periods and cuts, or
+    ``recompute``, recompute them from the dossiers and events (the same figures:
+    ``motcua index reconcile`` and the tests hold them equal).
     Raises ``services.DefinitionError`` when the definitions in force do not add up,
     ``ValueError`` when ``end`` is before ``start``."""
     if end < start:
         raise ValueError("the period ends before it starts")
     definitions = definitions_in_force(on=end)
-    agencies = attributed_agencies(unit, subtree=subtree)
+    if not units:
+        return {}
+    attributed = attributed_agencies_of([unit.pk for unit in units], subtree=subtree)
+    every = set().union(*attributed.values())
     moment = now or timezone.now()
-    judged_at = min(period_moments(start, end)[1], moment)
+    begin, finish = period_moments(start, end)
+    judged_at = min(finish, moment)
     bucket = (
         None
         if recompute or scope.narrowed
         else live.bucket_for(start, end, today=moment.astimezone(VN_TZ).date())
     )
-    scores, pending = _scores(
-        definitions, agencies, start, end, judged_at, scope, bucket
+    per_agency, pending = gather(
+        every,
+        begin,
+        finish,
+        judged_at,
+        scope,
+        options_of(definitions),
+        bucket=bucket,
     )
-    groups = {group: Decimal("0.00") for group in definitions.groups}
-    groups.update(formulas.group_points(scores.values()))
-    total = sum(groups.values(), Decimal("0.00"))
-    return IndexReport(
-        unit=unit,
-        subtree=subtree,
-        start=start,
-        end=end,
-        definitions_on=end,
-        scores=scores,
-        groups=groups,
-        group_max=dict(definitions.groups),
-        total=total,
-        band=formulas.band_of(total, definitions.bands),
-        provisional_band=definitions.provisional_bands,
-        scope=scope,
-        judged_at=judged_at,
-        definitions=definitions,
-        maintained=bucket is not None,
-        pending=pending,
-    )
+    tallies = {
+        unit: Tally.of(per_agency[a] for a in agencies if a in per_agency)
+        for unit, agencies in attributed.items()
+    }
+    listed = _catalogue_of(definitions, every, end, scope)
+    province = _Province(start, end, scope)
+    previous = _previous_year_received(definitions, tallies, attributed, start, scope)
+    reports: dict[int, IndexReport] = {}
+    for unit in units:
+        scores = _scores(
+            definitions,
+            tallies[unit.pk],
+            attributed[unit.pk],
+            listed,
+            province,
+            previous.get(unit.pk, 0),
+            start,
+            end,
+        )
+        groups = {group: Decimal("0.00") for group in definitions.groups}
+        groups.update(formulas.group_points(scores.values()))
+        total = sum(groups.values(), Decimal("0.00"))
+        reports[unit.pk] = IndexReport(
+            unit=unit,
+            subtree=subtree,
+            start=start,
+            end=end,
+            definitions_on=end,
+            scores=scores,
+            groups=groups,
+            group_max=dict(definitions.groups),
+            total=total,
+            band=formulas.band_of(total, definitions.bands),
+            provisional_band=definitions.provisional_bands,
+            scope=scope,
+            judged_at=judged_at,
+            definitions=definitions,
+            maintained=bucket is not None,
+            pending=pending,
+        )
+    return reports
 
 
 def siblings(unit: Agency, on: dt.date) -> list[Agency]:
@@ -702,21 +812,18 @@ class Rank:
 
 def rank_among_siblings(report: IndexReport, *, now: dt.datetime | None = None) -> Rank:
     """``report``'s unit ranked among :func:`siblings`, each computed for the same
-    period, subtree flag and cut. A fixed number of queries per sibling."""
-    totals: dict[str, Decimal] = {}
-    for sibling in siblings(report.unit, report.end):
-        if sibling.pk == report.unit.pk:
-            totals[sibling.identifier] = report.total
-            continue
-        totals[sibling.identifier] = compute_index(
-            unit=sibling,
-            subtree=report.subtree,
-            start=report.start,
-            end=report.end,
-            now=now or report.judged_at,
-            scope=report.scope,
-        ).total
-    totals.setdefault(report.unit.identifier, report.total)
+    period, subtree flag and cut (:func:`compute_indexes`: a fixed number of queries,
+    whatever the number of siblings)."""
+    reports = compute_indexes(
+        siblings(report.unit, report.end),
+        subtree=report.subtree,
+        start=report.start,
+        end=report.end,
+        now=now or report.judged_at,
+        scope=report.scope,
+    )
+    totals = {other.unit.identifier: other.total for other in reports.values()}
+    totals[report.unit.identifier] = report.total
     higher = sum(1 for total in totals.values() if total > report.total)
     return Rank(rank=higher + 1, of=len(totals), totals=totals)
 

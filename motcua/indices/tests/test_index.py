@@ -42,7 +42,7 @@ from motcua.dossiers.choices import Channel
 from motcua.dossiers.tests.world import World, at
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.periods import parse_period
-from motcua.indices.selectors import compute_index
+from motcua.indices.selectors import compute_index, compute_indexes
 from motcua.procedures.tests.factories import ProcedureVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,6 +256,86 @@ def test_the_index_costs_the_same_queries_for_2_and_for_20_dossiers(world):
     two = _queries(world, 2)
     _add(world, 18, offset=2)
     assert _queries(world, 20) == two
+
+
+def _units(world: World):
+    return [
+        world.commune.parent,
+        world.centre,
+        world.commune,
+        world.department,
+        world.tax_office,
+    ]
+
+
+def _merged_world(world: World) -> None:
+    """The department's one open dossier (late at the end of March), merged into the
+    commune, and the commune's own two: one online in time, one finished late."""
+    intake = dataclasses.replace(world.intake(), handling_agency=world.department)
+    services.receive_dossier(intake=intake, actor=world.counter, at=at(2, 9))
+    _receive(world, at(30, 9), online=True)
+    _finish(world, _receive(world, at(2, 9)), at(5, 10))
+    AgencySuccession.objects.create(
+        predecessor=world.department,
+        successor=world.commune,
+        kind=SuccessionKind.MERGER,
+        effective_on=dt.date(2026, 4, 1),
+    )
+
+
+@pytest.mark.parametrize("recompute", [False, True])
+@pytest.mark.parametrize("subtree", [False, True])
+def test_units_computed_together_are_each_as_computed_alone(world, subtree, recompute):
+    _merged_world(world)
+    units = _units(world)
+    together = compute_indexes(
+        units,
+        subtree=subtree,
+        start=MARCH[0],
+        end=MARCH[1],
+        now=LATER,
+        recompute=recompute,
+    )
+    assert list(together) == [unit.pk for unit in units]
+    for unit in units:
+        alone = compute_index(
+            unit=unit,
+            subtree=subtree,
+            start=MARCH[0],
+            end=MARCH[1],
+            now=LATER,
+            recompute=recompute,
+        )
+        assert together[unit.pk].scores == alone.scores, unit
+        assert together[unit.pk].total == alone.total, unit
+    commune, department = together[world.commune.pk], together[world.department.pk]
+    # the commune: its own two (the online one in time, the other finished 5/3 10:00,
+    # an hour after its appointment) and the department's late one: 1 of 3
+    assert _figures(commune, "2.1")[:2] == (1, 3)
+    # 3.3: one of the three received online
+    assert _figures(commune, "3.3")[:2] == (1, 3)
+    # the department keeps its own history only
+    assert _figures(department, "2.1")[:2] == (0, 1)
+    # 3.1: the commune applies the one procedure, the department none
+    assert _figures(commune, "3.1")[:2] == (1, 1)
+    assert _figures(department, "3.1")[:2] == (0, 0)
+    province = _figures(together[world.commune.parent.pk], "2.1")[:2]
+    assert province == ((1, 3) if subtree else (0, 0))
+
+
+def _batch_queries(world: World, units) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        compute_indexes(units, subtree=True, start=MARCH[0], end=MARCH[1], now=LATER)
+    return len(queries)
+
+
+def test_units_computed_together_cost_the_same_queries_for_2_and_for_5_units(world):
+    _merged_world(world)
+    units = _units(world)
+    _batch_queries(world, units)  # the process's caches warm
+    # the province (the deepest walk of the tree) and the centre (nothing received:
+    # 1.4's fallback reads the year before) are in both
+    assert _batch_queries(world, units[:2]) == _batch_queries(world, units)
 
 
 # ------------------------------------------------------------------ the command
