@@ -36,8 +36,9 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
@@ -45,6 +46,7 @@ from motcua.dossiers.choices import Channel, DeadlineState
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.workflow import PAUSED_STATUSES
 from motcua.indices.choices import Band, Indicator, PortalGroup
+from motcua.indices.explain import explain
 from motcua.indices.facts import period_moments
 from motcua.indices.permissions import units_readable_by
 from motcua.indices.selectors import (
@@ -53,7 +55,7 @@ from motcua.indices.selectors import (
     compute_index,
     compute_indexes,
 )
-from motcua.office.selectors import open_queue, queue_rows
+from motcua.office.selectors import dossier_pages, open_queue, queue_rows
 from motcua.ratings.choices import Verdict
 from motcua.ratings.models import Evaluation
 from motcua.workdays.clock import local
@@ -61,6 +63,8 @@ from motcua.workdays.clock import local
 # ------------------------------------------------------------------ periods
 
 NOW, MONTH, QUARTER, YEAR = "now", "month", "quarter", "year"
+#: the picker's scope: the unit with the units below it, or alone
+WITH_SUBTREE, ALONE = "all", "alone"
 PERIOD_KINDS = (
     (NOW, gettext_lazy("Now (this year so far)")),
     (MONTH, gettext_lazy("Month")),
@@ -225,24 +229,41 @@ class Selection:
     subtree: bool
     period: Period
     now: dt.datetime
+    #: the indicator the explanation page lists the items of
+    indicator: str = ""
 
     @cached_property
     def report(self) -> IndexReport:
         """The chosen unit's index for the period, computed once per request."""
         return self.index()
 
-    def address(self, unit: Agency, *, page: str = "dashboard") -> str:
-        """The address of ``page`` for ``unit`` (with its subtree) over the same period."""
+    def address(
+        self,
+        unit: Agency,
+        *,
+        page: str = "dashboard",
+        subtree: bool = True,
+        **extra: str,
+    ) -> str:
+        """The address of ``page`` for ``unit`` (with its subtree unless not) over the
+        same period, with ``extra`` parameters."""
         start = self.period.start
         query = {
             "unit": unit.identifier,
-            "scope": "all",
+            "scope": WITH_SUBTREE if subtree else ALONE,
             "period": self.period.kind,
             "year": start.year,
             "month": start.month,
             "quarter": (start.month - 1) // 3 + 1,
+            **extra,
         }
         return f"{reverse(f'indices:{page}')}?{urlencode(query)}"
+
+    def explained(self, indicator: str) -> str:
+        """The address of the items behind ``indicator`` for the chosen unit."""
+        return self.address(
+            self.unit, page="explain", subtree=self.subtree, indicator=indicator
+        )
 
     def index(self) -> IndexReport:
         """The index of the chosen unit, as chosen, for the period."""
@@ -297,7 +318,9 @@ def _share(points: Decimal, maximum: Decimal | None) -> Decimal | None:
 # ------------------------------------------------------------------ the overview
 
 
-def overview(report: IndexReport) -> list[Section]:
+def overview(
+    report: IndexReport, explained: Callable[[str], str] | None = None
+) -> list[Section]:
     """The total against 100, each group against its maximum, and every indicator's
     numerator, denominator, ratio and points, in the report's order of groups."""
     groups = sorted(report.groups)
@@ -342,7 +365,7 @@ def overview(report: IndexReport) -> list[Section]:
         ),
         horizontal=True,
     )
-    return [Section(group_table, chart), Section(indicator_table(report))]
+    return [Section(group_table, chart), Section(indicator_table(report, explained))]
 
 
 def _note(score: Any) -> str:
@@ -353,7 +376,11 @@ def _note(score: Any) -> str:
     return ""
 
 
-def indicator_table(report: IndexReport) -> Table:
+def indicator_table(
+    report: IndexReport, explained: Callable[[str], str] | None = None
+) -> Table:
+    """Every indicator's figures; with ``explained`` (an indicator's address of the
+    items behind it), each indicator leads to them."""
     scores = sorted(
         report.scores.values(), key=lambda s: (s.group, _indicator_key(s.indicator))
     )
@@ -373,7 +400,9 @@ def indicator_table(report: IndexReport) -> Table:
         ),
         rows=tuple(
             (
-                score.indicator,
+                score.indicator
+                if explained is None
+                else Link(score.indicator, explained(score.indicator)),
                 indicator_label(score.indicator),
                 str(score.group),
                 score.numerator,
@@ -757,7 +786,7 @@ def targets(selection: Selection) -> list[Section]:
 def _dossier_rows(rows: Sequence[Any]) -> tuple[tuple[Cell, ...], ...]:
     return tuple(
         (
-            Link(r.dossier.code, reverse("office:dossier", args=[r.dossier.code])),
+            Link(r.dossier.code, r.url),
             r.dossier.procedure_version.name,
             r.dossier.applicant_name,
             r.dossier.handling_agency.name,
@@ -864,7 +893,75 @@ class Page:
 
 
 def _overview(selection: Selection) -> list[Section]:
-    return overview(selection.report)
+    return overview(selection.report, selection.explained)
+
+
+# ------------------------------------------------------------------ the items behind a figure
+
+_KINDS = {
+    "dossier": pgettext_lazy("item of an indicator", "Dossier"),
+    "petition": pgettext_lazy("item of an indicator", "Petition"),
+    "procedure": pgettext_lazy("item of an indicator", "Procedure"),
+    "service": pgettext_lazy("item of an indicator", "Online service"),
+    "agency": pgettext_lazy("item of an indicator", "Commune"),
+}
+
+
+def explanation(selection: Selection) -> list[Section]:
+    """The items behind ``selection.indicator``'s figure (``explain.explain``): every
+    dossier, petition, procedure, service or commune of its denominator, those that
+    cost points first, each with whether it is in the numerator and why; a dossier
+    leads to its page in the workspace."""
+    indicator = selection.indicator
+    entries = explain(
+        unit=selection.unit,
+        subtree=selection.subtree,
+        start=selection.period.start,
+        end=selection.period.end,
+        indicator=indicator,
+        now=selection.now,
+    )
+    score = selection.report.scores.get(indicator)
+    dossier_page = dossier_pages()
+    rows = tuple(
+        (
+            Link(entry.code, dossier_page(entry.code))
+            if entry.kind == "dossier"
+            else entry.code,
+            str(_KINDS.get(entry.kind, entry.kind)),
+            _("Yes") if entry.in_numerator else _("No"),
+            entry.reason,
+        )
+        for entry in entries
+    )
+    figures = (
+        ""
+        if score is None or score.denominator is None
+        else _("%(numerator)s of %(denominator)s counted in the numerator.")
+        % {
+            "numerator": score.numerator if score.numerator is not None else "—",
+            "denominator": score.denominator,
+        }
+    )
+    table = Table(
+        slug=f"giai-thich-{slugify(indicator)}",
+        caption=_("Indicator %(indicator)s: %(name)s")
+        % {"indicator": indicator, "name": indicator_label(indicator)},
+        columns=(
+            Column(_("Item")),
+            Column(_("Kind")),
+            Column(_("In the numerator")),
+            Column(_("Why")),
+        ),
+        rows=rows,
+        empty=_("Nothing in this indicator's denominator for the period."),
+        note=" ".join(
+            part
+            for part in (figures, _("Those that cost points are listed first."))
+            if part
+        ),
+    )
+    return [Section(table)]
 
 
 PAGES: tuple[Page, ...] = (
@@ -874,5 +971,9 @@ PAGES: tuple[Page, ...] = (
     Page("targets", "muc-tieu", gettext_lazy("Targets"), targets),
     Page("deadlines", "han-xu-ly", gettext_lazy("Overdue and due soon"), deadlines),
 )
-PAGES_BY_SLUG = {page.slug: page for page in PAGES}
-PAGES_BY_NAME = {page.name: page for page in PAGES}
+#: reached from an indicator of the overview, not from the pages' navigation
+EXPLANATION = Page(
+    "explain", "giai-thich", gettext_lazy("Items behind a figure"), explanation
+)
+PAGES_BY_SLUG = {page.slug: page for page in (*PAGES, EXPLANATION)}
+PAGES_BY_NAME = {page.name: page for page in (*PAGES, EXPLANATION)}

@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from motcua.agencies.models import Agency
 from motcua.indices import formulas
@@ -36,6 +37,7 @@ from motcua.indices.facts import (
     clock_at,
     complained,
     dossier_reasons,
+    handling_days,
     period_moments,
     petition_reasons,
 )
@@ -45,41 +47,43 @@ from motcua.indices.loader import (
     Scope,
     dossier_facts,
     petition_facts,
+    working_days,
 )
 from motcua.indices.selectors import (
+    CERTIFIED_COPY_COMMUNES,
     IndexReport,
     announcements,
     attributed_agencies,
     catalogue,
     citizen_procedures,
+    communes_offering_copies,
     compute_index,
     fee_integrated_procedures,
+    online_services,
     options_of,
     paid_online_procedures,
     petition_deadlines,
     population_procedures,
     procedures_with_fee,
+    services_marked,
 )
 from motcua.indices.services import definitions_in_force
 from motcua.procedures.choices import OnlineLevel
 from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.procedures.selectors import published_versions
+from motcua.procedures.validation import PUBLICATION_COMPONENT_LABELS, publication_gaps
 from motcua.workdays.selectors import calendar_for
 
 _ONLINE = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
-
-
-#: snapshots and means: no list of items behind them
-NOT_LISTED = frozenset({"1.3", "2.2", "3.2", "4.x"})
-NO_LIST = gettext_lazy(
-    "Indicator %(indicator)s is a snapshot or a mean: it has no list of items."
-)
 
 
 @dataclass(frozen=True)
 class Entry:
     """One item of an indicator's denominator."""
 
-    kind: str  # "dossier", "petition" or "procedure"
+    #: "dossier", "petition", "procedure", "service" (3.2: a procedure at an agency,
+    #: ``id`` the procedure's) or "agency" (4.x: a commune)
+    kind: str
     id: int
     code: str
     in_numerator: bool
@@ -146,8 +150,10 @@ def explain(
 ) -> list[Entry]:
     """The denominator of ``indicator`` for the cut and period, each item with whether
     it is in the numerator and why (module docstring). A fixed number of queries.
-    Raises ``ValueError`` for an indicator that has no list behind it (1.3 and 4.x are
-    snapshots of the catalogue; 2.2 is a mean)."""
+    2.2, a mean, lists the dossiers it timed with their working days, the longest
+    first; 1.3 the province's published procedures; 3.2 the online services; 4.x the
+    communes (none under a formula version without data). Raises ``ValueError`` for an
+    unknown indicator."""
     agencies = attributed_agencies(unit, subtree=subtree)
     begin, finish = period_moments(start, end)
     judged_at = min(finish, now or timezone.now())
@@ -247,7 +253,120 @@ def explain(
             else (_("announced on time"), _("announced late"))
         )
         return _sorted(_procedure_entries(set(late), on_time_set, yes, no))
+    if indicator == Indicator.PUBLISHED_IN_FULL:
+        return _sorted(_publication_entries(end))
+    if indicator == Indicator.AVERAGE_TIME:
+        return _handling_entries(agencies, begin, finish, scope)
+    if indicator == Indicator.ONLINE_SERVICE_USED:
+        services = online_services(agencies, end, scope)
+        used = services_marked(agencies, begin, finish, scope, indicator)
+        return _sorted(_service_entries(services, used & services))
+    if indicator == Indicator.CERTIFIED_COPY:
+        definition = definitions_in_force(on=end).indicators.get(indicator)
+        if definition is None or definition.formula_version != CERTIFIED_COPY_COMMUNES:
+            return []
+        communes, offering = communes_offering_copies(agencies, end)
+        return _sorted(_commune_entries(communes, offering))
     raise ValueError(indicator)
+
+
+def _publication_entries(on: dt.date) -> list[Entry]:
+    """1.3: each procedure published and in force on ``on``, complete or with the
+    components it lacks (``procedures.validation.publication_gaps``)."""
+    entries = []
+    for version in published_versions(on=on).select_related("procedure"):
+        gaps = publication_gaps(version)
+        reason = (
+            _("lacks: %(parts)s")
+            % {"parts": ", ".join(str(PUBLICATION_COMPONENT_LABELS[g]) for g in gaps)}
+            if gaps
+            else _("all seven components published")
+        )
+        entries.append(
+            Entry(
+                "procedure",
+                version.procedure_id,
+                version.procedure.code,
+                not gaps,
+                reason,
+            )
+        )
+    return entries
+
+
+def _handling_entries(
+    agencies: set[int], begin: dt.datetime, finish: dt.datetime, scope: Scope
+) -> list[Entry]:
+    """2.2: the dossiers timed (received in the period, processed by its end) with
+    their handling time in working days (``facts.handling_days``), the longest first."""
+    timed = []
+    for facts in dossier_facts(agencies, begin, finish, scope):
+        days = handling_days(facts, begin, finish, working_days)
+        if days is not None:
+            timed.append((days, facts))
+    timed.sort(key=lambda pair: (-pair[0], pair[1].code))
+    return [
+        Entry(
+            "dossier",
+            facts.dossier,
+            facts.code,
+            True,
+            _("%(days)s working days from reception to the end of processing")
+            % {"days": number_format(days.quantize(_HUNDREDTH, ROUND_HALF_UP), 2)},
+        )
+        for days, facts in timed
+    ]
+
+
+#: 2.2's working days shown to two decimals, as the index shows its mean
+_HUNDREDTH = Decimal("0.01")
+
+
+def _agency_names(ids: set[int]) -> dict[int, str]:
+    return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _service_entries(
+    services: set[tuple[int, int]], used: set[tuple[int, int]]
+) -> list[Entry]:
+    """3.2: each online service (a procedure at an agency) and whether it received an
+    online dossier in the period."""
+    codes = dict(
+        Procedure.objects.filter(pk__in={p for p, _a in services}).values_list(
+            "pk", "code"
+        )
+    )
+    names = _agency_names({a for _p, a in services})
+    return [
+        Entry(
+            "service",
+            procedure,
+            f"{codes.get(procedure, '')} · {names.get(agency, '')}",
+            (procedure, agency) in used,
+            _("received an online dossier")
+            if (procedure, agency) in used
+            else _("no online dossier received"),
+        )
+        for procedure, agency in services
+    ]
+
+
+def _commune_entries(communes: set[int], offering: set[int]) -> list[Entry]:
+    """4.x by communes: each commune and whether it offers electronic certification
+    of copies online."""
+    names = _agency_names(communes)
+    return [
+        Entry(
+            "agency",
+            commune,
+            names.get(commune, ""),
+            commune in offering,
+            _("offers electronic certified copies online")
+            if commune in offering
+            else _("does not offer electronic certified copies online"),
+        )
+        for commune in communes
+    ]
 
 
 # ------------------------------------------------------------------ what moves the score

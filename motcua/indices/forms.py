@@ -12,17 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
 from motcua.indices.dashboard import (
+    ALONE,
     MONTH,
     NOW,
     PERIOD_KINDS,
     QUARTER,
+    WITH_SUBTREE,
     Period,
     period_of,
 )
 from motcua.indices.periods import FIRST_YEAR, LAST_YEAR
 from motcua.office.forms import DesignSystemFormMixin
-
-WITH_SUBTREE, ALONE = "all", "alone"
 
 
 class DashboardForm(DesignSystemFormMixin, forms.Form):

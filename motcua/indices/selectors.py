@@ -273,11 +273,39 @@ def procedures_marked(
 ) -> set[int]:
     """The procedures a dossier of ``agencies`` received in the period puts in
     ``indicator``'s set (3.2, 3.5, 4.5a: ``facts.procedure_marks``), from the streamed
-    facts (the drill-down's; the index reads :attr:`Gathered.procedures`)."""
+    facts (the drill-down's; the index reads the tallies' marks)."""
     return {
-        facts.procedure
+        procedure
+        for procedure, _agency in services_marked(
+            agencies, start, end, scope, indicator
+        )
+    }
+
+
+def services_marked(
+    agencies: set[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    scope: Scope,
+    indicator: str,
+) -> set[tuple[int, int]]:
+    """:func:`procedures_marked` as ``(procedure, handling agency)``: the services."""
+    return {
+        (facts.procedure, facts.agency)
         for facts in dossier_facts(agencies, start, end, scope)
         if indicator in procedure_marks(facts, start=start, end=end)
+    }
+
+
+def online_services(
+    agencies: set[int], on: dt.date, scope: Scope
+) -> set[tuple[int, int]]:
+    """3.2's denominator: the online services, a procedure offered online at one of
+    ``agencies`` on ``on``, as ``(procedure, agency)``. One query."""
+    return {
+        (procedure, agency)
+        for agency, procedures in applying(agencies, on, scope, _OFFERED_ONLINE).items()
+        for procedure in procedures
     }
 
 
@@ -309,7 +337,7 @@ def population_procedures(
     )
 
 
-def _communes_offering_copies(
+def communes_offering_copies(
     agencies: set[int], on: dt.date
 ) -> tuple[set[int], set[int]]:
     """4.x by communes (01b §3, XLSX-METRICS): the communes among ``agencies`` in
@@ -514,7 +542,7 @@ def _catalogue_of(
     subjects = _citizen_subjects()
     copies = scored.get(Indicator.CERTIFIED_COPY)
     communes, offering = (
-        _communes_offering_copies(agencies, on)
+        communes_offering_copies(agencies, on)
         if copies is not None and copies.formula_version == CERTIFIED_COPY_COMMUNES
         else (set(), set())
     )
@@ -632,8 +660,8 @@ def _scores(
         elif indicator == Indicator.ONLINE_SERVICE_USED:
             services = {
                 (procedure, agency)
-                for agency in agencies
-                for procedure in listed.online.get(agency, ())
+                for agency in agencies & listed.online.keys()
+                for procedure in listed.online[agency]
             }
             used = tally.procedures.get(indicator, set()) & services
             result = formulas.online_services_used(

@@ -14,6 +14,11 @@ urlpatterns = [
         name="deadlines",
     ),
     path(
+        "giai-thich/",
+        views.DashboardPageView.as_view(page="explain"),
+        name="explain",
+    ),
+    path(
         "xuat/<slug:page>/<slug:table>.xlsx", views.ExportView.as_view(), name="export"
     ),
     path("bao-cao-thang.pdf", views.MonthlyReportView.as_view(), name="report"),

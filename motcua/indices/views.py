@@ -10,9 +10,11 @@ is not an officer's gets the officers-only page (``OfficerRequiredMixin``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,9 @@ from django.views.generic import TemplateView
 from motcua.agencies.choices import AgencyLevel
 from motcua.agencies.models import Agency
 from motcua.indices import exports
+from motcua.indices.choices import Indicator
 from motcua.indices.dashboard import (
+    EXPLANATION,
     PAGES,
     PAGES_BY_NAME,
     PAGES_BY_SLUG,
@@ -92,6 +96,7 @@ class SelectionMixin(OfficerRequiredMixin):
             subtree=self.form.subtree(),
             period=period,
             now=now,
+            indicator=self.request.GET.get("indicator", "")[:8],
         )
 
     def query(self, selection: Selection | None) -> str:
@@ -107,6 +112,8 @@ class SelectionMixin(OfficerRequiredMixin):
             "month": data.get("month") or self.form.initial["month"],
             "quarter": data.get("quarter") or self.form.initial["quarter"],
         }
+        if selection.indicator:
+            values["indicator"] = selection.indicator
         return urlencode(values)
 
 
@@ -135,11 +142,27 @@ class DashboardPageView(SelectionMixin, TemplateView):
         )
         if selection is None:
             return self.render_to_response(context, status=400)
+        if page is EXPLANATION and selection.indicator not in Indicator.values:
+            context["indicator_error"] = True
+            return self.render_to_response(context, status=400)
         try:
             context["sections"] = page.build(selection)
         except DefinitionError as error:
             context["definition_error"] = str(error)
             return self.render_to_response(context, status=409)
+        if page is EXPLANATION:
+            [section] = context["sections"]
+            context["page_obj"] = Paginator(
+                section.table.rows, EXPLANATION_ROWS
+            ).get_page(request.GET.get("page"))
+            context["sections"] = [
+                dataclasses.replace(
+                    section,
+                    table=dataclasses.replace(
+                        section.table, rows=tuple(context["page_obj"])
+                    ),
+                )
+            ]
         if page.name == "dashboard":
             context["report"] = selection.report
             context["band"] = band_label(selection.report.band)
@@ -147,6 +170,10 @@ class DashboardPageView(SelectionMixin, TemplateView):
 
     def get_template_names(self) -> list[str]:
         return [f"indices/{self.page}.html"]
+
+
+#: the items of a figure shown a page at a time (the download holds them all)
+EXPLANATION_ROWS = 50
 
 
 class ExportView(SelectionMixin, View):
@@ -158,7 +185,9 @@ class ExportView(SelectionMixin, View):
         if found is None:
             raise Http404
         selection = self.read_selection()
-        if selection is None:
+        if selection is None or (
+            found is EXPLANATION and selection.indicator not in Indicator.values
+        ):
             return HttpResponse(status=400)
         try:
             sections = found.build(selection)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -296,8 +296,7 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
     tags: dict[DeadlineState | None, DeadlineTag | None] = {}
     calendars: dict[int, WorkCalendar] = {}
     zone = timezone.get_current_timezone()
-    # the dossier's page differs between rows only by the code: reversed once
-    page = reverse("office:dossier", args=[_CODE_MARK])
+    page = dossier_pages()
     queue: list[QueueRow] = []
     for row in rows:
         dossier = row.dossier
@@ -323,7 +322,7 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
             QueueRow(
                 row=row,
                 deadline=state,
-                url=_dossier_url(page, dossier.code),
+                url=page(dossier.code),
                 status=statuses[dossier.status],
                 appointment=moment_text(dossier.due_at, zone) if dossier.due_at else "",
                 tag=tags[state],
@@ -341,13 +340,18 @@ _CODE_MARK = "MOTCUADOSSIERCODE"
 _PLAIN_CODE = re.compile(r"[0-9A-Za-z._-]+")
 
 
-def _dossier_url(page: str, code: str) -> str:
-    """The page of the dossier with ``code``, from ``page`` (``office:dossier`` reversed
-    with ``_CODE_MARK``): what ``reverse`` gives, without its cost for every row; any
-    other code goes through ``reverse``."""
-    if _PLAIN_CODE.fullmatch(code):
-        return page.replace(_CODE_MARK, code)
-    return reverse("office:dossier", args=[code])
+def dossier_pages() -> Callable[[str], str]:
+    """code → the dossier's page (``office:dossier``) for the rows of a list: reversed
+    once with ``_CODE_MARK``, then what ``reverse`` gives without its cost for every
+    row; any other code goes through ``reverse``."""
+    page = reverse("office:dossier", args=[_CODE_MARK])
+
+    def url(code: str) -> str:
+        if _PLAIN_CODE.fullmatch(code):
+            return page.replace(_CODE_MARK, code)
+        return reverse("office:dossier", args=[code])
+
+    return url
 
 
 # ------------------------------------------------------------------ the dossier page

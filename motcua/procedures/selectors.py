@@ -62,6 +62,14 @@ def procedures_with_versions() -> QuerySet[Procedure]:
     )
 
 
+def published_versions(*, on: dt.date) -> QuerySet[ProcedureVersion]:
+    """The versions in force on ``on`` and published by then (``published_on`` on or
+    before it), with what ``publication_gaps`` reads: 1.3's denominator."""
+    return with_publication_parts(
+        ProcedureVersion.objects.in_force_on(on).filter(published_on__lte=on)
+    )
+
+
 def publication_completeness(*, on: dt.date) -> tuple[int, int]:
     """``(complete, published)`` for QĐ 766 indicator 1.3 as of ``on``.
 
@@ -70,9 +78,6 @@ def publication_completeness(*, on: dt.date) -> tuple[int, int]:
     63/2010 (domain spec 01, indicator 1.3; ``validation.PUBLICATION_COMPONENTS``). A version
     counts as published when ``published_on`` is on or before ``on``. Three queries.
     """
-    published = with_publication_parts(
-        ProcedureVersion.objects.in_force_on(on).filter(published_on__lte=on)
-    )
-    versions = list(published)
+    versions = list(published_versions(on=on))
     complete = sum(1 for version in versions if not publication_gaps(version))
     return complete, len(versions)

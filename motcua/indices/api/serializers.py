@@ -222,7 +222,9 @@ class IndexSerializer(serializers.Serializer[Any]):
 class EntrySerializer(serializers.Serializer[Any]):
     """One item of an indicator's denominator."""
 
-    kind = serializers.ChoiceField(choices=["dossier", "petition", "procedure"])
+    kind = serializers.ChoiceField(
+        choices=["dossier", "petition", "procedure", "service", "agency"]
+    )
     id = serializers.IntegerField()
     code = serializers.CharField()
     in_numerator = serializers.BooleanField()

@@ -35,7 +35,7 @@ from motcua.indices.api.serializers import (
     PortalComparisonSerializer,
 )
 from motcua.indices.choices import Indicator
-from motcua.indices.explain import NO_LIST, NOT_LISTED, explain, opportunities
+from motcua.indices.explain import explain, opportunities
 from motcua.indices.periods import (
     DAY_PATTERN,
     PERIOD_PATTERN,
@@ -118,7 +118,7 @@ _EXPLAIN_PARAMETERS = [
         OpenApiTypes.STR,
         OpenApiParameter.QUERY,
         required=True,
-        enum=[value for value in Indicator.values if value not in NOT_LISTED],
+        enum=list(Indicator.values),
         description=gettext_lazy("The indicator to explain, e.g. 2.1."),
     ),
     OpenApiParameter(
@@ -228,8 +228,10 @@ class ExplainView(APIView):
             "the unit, the period and the cut of `GET /api/index/`, each with whether it "
             'is in the numerator and why, in the interface language ("late: finished 3 '
             'working hours after its appointment"); those that cost points first. '
-            f"Paginated (page 1 to {MAX_PAGE}). Not for the snapshots and means "
-            "(1.3, 2.2, 3.2, 4.x)."
+            f"Paginated (page 1 to {MAX_PAGE}). 2.2, a mean, lists the dossiers it "
+            "timed, the longest first; 1.3 the published procedures; 3.2 the online "
+            "services (kind `service`: a procedure at an agency); 4.x the communes "
+            "(kind `agency`)."
         ),
         parameters=_EXPLAIN_PARAMETERS,
         responses={
@@ -246,10 +248,6 @@ class ExplainView(APIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         asked = _read(request, ExplainQuerySerializer)
-        if asked["indicator"] in NOT_LISTED:
-            raise ValidationError(
-                {"indicator": [NO_LIST % {"indicator": asked["indicator"]}]}
-            )
         try:
             entries = explain(
                 unit=asked["unit"],

@@ -1,5 +1,5 @@
 """The dashboard in Debian's Chromium (Playwright): the provincial supervisor signs in,
-opens each page of the dashboard, the charts are drawn (Chart.js into each canvas, from
+opens each page of the dashboard and the dossiers behind a figure, the charts are drawn (Chart.js into each canvas, from
 the json_script data, under the Content-Security-Policy), screenshots are saved, and
 axe-core (vendored, for tests only) finds no serious or critical violation, on a wide
 screen and on a phone."""
@@ -86,6 +86,20 @@ def test_the_supervisor_reads_the_dashboard_with_its_charts(
         assert page.locator("table.indices-table").count() >= charts, name
         page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
         assert axe_violations(page) == [], name
+
+    # from the overview's 2.1 to the dossiers behind it, each leading to its page
+    page.goto(f"{live_server.url}/can-bo/chi-so-766/{query}")
+    page.locator("table.indices-table--chi-so").get_by_role("link", name="2.1").click()
+    page.wait_for_url("**/giai-thich/**indicator=2.1**")
+    rows = page.locator("table.indices-table tbody tr")
+    assert rows.count() == 6
+    assert (
+        rows.first.get_by_role("link")
+        .get_attribute("href")
+        .startswith("/can-bo/ho-so/")
+    )
+    page.screenshot(path=tmp_path / "giai-thich.png", full_page=True)
+    assert axe_violations(page) == [], "giai-thich"
 
     # the overview on a phone, and the picker by keyboard: the commune alone
     page.goto(f"{live_server.url}/can-bo/chi-so-766/{query}")

@@ -258,7 +258,7 @@ def test_the_overview_shows_the_total_the_band_and_every_group_and_indicator(rat
     # the digitisation group (5th row): 4.x 2 + 4.2 1.33 = 3.33 of 22; 3.33/22 = 15.14 %
     assert groups.rows[4][1:] == (Decimal("3.33"), Decimal(22), Decimal("15.14"))
     assert groups.rows[-1][:2] == ("Total points", Decimal("38.66"))
-    indicators = {row[0]: row for row in tables["chi-so"].rows}
+    indicators = {_link(row[0]).text: row for row in tables["chi-so"].rows}
     # 2.1: 3 of 6, 50 %, 10 of 20 points
     assert indicators["2.1"][3:9] == (3, 6, Decimal("50.00"), Decimal("10.00"), 20, "")
     # 4.2: A, B of 6 (every paper digitised, no result document asked): 33.33 %,
@@ -402,6 +402,87 @@ def test_the_overdue_list_links_each_dossier_to_its_page(rated):
     assert tables["theo-don-vi"].rows == ((rated.commune.name, 2, 0),)
     html = answer.content.decode()
     assert f'href="/can-bo/ho-so/{e.code}/"' in html
+
+
+EXPLAIN = BASE + "giai-thich/"
+
+
+def test_each_indicator_of_the_overview_leads_to_the_items_behind_it(rated):
+    client = _client(rated.leader)
+    overview = _tables(client.get(BASE, MARCH))["chi-so"]
+    link = _link(next(row[0] for row in overview.rows if str(row[0]) == "2.1"))
+    path, _sep, query = link.url.partition("?")
+    assert path == EXPLAIN
+    answer = client.get(link.url)
+    assert answer.status_code == 200
+    [table] = _tables(answer).values()
+    a, b, c, d, e, f = _by_code(rated)
+    # B, D, E cost points and come first (by code), then A, C, F; each dossier leads
+    # to its page; the reasons are the engine's (test_engine.py works them by hand)
+    assert [(_link(r[0]).text, r[2]) for r in table.rows] == [
+        (b.code, "No"),
+        (d.code, "No"),
+        (e.code, "No"),
+        (a.code, "Yes"),
+        (c.code, "Yes"),
+        (f.code, "Yes"),
+    ]
+    assert _link(table.rows[0][0]).url == f"/can-bo/ho-so/{b.code}/"
+    assert table.rows[1][3] == "late: second supplement request"
+    assert table.note.startswith("3 of 6 counted in the numerator.")
+    # the picker keeps the indicator
+    assert 'name="indicator" value="2.1"' in answer.content.decode()
+
+
+def test_the_items_behind_a_figure_come_a_page_at_a_time(rated, monkeypatch):
+    monkeypatch.setattr("motcua.indices.views.EXPLANATION_ROWS", 4)
+    client = _client(rated.leader)
+    first = client.get(EXPLAIN, {**MARCH, "indicator": "2.1"})
+    second = client.get(EXPLAIN, {**MARCH, "indicator": "2.1", "page": "2"})
+    codes = [
+        [_link(r[0]).text for r in _tables(answer)["giai-thich-21"].rows]
+        for answer in (first, second)
+    ]
+    assert [len(page) for page in codes] == [4, 2]
+    assert set(codes[0]).isdisjoint(codes[1])
+    assert "Page 1 of 2" in first.content.decode()
+    # the download holds every item
+    sheet = load_workbook(
+        io.BytesIO(
+            client.get(
+                BASE + "xuat/giai-thich/giai-thich-21.xlsx",
+                {**MARCH, "indicator": "2.1"},
+            ).content
+        )
+    ).active
+    assert sheet is not None
+    listed = {row[0] for row in sheet.iter_rows(values_only=True)}
+    assert set(codes[0]) | set(codes[1]) <= listed
+
+
+@pytest.mark.parametrize("indicator", ["", "9.9", "2.1x"])
+def test_an_unknown_indicator_is_400_and_names_the_choice(rated, indicator):
+    answer = _client(rated.leader).get(EXPLAIN, {**MARCH, "indicator": indicator})
+    assert answer.status_code == 400
+    assert "Which indicator?" in answer.content.decode()
+    export = _client(rated.leader).get(
+        BASE + "xuat/giai-thich/giai-thich-21.xlsx", {**MARCH, "indicator": indicator}
+    )
+    assert export.status_code == 400
+
+
+def test_the_items_of_another_unit_are_404(rated):
+    other = OfficerFactory.create(username="lanhdao.khac")
+    RoleAssignmentFactory.create(
+        user=other,
+        agency=rated.department,
+        role=Role.LEADER,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    answer = _client(other).get(
+        EXPLAIN, {**MARCH, "indicator": "2.1", "unit": rated.commune.identifier}
+    )
+    assert answer.status_code == 404
 
 
 def test_a_dossier_within_eight_working_hours_of_its_appointment_is_due_soon(rated):
@@ -581,11 +662,13 @@ def _queries(client: Client, url: str, query: dict[str, str]) -> int:
         BASE + "xuat/tong-quan/chi-so.xlsx",
         BASE + "xuat/han-xu-ly/qua-han.xlsx",
         BASE + "bao-cao-thang.pdf",
+        BASE + "giai-thich/",
+        BASE + "xuat/giai-thich/giai-thich-21.xlsx",
     ],
 )
 def test_query_counts_do_not_grow_with_the_number_of_dossiers(rated, url):
     client = _client(_supervisor(rated))
-    query = {**MARCH, "unit": rated.commune.parent.identifier}
+    query = {**MARCH, "unit": rated.commune.parent.identifier, "indicator": "2.1"}
     client.get(url, query)  # the process's caches are warm from here on
     before = _queries(client, url, query)
     # four more dossiers: two finished, two open and overdue, rated and digitised

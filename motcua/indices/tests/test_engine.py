@@ -582,6 +582,83 @@ def test_a_disliked_open_dossier_is_worth_only_what_2_1_loses(world):
     ]
 
 
+def test_the_drill_down_of_2_2_lists_the_dossiers_timed_the_longest_first(march):
+    a, b, c, d, *_open = (x.code for x in _dossiers())
+    # received Mon 2/3 09:00; a working day is 8 hours (07:00–11:30, 13:30–17:00):
+    # C ended Thu 5/3 15:00: 3 days and 09:00–11:30, 13:30–15:00 = 4 h = 3.50 (2.2 does
+    # not subtract its supplement round); B 5/3 10:00: 3 days 1 hour = 3.125 → 3.13;
+    # A 5/3 09:00: 3.00; D Wed 4/3 09:00: 2.00; E and F are not processed
+    assert [(x.code, x.in_numerator, x.reason) for x in _explain(march, "2.2")] == [
+        (c, True, "3.50 working days from reception to the end of processing"),
+        (b, True, "3.13 working days from reception to the end of processing"),
+        (a, True, "3.00 working days from reception to the end of processing"),
+        (d, True, "2.00 working days from reception to the end of processing"),
+    ]
+    # and the index's 2.2 is their mean: (3.5 + 3.125 + 3 + 2) / 4 = 2.90625 → 2.91
+    score = _index(march, *MARCH).scores["2.2"]
+    assert (score.denominator, score.value) == (4, Decimal("2.91"))
+
+
+def test_the_drill_down_of_3_2_lists_the_online_services(march):
+    [service] = _explain(march, "3.2")
+    procedure = march.version.procedure
+    assert (service.kind, service.id, service.code) == (
+        "service",
+        procedure.pk,
+        f"{procedure.code} · {march.commune.name}",
+    )
+    # F, received online on 31/3
+    assert (service.in_numerator, service.reason) == (
+        True,
+        "received an online dossier",
+    )
+    [april] = _explain(
+        march, "3.2", start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
+    )
+    assert (april.in_numerator, april.reason) == (False, "no online dossier received")
+
+
+def test_the_drill_down_of_1_3_names_what_a_procedure_lacks(march):
+    [complete] = _explain(march, "1.3")
+    assert (complete.code, complete.in_numerator, complete.reason) == (
+        march.version.procedure.code,
+        True,
+        "all seven components published",
+    )
+    type(march.version).objects.filter(pk=march.version.pk).update(methods="")
+    [lacking] = _explain(march, "1.3")
+    assert (lacking.in_numerator, lacking.reason) == (
+        False,
+        "lacks: methods of performance",
+    )
+    assert _figures(_index(march, *MARCH), "1.3")[:2] == (0, 1)
+
+
+def test_4_x_by_communes_counts_and_lists_the_communes(world, settings):
+    # under the default version 4.x has no data and nothing to list
+    assert _explain(world, "4.x") == []
+    IndicatorDefinition.objects.filter(indicator="4.x").update(
+        formula_version="communes"
+    )
+    settings.INDEX_CERTIFIED_COPY_PROCEDURES = []
+    # the commune applies one procedure, offered fully online; the centre (also at the
+    # commune level) is not part of the commune
+    [commune] = _explain(world, "4.x")
+    assert (commune.kind, commune.id, commune.in_numerator) == (
+        "agency",
+        world.commune.pk,
+        False,
+    )
+    assert _figures(_index(world, *MARCH), "4.x")[:2] == (0, 1)
+    settings.INDEX_CERTIFIED_COPY_PROCEDURES = [world.version.procedure.code]
+    [commune] = _explain(world, "4.x")
+    assert (commune.in_numerator, commune.reason) == (
+        True,
+        "offers electronic certified copies online",
+    )
+    assert _figures(_index(world, *MARCH), "4.x")[:2] == (1, 1)
+
+
 def test_the_command_explains_a_figure(march):
     out = io.StringIO()
     unit = march.commune.identifier
@@ -596,7 +673,7 @@ def test_the_command_explains_a_figure(march):
         _capture("--unit", unit, "--period", "2026-03", "--explain", "5.4", "--json")
     )
     assert [entry["in_numerator"] for entry in printed].count(True) == 3
-    for bad in ("9.9", "2.2"):
+    for bad in ("9.9", "2"):
         with pytest.raises(CommandError) as refused:
             call_command(
                 "index",

@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.indices import live
 from motcua.indices.choices import Band, Indicator, PortalGroup
-from motcua.indices.explain import NO_LIST, NOT_LISTED, explain
+from motcua.indices.explain import explain
 from motcua.indices.loader import Scope
 from motcua.indices.periods import (
     OPTIONS,
@@ -179,10 +179,6 @@ class Command(BaseCommand):
                 if options["explain"] is None
                 else check_indicator(options["explain"], spelling=EXPLAIN)
             )
-            if indicator in NOT_LISTED:
-                raise QueryError(
-                    EXPLAIN.indicator, str(NO_LIST % {"indicator": indicator})
-                )
         except QueryError as error:
             raise _fail(f"{error.parameter}: {error.message}") from None
         try:
