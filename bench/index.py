@@ -514,6 +514,13 @@ def main(argv: list[str] | None = None) -> None:
             f" {figures['reconcile_differences']} differences"
         )
 
+    # the steady state autovacuum keeps: statistics, and the visibility map that lets
+    # PostgreSQL count the live dossiers from their index alone
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) indices_indexeddossier, indices_indexcell")
+
     now = timezone.now()
     year = timezone.localtime(now).year
     start_day, end_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -527,11 +534,15 @@ def main(argv: list[str] | None = None) -> None:
     say(f"  DuckDB over the export: {figures['duckdb_s']:.2f} s")
 
     units = list(Agency.objects.order_by("identifier"))
-    started = time.monotonic()
-    reports = compute_indexes(
-        units, subtree=False, start=start_day, end=end_day, now=now
-    )
-    figures["index_every_unit_s"] = time.monotonic() - started
+    # the better of two, as DuckDB's
+    times = []
+    for _attempt in range(2):
+        started = time.monotonic()
+        reports = compute_indexes(
+            units, subtree=False, start=start_day, end=end_day, now=now
+        )
+        times.append(time.monotonic() - started)
+    figures["index_every_unit_s"] = min(times)
     figures["units"] = len(units)
     mismatches = []
     for unit in units:
