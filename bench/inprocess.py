@@ -6,7 +6,8 @@ so that a request's own cost can be read without the network, gunicorn and the c
 milliseconds per request (the mean and the median, and the median of the CPU time of
 this process alone: the database's work aside, and steadier on a busy machine), the
 queries it makes, and with ``--profile`` where the time goes (cProfile, sorted by
-cumulative time).
+cumulative time, or by what ``BENCH_PROFILE_SORT`` names: ``tottime`` for each
+function's own).
 
 WHAT is ``lookup`` (a generated dossier by code, as the provincial supervisor), ``full``
 (a dossier the last run's intake measure received, with papers, steps and event),
@@ -252,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
         profile.disable()
     elapsed = time.perf_counter() - started
     if profile:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(40)
     print(  # noqa: T201 - the command's output
         f"{args.what}: {elapsed / args.requests * 1000:.2f} ms per request"
         f" (median {statistics.median(took) * 1000:.2f} ms,"

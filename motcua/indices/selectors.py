@@ -302,10 +302,17 @@ def online_services(
 ) -> set[tuple[int, int]]:
     """3.2's denominator: the online services, a procedure offered online at one of
     ``agencies`` on ``on``, as ``(procedure, agency)``. One query."""
+    return _services(applying(agencies, on, scope, _OFFERED_ONLINE), agencies)
+
+
+def _services(
+    per_agency: Mapping[int, set[int]], agencies: set[int]
+) -> set[tuple[int, int]]:
+    """The ``(procedure, agency)`` of ``agencies`` in ``per_agency``."""
     return {
         (procedure, agency)
-        for agency, procedures in applying(agencies, on, scope, _OFFERED_ONLINE).items()
-        for procedure in procedures
+        for agency in agencies & per_agency.keys()
+        for procedure in per_agency[agency]
     }
 
 
@@ -658,11 +665,7 @@ def _scores(
                 procedures=len(_union(listed.applied, agencies)),
             )
         elif indicator == Indicator.ONLINE_SERVICE_USED:
-            services = {
-                (procedure, agency)
-                for agency in agencies & listed.online.keys()
-                for procedure in listed.online[agency]
-            }
+            services = _services(listed.online, agencies)
             used = tally.procedures.get(indicator, set()) & services
             result = formulas.online_services_used(
                 definition, used=len(used), services=len(services)
