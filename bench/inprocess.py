@@ -253,7 +253,9 @@ def main(argv: list[str] | None = None) -> None:
         profile.disable()
     elapsed = time.perf_counter() - started
     if profile:
-        pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(40)
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(40)
     print(  # noqa: T201 - the command's output
         f"{args.what}: {elapsed / args.requests * 1000:.2f} ms per request"
         f" (median {statistics.median(took) * 1000:.2f} ms,"
