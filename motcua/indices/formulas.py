@@ -41,6 +41,7 @@ evaluations (``ratings``; 5.4 over the same dossiers and late rule as 2.1, 01b �
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -319,10 +320,28 @@ class ChannelCounts:
         return self.direct + self.online + self.postal
 
 
-def submitted_online(definition: Definition, counts: ChannelCounts) -> Score:
+def submitted_online(
+    definition: Definition, counts: ChannelCounts, *, synced: int | None = None
+) -> Score:
     """3.3: dossiers received online / all dossiers received in the period, full points at
-    50 % (01b §1)."""
-    return score(definition, counts.online, counts.total)
+    50 % (01b §1). With ``synced`` (of the same dossiers, those synchronised to the
+    national portal by the period's end: 1.4's numerator), the points are multiplied by
+    the share synchronised, as the VPCP rulebook writes 3.3 (01b §1, item 4: not
+    observable on the portal, where 1.4 stands at 100 %; ``formula_version``
+    "sync-weighted", docs/decisions/0016)."""
+    result = score(definition, counts.online, counts.total)
+    if synced is None or not counts.total or result.points is None:
+        return result
+    if not 0 <= synced <= counts.total:
+        raise ValueError(f"3.3: {synced} synchronised of {counts.total} received")
+    share = Decimal(counts.online) * _HUNDRED / Decimal(counts.total)
+    points = (
+        definition.max_points
+        * min(Decimal(1), share / definition.target)
+        * Decimal(synced)
+        / Decimal(counts.total)
+    )
+    return dataclasses.replace(result, points=_round(points))
 
 
 # ------------------------------------------------------------------ 1.4, payments, digitisation, satisfaction

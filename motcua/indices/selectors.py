@@ -433,6 +433,7 @@ def _average_time(definition: formulas.Definition, total: Decimal, count: int) -
 SYNC_NO_FALLBACK = "no-fallback"
 E_RESULT_DOCUMENTS_ONLY = "vpcp-2022"
 CERTIFIED_COPY_COMMUNES = "communes"
+SUBMITTED_SYNC_WEIGHTED = "sync-weighted"
 
 
 def options_of(definitions: Definitions) -> Options:
@@ -675,6 +676,9 @@ def _scores(
             result = formulas.submitted_online(
                 definition,
                 ChannelCounts(direct=received - online, online=online),
+                synced=tally.contributions.get(Indicator.SYNCED, (0, 0))[0]
+                if definition.formula_version == SUBMITTED_SYNC_WEIGHTED
+                else None,
             )
         elif indicator in (Indicator.PAID_ONLINE_PROCEDURES, Indicator.FEES_INTEGRATED):
             with_fee = _union(listed.with_fee, agencies)

@@ -142,6 +142,27 @@ def test_a_dossier_flagged_as_reusing_digitised_data_counts_for_4_3(full):
     assert _figures(report, "4.3") == (2, 6, Decimal("33.33"), Decimal("0.83"))
 
 
+def test_3_3_weighted_by_the_share_synchronised_when_its_version_says(full):
+    # 3.3: F online of six, 16.67 % of a 50 % target: 6 × (1/6)/0.5 = 2.00
+    assert _figures(_index(full, *MARCH), "3.3") == (
+        1,
+        6,
+        Decimal("16.67"),
+        Decimal("2.00"),
+    )
+    IndicatorDefinition.objects.filter(indicator="3.3").update(
+        formula_version="sync-weighted"
+    )
+    # the VPCP rulebook's 3.3: × the share synchronised, A and B of six:
+    # 6 × (1/6)/0.5 × 2/6 = 0.666… → 0.67; the ratio shown stays the online share
+    assert _figures(_index(full, *MARCH), "3.3") == (
+        1,
+        6,
+        Decimal("16.67"),
+        Decimal("0.67"),
+    )
+
+
 def test_every_group_from_the_dossiers(full):
     report = _index(full, *MARCH)
     # 1.4: A, B of the six received → 33.33 % × 6 = 2.00

@@ -40,6 +40,24 @@ def test_a_linear_indicator_scores_its_share_of_the_maximum():
     assert (result.ratio, result.points) == (Decimal("66.67"), Decimal("13.33"))
 
 
+def test_3_3_weighted_by_the_share_synchronised():
+    online = _definition(points=6, target=50, indicator="3.3", group=3)
+    # 60 % online caps at 6; × 75 of 100 synchronised: 4.50 (the cap first, then the
+    # share: not 6 × min(1, 0.6 × 0.75 / 0.5) = 5.40)
+    result = formulas.submitted_online(
+        online, ChannelCounts(online=60, direct=40), synced=75
+    )
+    assert (result.ratio, result.points) == (Decimal("60.00"), Decimal("4.50"))
+    # 30 % online, all synchronised: unchanged, 3.60
+    assert formulas.submitted_online(
+        online, ChannelCounts(online=30, direct=70), synced=100
+    ).points == Decimal("3.60")
+    # nothing received: the zero-denominator policy, no share to apply
+    assert formulas.submitted_online(online, ChannelCounts(), synced=0).points is None
+    with pytest.raises(ValueError, match="3.3"):
+        formulas.submitted_online(online, ChannelCounts(online=1, direct=1), synced=3)
+
+
 def test_a_target_caps_the_points_at_the_maximum():
     online = _definition(points=6, target=50, indicator="3.3", group=3)
     # 60 % online ≥ the 50 % target: full 6 points, not 7.2
