@@ -30,7 +30,12 @@ How a dossier's contribution to a period ``[start, end)`` splits:
 Freshness: a write that changes what a dossier's figures read sends
 ``dossiers.signals.dossiers_changed`` in its transaction, and :func:`mark` records the
 dossier in :class:`~motcua.indices.models.IndexBacklog` in that same transaction (one
-statement; a crash loses nothing). :func:`refresh` brings the backlog's dossiers up to
+statement; a crash loses nothing). A change of what the figures read outside a dossier
+marks the dossiers it reaches the same way: a procedure version's catalogue rows
+(:func:`mark_version`), the system's working-day calendar, by which 2.2 counts
+(:func:`mark_calendar`). What no signal sees (a setting such as
+``MOTCUA_INDEX_POPULATION_DATABASES``, a new release of the ``holidays`` tables, a bulk
+``UPDATE``) is brought back by ``motcua index reconcile --repair``. :func:`refresh` brings the backlog's dossiers up to
 date in batches, a fixed number of statements per batch: called by every read of the
 maintained figures (bounded by :data:`READ_REFRESH_LIMIT`; what is left is reported as
 ``pending``), and by ``motcua index refresh`` (``--follow`` keeps it running, the
@@ -47,8 +52,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from motcua.dossiers.models import Dossier
@@ -73,6 +78,7 @@ from motcua.indices.loader import (
 from motcua.indices.models import IndexBacklog, IndexCell, IndexedDossier
 from motcua.procedures.models import ProcedureVersion, ResultDocument
 from motcua.workdays.clock import VN_TZ
+from motcua.workdays.models import CalendarOverride, OfficeHours
 
 #: dossiers brought up to date per batch (eight reads: the facts and what they added; up to three writes)
 BATCH = 1000
@@ -355,13 +361,10 @@ def mark(sender: object, dossier_ids: Sequence[int], **kwargs: Any) -> None:
     )
 
 
-def mark_version(version_id: int) -> None:
-    """Record that every dossier of a procedure version is behind: its catalogue rows
-    that the figures read changed (whether it returns a document, 4.1 and 4.2; whether
-    a financial obligation stops its clock, 2.1). One ``INSERT … SELECT``; rare (a
-    published version is not normally edited), so the refresh that follows is too."""
-    dossiers = Dossier.objects.filter(procedure_version_id=version_id).values("pk")
-    select, params = dossiers.query.sql_with_params()
+def mark_all(dossiers: QuerySet[Dossier]) -> None:
+    """Record that every dossier of ``dossiers`` is behind: one ``INSERT … SELECT``,
+    whatever their number (the refresh that follows goes in batches)."""
+    select, params = dossiers.order_by().values("pk").query.sql_with_params()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -369,6 +372,67 @@ def mark_version(version_id: int) -> None:
             f" {select} ON CONFLICT DO NOTHING",
             params,
         )
+
+
+def mark_version(version_id: int) -> None:
+    """Record that every dossier of a procedure version is behind: its catalogue rows
+    that the figures read changed (whether it returns a document, 4.1 and 4.2; whether
+    a financial obligation stops its clock, 2.1). Rare (a published version is not
+    normally edited), so the refresh that follows is too."""
+    mark_all(Dossier.objects.filter(procedure_version_id=version_id))
+
+
+def mark_calendar(first: dt.date, last: dt.date | None = None) -> None:
+    """Record that the dossiers whose handling reaches the days from ``first`` to
+    ``last`` (or on, without ``last``) are behind: the system's working-day calendar
+    changed on those days, and 2.2 counts a dossier's handling time by it
+    (``loader.working_days``). The due moments themselves are kept on the dossiers (a
+    calendar change does not move an appointment already given), so nothing else moves."""
+    reaching = Q(closed_at__isnull=True) | Q(
+        closed_at__gte=dt.datetime.combine(first, dt.time.min, VN_TZ)
+    )
+    dossiers = Dossier.objects.filter(reaching, received_at__isnull=False)
+    if last is not None:
+        dossiers = dossiers.filter(
+            received_at__lt=dt.datetime.combine(
+                last + dt.timedelta(days=1), dt.time.min, VN_TZ
+            )
+        )
+    mark_all(dossiers)
+
+
+@receiver(pre_save, sender=CalendarOverride, dispatch_uid="indices.live.override~")
+@receiver(pre_save, sender=OfficeHours, dispatch_uid="indices.live.hours~")
+def _calendar_moving(
+    sender: type[CalendarOverride] | type[OfficeHours],
+    instance: CalendarOverride | OfficeHours,
+    **kwargs: Any,
+) -> None:
+    """An edited row leaves the days it held as well: those are marked as the new ones
+    are (after the save)."""
+    if instance.pk is None:
+        return
+    kept = sender.objects.filter(pk=instance.pk).first()
+    if isinstance(kept, CalendarOverride) and kept.agency_id is None:
+        mark_calendar(kept.date, kept.date)
+    elif isinstance(kept, OfficeHours) and kept.agency_id is None:
+        mark_calendar(kept.valid_from)
+
+
+@receiver(post_save, sender=CalendarOverride, dispatch_uid="indices.live.override")
+@receiver(post_delete, sender=CalendarOverride, dispatch_uid="indices.live.override-")
+def _override_changed(
+    sender: object, instance: CalendarOverride, **kwargs: Any
+) -> None:
+    if instance.agency_id is None:  # the system's calendar, which 2.2 reads
+        mark_calendar(instance.date, instance.date)
+
+
+@receiver(post_save, sender=OfficeHours, dispatch_uid="indices.live.hours")
+@receiver(post_delete, sender=OfficeHours, dispatch_uid="indices.live.hours-")
+def _hours_changed(sender: object, instance: OfficeHours, **kwargs: Any) -> None:
+    if instance.agency_id is None:
+        mark_calendar(instance.valid_from)
 
 
 @receiver(post_save, sender=ResultDocument, dispatch_uid="indices.live.result")

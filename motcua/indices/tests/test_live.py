@@ -32,6 +32,7 @@ from motcua.indices.selectors import compute_index
 from motcua.indices.tests.simulation import simulate
 from motcua.indices.tests.test_index import LATER, _finish, _receive
 from motcua.procedures.tests.factories import ResultDocumentFactory
+from motcua.workdays.models import CalendarOverride, OverrideKind
 
 pytestmark = pytest.mark.django_db
 
@@ -263,6 +264,50 @@ def test_a_catalogue_change_marks_the_version_s_dossiers(world):
     assert all(row.returns_document for row in IndexedDossier.objects.all())
     document.delete()
     _same(world, *MARCH)
+
+
+def test_a_change_of_the_system_calendar_marks_the_dossiers_it_reaches(world):
+    # A: Mon 2/3 09:00 → Thu 5/3 09:00, 3 working days; B: Tue 10/3 09:00 → Wed 11/3
+    # 09:00, 1 day; C: open since Mon 2/3
+    a = _finish(world, _receive(world, at(2, 9)), at(5, 9))
+    b = _finish(world, _receive(world, at(10, 9)), at(11, 9))
+    c = _receive(world, at(2, 10))
+    live.refresh()
+    assert _index(world, *MARCH).scores["2.2"].value == Decimal("2.00")
+    # Wed 4/3 becomes a day off for the whole system: A and C reach it, B does not
+    override = CalendarOverride.objects.create(
+        date=dt.date(2026, 3, 4), kind=OverrideKind.DAY_OFF, reason="Nghỉ bù"
+    )
+    assert set(IndexBacklog.objects.values_list("dossier_id", flat=True)) == {
+        a.pk,
+        c.pk,
+    }
+    # A now takes 2 working days: (2 + 1) / 2 = 1.50
+    assert _index(world, *MARCH).scores["2.2"].value == Decimal("1.50")
+    _same(world, *MARCH)
+    # moved to Wed 11/3: the days it left and the day it takes are both marked
+    override.date = dt.date(2026, 3, 11)
+    override.save()
+    assert set(IndexBacklog.objects.values_list("dossier_id", flat=True)) == {
+        a.pk,
+        b.pk,
+        c.pk,
+    }
+    # A 3 days again; B from Tue 10/3 09:00 to Wed 11/3 09:00 across a day off:
+    # Tue 09:00–17:00 is 6 working hours, 0.75 of a day: (3 + 0.75) / 2 = 1.875 → 1.88
+    assert _index(world, *MARCH).scores["2.2"].value == Decimal("1.88")
+    _same(world, *MARCH)
+    # an agency's own override is not the calendar 2.2 counts by
+    CalendarOverride.objects.create(
+        date=dt.date(2026, 3, 3),
+        agency=world.commune,
+        kind=OverrideKind.DAY_OFF,
+        reason="Riêng xã",
+    )
+    assert not IndexBacklog.objects.exists()
+    override.delete()
+    assert IndexBacklog.objects.count() == 3
+    assert live.reconcile(repair=False).clean
 
 
 def test_a_refresh_costs_the_same_statements_for_one_dossier_or_twenty(world):
