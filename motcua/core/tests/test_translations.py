@@ -11,7 +11,7 @@ from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES"
 _ENTRY = re.compile(
-    r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)',
+    r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)',
     re.M,
 )
 
@@ -29,10 +29,13 @@ def _join(quoted: str) -> str:
 def _po_entries() -> dict[str, str]:
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     assert "#, fuzzy" not in text, "fuzzy translations are not shown to users"
+    # a message with a context is keyed as gettext keys it: "context\x04message"
     return {
-        _join(m.group(1)): _join(m.group(2))
+        (f"{_join(m.group(1))}\x04" if m.group(1) else "") + _join(m.group(2)): _join(
+            m.group(3)
+        )
         for m in _ENTRY.finditer(text)
-        if _join(m.group(1))
+        if _join(m.group(2))
     }
 
 
