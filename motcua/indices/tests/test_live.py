@@ -310,6 +310,24 @@ def test_a_change_of_the_system_calendar_marks_the_dossiers_it_reaches(world):
     assert live.reconcile(repair=False).clean
 
 
+def test_a_calendar_day_moved_away_marks_the_dossiers_of_the_day_it_left(world):
+    # G: Mon 2/3 09:00 → Tue 3/3 09:00, returned (closed) Tue 3/3 10:00
+    finished = _finish(world, _receive(world, at(2, 9)), at(3, 9))
+    g = services.return_result(dossier=finished, actor=world.counter, at=at(3, 10))
+    assert g.closed_at is not None
+    override = CalendarOverride.objects.create(
+        date=dt.date(2026, 3, 3), kind=OverrideKind.DAY_OFF, reason="Nghỉ bù"
+    )
+    assert list(IndexBacklog.objects.values_list("dossier_id", flat=True)) == [g.pk]
+    live.refresh()
+    # moved to Fri 20/3: G, closed on 3/3, does not reach the new day; it is marked
+    # for the day it left (read before the save)
+    override.date = dt.date(2026, 3, 20)
+    override.save()
+    assert list(IndexBacklog.objects.values_list("dossier_id", flat=True)) == [g.pk]
+    _same(world, *MARCH)
+
+
 def test_a_refresh_costs_the_same_statements_for_one_dossier_or_twenty(world):
     def statements(count: int, day: int) -> int:
         for hour in range(count):
