@@ -36,6 +36,7 @@ from motcua.office.forms import (
     QueueFilterForm,
 )
 from motcua.office.selectors import (
+    IdsFirst,
     QueueCounts,
     dossier_page,
     narrow_queue,
@@ -196,9 +197,16 @@ class HomeView(OfficerRequiredMixin, ListView[Dossier]):
             channel=chosen.get("channel"),
         )
 
-    def get_paginator(self, *args: Any, **kwargs: Any) -> Paginator[Dossier]:
-        """The paginator, told the total the counts have already read."""
-        paginator = super().get_paginator(*args, **kwargs)
+    def get_paginator(
+        self, queryset: Any, *args: Any, **kwargs: Any
+    ) -> Paginator[Dossier]:
+        """The paginator over the queue read ids first (``selectors.IdsFirst``), told
+        the total the counts have already read."""
+        paginator = super().get_paginator(
+            IdsFirst(cast(DossierQuerySet, queryset)),
+            *args,
+            **kwargs,
+        )
         if self.counts is not None:
             paginator.count = self.counts.total
         return paginator

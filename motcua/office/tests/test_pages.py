@@ -304,8 +304,8 @@ def test_home_costs_the_same_queries_for_2_and_for_20_dossiers(count):
     # leads to supervision: read once for the page), the queue's kinds (the procedures of
     # its filter's choices and the due-soon horizons' (agency, rules) pairs, one query),
     # the counts (total, overdue, due soon: one query, the paginator told the total) and
-    # the page of rows
-    assert len(queries) == 6, [q["sql"] for q in queries]
+    # the page of rows, ids first (their keys in the queue's order, then those rows)
+    assert len(queries) == 7, [q["sql"] for q in queries]
 
 
 def test_the_queue_judges_each_deadline_at_the_moment_given():

@@ -924,7 +924,7 @@ def test_the_filtered_queue_costs_the_same_queries_however_many_dossiers(count):
     assert len(re.findall(r'href="/can-bo/ho-so/', page.content.decode())) == count
     # as the unfiltered home page (test_pages), and one more: the due-soon horizons'
     # (agency, rules) pairs of the filtered dossiers, which the queue's kinds do not say
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
 
 def test_the_counts_at_the_top_of_the_home_page():
