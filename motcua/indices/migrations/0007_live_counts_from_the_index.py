@@ -2,8 +2,13 @@
 
 from django.db import migrations, models
 
+from motcua.core.schema import AddIndexWithoutLocking, RemoveIndexWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # the index is built CONCURRENTLY on PostgreSQL (motcua.core.schema): a province's
+    # millions of indexed dossiers stay writable while it is
+    atomic = False
 
     dependencies = [
         ('agencies', '0002_place_name'),
@@ -12,11 +17,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexWithoutLocking(
             model_name='indexeddossier',
             name='indexed_dossier_live',
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name='indexeddossier',
             index=models.Index(condition=models.Q(('live', True)), fields=['agency', 'settled_until', 'on_time_always', 'on_time_until', 'first_complaint_at', 'first_electronic_result_at', 'returns_document'], name='indexed_dossier_live_counts'),
         ),
