@@ -332,6 +332,12 @@ INDEX_CITIZEN_SUBJECTS = env_list(
     ["công dân", "cá nhân", "người việt nam định cư ở nước ngoài", "người nước ngoài"],
 )
 INDEX_CERTIFIED_COPY_PROCEDURES = env_list("MOTCUA_INDEX_CERTIFIED_COPY_PROCEDURES", [])
+# MOTCUA_INDEX_EXPLAIN_LIMIT: the most dossiers (or petitions) one drill-down of a figure
+# judges, in the API, the dashboard and `motcua index --explain`; a wider cut is refused
+# (422 too_many_to_explain) and asked to narrow (indices.explain.TooManyItems). Each
+# dossier is judged from its events: 180-310 µs apiece on the benchmark's machine
+# (docs/benchmarks.md), so the default keeps a drill-down within a few seconds.
+INDEX_EXPLAIN_LIMIT = env_int("MOTCUA_INDEX_EXPLAIN_LIMIT", 10000)
 
 # MOTCUA_REFERENCE_CACHE_SECONDS: how long a process keeps reference data it built from the
 # database (agencies' working-day calendars, the one-stop rules) before it reads them again;

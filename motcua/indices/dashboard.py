@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -923,26 +924,41 @@ def explanation(selection: Selection) -> list[Section]:
     )
     score = selection.report.scores.get(indicator)
     dossier_page = dossier_pages()
+    # 2.2 is a mean, not a ratio: every dossier it timed counts alike, the longest first
+    mean = indicator == Indicator.AVERAGE_TIME
     rows = tuple(
         (
             Link(entry.code, dossier_page(entry.code))
             if entry.kind == "dossier"
             else entry.code,
             str(_KINDS.get(entry.kind, entry.kind)),
-            _("Yes") if entry.in_numerator else _("No"),
+            *(() if mean else (_("Yes") if entry.in_numerator else _("No"),)),
             entry.reason,
         )
         for entry in entries
     )
-    figures = (
-        ""
-        if score is None or score.denominator is None
-        else _("%(numerator)s of %(denominator)s counted in the numerator.")
-        % {
-            "numerator": score.numerator if score.numerator is not None else "—",
-            "denominator": score.denominator,
-        }
-    )
+    if mean:
+        figures = (
+            ""
+            if score is None or score.value is None
+            else _("The mean of %(count)s dossiers timed: %(days)s working days.")
+            % {
+                "count": number_format(len(entries), force_grouping=True),
+                "days": number_format(score.value, 2),
+            }
+        )
+        order = _("The longest are listed first.")
+    else:
+        figures = (
+            ""
+            if score is None or score.denominator is None
+            else _("%(numerator)s of %(denominator)s counted in the numerator.")
+            % {
+                "numerator": score.numerator if score.numerator is not None else "—",
+                "denominator": score.denominator,
+            }
+        )
+        order = _("Those that cost points are listed first.")
     table = Table(
         slug=f"giai-thich-{slugify(indicator)}",
         caption=_("Indicator %(indicator)s: %(name)s")
@@ -950,16 +966,12 @@ def explanation(selection: Selection) -> list[Section]:
         columns=(
             Column(_("Item")),
             Column(_("Kind")),
-            Column(_("In the numerator")),
+            *(() if mean else (Column(_("In the numerator")),)),
             Column(_("Why")),
         ),
         rows=rows,
         empty=_("Nothing in this indicator's denominator for the period."),
-        note=" ".join(
-            part
-            for part in (figures, _("Those that cost points are listed first."))
-            if part
-        ),
+        note=" ".join(part for part in (figures, order) if part),
     )
     return [Section(table)]
 

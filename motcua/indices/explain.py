@@ -22,7 +22,10 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -46,6 +49,8 @@ from motcua.indices.loader import (
     EVERYTHING,
     Scope,
     dossier_facts,
+    handled_dossiers,
+    handled_petitions,
     petition_facts,
     working_days,
 )
@@ -54,7 +59,6 @@ from motcua.indices.selectors import (
     IndexReport,
     announcements,
     attributed_agencies,
-    catalogue,
     citizen_procedures,
     communes_offering_copies,
     compute_index,
@@ -64,17 +68,47 @@ from motcua.indices.selectors import (
     paid_online_procedures,
     petition_deadlines,
     population_procedures,
+    procedures_offered_online,
     procedures_with_fee,
     services_marked,
 )
 from motcua.indices.services import definitions_in_force
-from motcua.procedures.choices import OnlineLevel
-from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.procedures.models import Procedure
 from motcua.procedures.selectors import published_versions
 from motcua.procedures.validation import PUBLICATION_COMPONENT_LABELS, publication_gaps
 from motcua.workdays.selectors import calendar_for
 
-_ONLINE = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
+
+class TooManyItems(Exception):
+    """The cut holds more dossiers or petitions than a drill-down judges
+    (``settings.INDEX_EXPLAIN_LIMIT``): judging each costs a fraction of a millisecond,
+    so a province's year would keep a page or a request busy for minutes. Nothing is
+    computed; the caller asks for a narrower cut (a unit below, a shorter period, a
+    procedure, a field or an officer)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+    @property
+    def message(self) -> str:
+        return _(
+            "More than %(limit)s items are behind this figure: choose a unit below, a "
+            "shorter period, a procedure, a field or an officer to list them."
+        ) % {"limit": number_format(self.limit, force_grouping=True)}
+
+
+def explain_limit() -> int:
+    """The most dossiers or petitions one drill-down judges (``TooManyItems``)."""
+    return int(settings.INDEX_EXPLAIN_LIMIT)
+
+
+def _bounded(candidates: QuerySet[Any]) -> None:
+    """Raise ``TooManyItems`` when ``candidates`` hold more rows than the limit: a count
+    of at most limit + 1 rows, bounded whatever the cut."""
+    limit = explain_limit()
+    if candidates.order_by()[: limit + 1].count() > limit:
+        raise TooManyItems(limit)
 
 
 @dataclass(frozen=True)
@@ -153,10 +187,15 @@ def explain(
     2.2, a mean, lists the dossiers it timed with their working days, the longest
     first; 1.3 the province's published procedures; 3.2 the online services; 4.x the
     communes (none under a formula version without data). Raises ``ValueError`` for an
-    unknown indicator."""
+    unknown indicator, ``TooManyItems`` when the cut holds more dossiers or petitions
+    than a drill-down judges (``settings.INDEX_EXPLAIN_LIMIT``), before judging any."""
     agencies = attributed_agencies(unit, subtree=subtree)
     begin, finish = period_moments(start, end)
     judged_at = min(finish, now or timezone.now())
+    if indicator in DOSSIER_INDICATORS or indicator == Indicator.AVERAGE_TIME:
+        _bounded(handled_dossiers(agencies, begin, finish, scope))
+    elif indicator in PETITION_INDICATORS:
+        _bounded(handled_petitions(agencies, begin, finish, scope))
     if indicator in DOSSIER_INDICATORS:
         options = options_of(definitions_in_force(on=end))
         entries = []
@@ -193,18 +232,7 @@ def explain(
                 )
         return _sorted(entries)
     if indicator == Indicator.OFFERED_ONLINE:
-        rows = (
-            ProcedureVersion.objects.in_force_on(end)
-            .filter(catalogue(scope), agencies__in=agencies)
-            .values_list("procedure_id", "online_level")
-            .distinct()
-        )
-        applied: set[int] = set()
-        online: set[int] = set()
-        for procedure, level in rows:
-            applied.add(procedure)
-            if level in _ONLINE:
-                online.add(procedure)
+        applied, online = procedures_offered_online(agencies, end, scope)
         return _sorted(
             _procedure_entries(
                 applied, online, _("offered online"), _("not offered online")

@@ -170,6 +170,21 @@ def _union(per_agency: Mapping[int, set[int]], agencies: Iterable[int]) -> set[i
 
 #: 3.1, 3.2: a procedure offered partly or fully online
 _OFFERED_ONLINE = Q(online_level__in=(OnlineLevel.FULL, OnlineLevel.PARTIAL))
+
+
+def procedures_offered_online(
+    agencies: Iterable[int], on: dt.date, scope: Scope
+) -> tuple[set[int], set[int]]:
+    """3.1's two sides for ``agencies`` on ``on``: the procedures they apply, and of
+    those the ones offered partly or fully online; what ``compute_indexes`` counts
+    (``applying``, two queries)."""
+    agencies = list(agencies)
+    return (
+        _union(applying(agencies, on, scope), agencies),
+        _union(applying(agencies, on, scope, _OFFERED_ONLINE), agencies),
+    )
+
+
 #: 3.4, 3.5: a fee line above 0 in the catalogue (spec 01 §3 group 3b: "fee ≠ 0/null")
 _WITH_FEE = Q(fees__amount__gt=0)
 

@@ -34,6 +34,7 @@ from motcua.indices.dashboard import (
     Selection,
     band_label,
 )
+from motcua.indices.explain import TooManyItems
 from motcua.indices.forms import DashboardForm
 from motcua.indices.permissions import may_read_index, units_readable_by
 from motcua.indices.report import render_monthly_report
@@ -150,6 +151,10 @@ class DashboardPageView(SelectionMixin, TemplateView):
         except DefinitionError as error:
             context["definition_error"] = str(error)
             return self.render_to_response(context, status=409)
+        except TooManyItems as error:
+            # a cut too wide to list: 422, the page says how to narrow it
+            context["too_many"] = error.message
+            return self.render_to_response(context, status=422)
         if page is EXPLANATION:
             [section] = context["sections"]
             context["page_obj"] = Paginator(
@@ -193,6 +198,10 @@ class ExportView(SelectionMixin, View):
             sections = found.build(selection)
         except DefinitionError as error:
             return _definitions_refused(error)
+        except TooManyItems as error:
+            return HttpResponse(
+                error.message, status=422, content_type="text/plain; charset=utf-8"
+            )
         for section in sections:
             if section.table.slug == table:
                 content = exports.workbook(

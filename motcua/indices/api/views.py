@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.api import ApiError
+from motcua.core.errors import ErrorCode
 from motcua.dossiers.api.pagination import MAX_PAGE, DossierPagination
 from motcua.dossiers.api.serializers import ErrorSerializer
 from motcua.dossiers.api.views import request_user
@@ -35,7 +37,7 @@ from motcua.indices.api.serializers import (
     PortalComparisonSerializer,
 )
 from motcua.indices.choices import Indicator
-from motcua.indices.explain import explain, opportunities
+from motcua.indices.explain import TooManyItems, explain, opportunities
 from motcua.indices.periods import (
     DAY_PATTERN,
     PERIOD_PATTERN,
@@ -244,6 +246,11 @@ class ExplainView(APIView):
             404: _error(
                 "not_found: a unit whose index you may not read, or a page past the last."
             ),
+            422: _error(
+                "too_many_to_explain: more dossiers or petitions behind the figure than "
+                "a drill-down judges (`MOTCUA_INDEX_EXPLAIN_LIMIT`, details.limit): "
+                "narrow the cut."
+            ),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -259,6 +266,13 @@ class ExplainView(APIView):
             )
         except DefinitionError as error:
             raise ValidationError({"definitions": [error.message]}) from None
+        except TooManyItems as error:
+            raise ApiError(
+                ErrorCode.TOO_MANY_TO_EXPLAIN,
+                error.message,
+                status=422,
+                details={"limit": error.limit},
+            ) from None
         paginator = ExplainPagination()
         page = paginator.paginate_queryset(entries, request, view=self) or []
         return paginator.get_paginated_response(

@@ -360,6 +360,24 @@ def test_explain_refuses_bad_input_naming_it(world, query, named):
     assert named in answer.json()["details"]
 
 
+def test_explain_refuses_a_cut_with_more_items_than_it_judges(march, settings):
+    """Six dossiers in March: listed under a limit of six; under five, 422 with the
+    limit in the details. 5.2 counts its petitions (none here), not the dossiers, against it."""
+    client = _client(_supervisor(march))
+    query = {"unit": march.commune.identifier, "period": "2026-03", "indicator": "2.1"}
+    settings.INDEX_EXPLAIN_LIMIT = 6
+    assert client.get(EXPLAIN, query).json()["count"] == 6
+    settings.INDEX_EXPLAIN_LIMIT = 5
+    answer = client.get(EXPLAIN, query)
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "too_many_to_explain"
+    assert answer.json()["details"] == {"limit": 5}
+    settings.INDEX_EXPLAIN_LIMIT = 0
+    petitions = client.get(EXPLAIN, {**query, "indicator": "5.2"})
+    assert petitions.status_code == 200
+    assert petitions.json()["count"] == 0
+
+
 def test_opportunities_default_to_now_and_are_404_for_another_unit(world):
     answer = _client(_supervisor(world)).get(
         OPPORTUNITIES, {"unit": world.commune.identifier}

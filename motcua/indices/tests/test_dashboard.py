@@ -460,6 +460,50 @@ def test_the_items_behind_a_figure_come_a_page_at_a_time(rated, monkeypatch):
     assert set(codes[0]) | set(codes[1]) <= listed
 
 
+def test_the_items_behind_2_2_are_the_dossiers_timed_with_their_mean(rated):
+    answer = _client(rated.leader).get(EXPLAIN, {**MARCH, "indicator": "2.2"})
+    assert answer.status_code == 200
+    [table] = _tables(answer).values()
+    a, b, c, d, _e, _f = _by_code(rated)
+    # a mean, not a ratio: no "in the numerator" column; the working days of each
+    # are test_engine's (C 3.50, B 3.13, A 3.00, D 2.00), the longest first
+    assert [column.header for column in table.columns] == ["Item", "Kind", "Why"]
+    assert [(_link(r[0]).text, r[2]) for r in table.rows] == [
+        (c.code, "3.50 working days from reception to the end of processing"),
+        (b.code, "3.13 working days from reception to the end of processing"),
+        (a.code, "3.00 working days from reception to the end of processing"),
+        (d.code, "2.00 working days from reception to the end of processing"),
+    ]
+    # (3.5 + 3.125 + 3 + 2) / 4 = 2.90625 → 2.91
+    assert table.note == (
+        "The mean of 4 dossiers timed: 2.91 working days. The longest are listed first."
+    )
+
+
+def test_a_figure_with_more_items_than_a_drill_down_judges_asks_for_a_narrower_cut(
+    rated, settings
+):
+    """March holds six dossiers: a limit of six lists them, a limit of five refuses the
+    page and its download (422) with the limit named, and computes nothing."""
+    client = _client(rated.leader)
+    settings.INDEX_EXPLAIN_LIMIT = 6
+    assert client.get(EXPLAIN, {**MARCH, "indicator": "2.1"}).status_code == 200
+    settings.INDEX_EXPLAIN_LIMIT = 5
+    answer = client.get(EXPLAIN, {**MARCH, "indicator": "2.1"})
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    assert "Too many items to list" in html
+    assert "More than 5 items are behind this figure" in html
+    assert "sections" not in answer.context
+    export = client.get(
+        BASE + "xuat/giai-thich/giai-thich-21.xlsx", {**MARCH, "indicator": "2.1"}
+    )
+    assert export.status_code == 422
+    assert "More than 5 items" in export.content.decode()
+    # a figure of the catalogue is not bounded by the dossiers
+    assert client.get(EXPLAIN, {**MARCH, "indicator": "1.3"}).status_code == 200
+
+
 @pytest.mark.parametrize("indicator", ["", "9.9", "2.1x"])
 def test_an_unknown_indicator_is_400_and_names_the_choice(rated, indicator):
     answer = _client(rated.leader).get(EXPLAIN, {**MARCH, "indicator": indicator})

@@ -46,6 +46,7 @@ from motcua.indices.tests.test_index import (
 )
 from motcua.payments.choices import PaymentMethod
 from motcua.payments.models import DossierFee
+from motcua.procedures.choices import OnlineLevel
 from motcua.procedures.tests.factories import FeeLineFactory, ResultDocumentFactory
 from motcua.ratings.choices import EvaluationChannel, PetitionCategory, Verdict
 from motcua.ratings.models import Evaluation, Petition
@@ -637,6 +638,24 @@ def test_the_drill_down_of_3_2_lists_the_online_services(march):
         march, "3.2", start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
     )
     assert (april.in_numerator, april.reason) == (False, "no online dossier received")
+
+
+def test_the_drill_down_of_3_1_lists_the_procedures_applied_and_whether_online(march):
+    procedure = march.version.procedure
+    [online] = _explain(march, "3.1")
+    assert (online.kind, online.code, online.in_numerator, online.reason) == (
+        "procedure",
+        procedure.code,
+        True,
+        "offered online",
+    )
+    # offered at the counter only: it costs 3.1's points, and the index agrees
+    type(march.version).objects.filter(pk=march.version.pk).update(
+        online_level=OnlineLevel.NONE
+    )
+    [offline] = _explain(march, "3.1")
+    assert (offline.in_numerator, offline.reason) == (False, "not offered online")
+    assert _figures(_index(march, *MARCH), "3.1")[:2] == (0, 1)
 
 
 def test_the_drill_down_of_1_3_names_what_a_procedure_lacks(march):

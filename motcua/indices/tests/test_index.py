@@ -433,6 +433,23 @@ def test_bad_input_names_the_argument_and_exits_2(world, args, named):
     assert str(refused.value).startswith(named)
 
 
+def test_an_explanation_wider_than_the_limit_exits_2(march, settings):
+    settings.INDEX_EXPLAIN_LIMIT = 5
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command(
+            "index",
+            "--unit",
+            march.commune.identifier,
+            "--period",
+            "2026-03",
+            "--explain",
+            "2.1",
+            stdout=io.StringIO(),
+        )
+    assert refused.value.returncode == 2
+    assert str(refused.value).startswith("--explain: More than 5 items")
+
+
 def test_definitions_that_do_not_add_up_exit_2(world):
     IndicatorDefinition.objects.filter(indicator="2.1").update(max_points=19)
     with translation.override("en"), pytest.raises(CommandError) as refused:

@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.indices import live
 from motcua.indices.choices import Band, Indicator, PortalGroup
-from motcua.indices.explain import explain
+from motcua.indices.explain import TooManyItems, explain
 from motcua.indices.loader import Scope
 from motcua.indices.periods import (
     OPTIONS,
@@ -268,14 +268,17 @@ class Command(BaseCommand):
         indicator: str,
         scope: Scope,
     ) -> None:
-        entries = explain(
-            unit=unit,
-            subtree=subtree,
-            start=start,
-            end=end,
-            indicator=indicator,
-            scope=scope,
-        )
+        try:
+            entries = explain(
+                unit=unit,
+                subtree=subtree,
+                start=start,
+                end=end,
+                indicator=indicator,
+                scope=scope,
+            )
+        except TooManyItems as error:
+            raise _fail(f"--explain: {error.message}") from None
         if self._json:
             self.stdout.write(
                 json.dumps(
