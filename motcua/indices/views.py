@@ -18,6 +18,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -152,8 +154,11 @@ class DashboardPageView(SelectionMixin, TemplateView):
             context["definition_error"] = str(error)
             return self.render_to_response(context, status=409)
         except TooManyItems as error:
-            # a cut too wide to list: 422, the page says how to narrow it
-            context["too_many"] = error.message
+            # a cut too wide to list: 422, the page says how to narrow it with its picker
+            context["too_many"] = _(
+                "More than %(limit)s items are behind this figure: choose a unit below "
+                "or a shorter period to list them."
+            ) % {"limit": number_format(error.limit, force_grouping=True)}
             return self.render_to_response(context, status=422)
         if page is EXPLANATION:
             [section] = context["sections"]

@@ -48,6 +48,7 @@ def test_the_supervisor_reads_the_dashboard_with_its_charts(
     live_server,
     browser_page,  # noqa: F811 - the fixture imported above
     march,
+    settings,
     tmp_path: Path,
 ):
     supervisor = OfficerFactory.create(username="vanphong", full_name="Trần Văn Giám")
@@ -100,6 +101,24 @@ def test_the_supervisor_reads_the_dashboard_with_its_charts(
     )
     page.screenshot(path=tmp_path / "giai-thich.png", full_page=True)
     assert axe_violations(page) == [], "giai-thich"
+    # 2.2, a mean: the four dossiers timed, without a numerator column
+    page.goto(f"{live_server.url}/can-bo/chi-so-766/giai-thich/{query}&indicator=2.2")
+    assert page.locator("table.indices-table tbody tr").count() == 4
+    assert page.locator("table.indices-table thead th").count() == 3
+    page.screenshot(path=tmp_path / "giai-thich-2-2.png", full_page=True)
+    assert axe_violations(page) == [], "giai-thich-2-2"
+    # a cut wider than a drill-down judges: the page asks for a narrower one
+    settings.INDEX_EXPLAIN_LIMIT = 5
+    logged = len(errors)
+    page.goto(f"{live_server.url}/can-bo/chi-so-766/giai-thich/{query}&indicator=2.1")
+    # Chromium logs the 422 itself: the answer expected, and nothing else
+    assert len(errors) == logged + 1, errors
+    assert "status of 422" in errors[-1]
+    del errors[logged:]
+    assert page.get_by_role("heading", name="Quá nhiều mục để liệt kê").is_visible()
+    assert page.locator("table.indices-table").count() == 0
+    page.screenshot(path=tmp_path / "giai-thich-qua-nhieu.png", full_page=True)
+    assert axe_violations(page) == [], "giai-thich-qua-nhieu"
 
     # the overview on a phone, and the picker by keyboard: the commune alone
     page.goto(f"{live_server.url}/can-bo/chi-so-766/{query}")

@@ -493,7 +493,11 @@ def test_a_figure_with_more_items_than_a_drill_down_judges_asks_for_a_narrower_c
     assert answer.status_code == 422
     html = answer.content.decode()
     assert "Too many items to list" in html
-    assert "More than 5 items are behind this figure" in html
+    # the page names what its own picker can narrow
+    assert (
+        "More than 5 items are behind this figure: choose a unit below or a shorter "
+        "period to list them." in html
+    )
     assert "sections" not in answer.context
     export = client.get(
         BASE + "xuat/giai-thich/giai-thich-21.xlsx", {**MARCH, "indicator": "2.1"}
