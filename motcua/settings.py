@@ -332,12 +332,15 @@ INDEX_CITIZEN_SUBJECTS = env_list(
     ["công dân", "cá nhân", "người việt nam định cư ở nước ngoài", "người nước ngoài"],
 )
 INDEX_CERTIFIED_COPY_PROCEDURES = env_list("MOTCUA_INDEX_CERTIFIED_COPY_PROCEDURES", [])
-# MOTCUA_INDEX_EXPLAIN_LIMIT: the most dossiers (or petitions) one drill-down of a figure
-# judges, in the API, the dashboard and `motcua index --explain`; a wider cut is refused
-# (422 too_many_to_explain) and asked to narrow (indices.explain.TooManyItems). Each
-# dossier is judged from its events: 180-310 µs apiece on the benchmark's machine
-# (docs/benchmarks.md), so the default keeps a drill-down within a few seconds.
-INDEX_EXPLAIN_LIMIT = env_int("MOTCUA_INDEX_EXPLAIN_LIMIT", 10000)
+# MOTCUA_INDEX_EXPLAIN_LIMIT, MOTCUA_INDEX_RECOMPUTE_LIMIT: the most dossiers (or
+# petitions) one drill-down of a figure, and one recomputation of a custom range or a cut
+# by procedure, field or officer, judge one by one (the API, the dashboard, `motcua
+# index`); a wider cut is refused before any is judged: 422 too_many_to_explain or
+# too_many_to_recompute, exit 2 (motcua/indices/limits.py). On the benchmark's machine a
+# dossier costs about 200 µs listed, 85 µs recomputed (docs/benchmarks.md, "Bounds"):
+# the defaults keep either within a few seconds.
+INDEX_EXPLAIN_LIMIT = env_int("MOTCUA_INDEX_EXPLAIN_LIMIT", 10000, minimum=1)
+INDEX_RECOMPUTE_LIMIT = env_int("MOTCUA_INDEX_RECOMPUTE_LIMIT", 50000, minimum=1)
 
 # MOTCUA_REFERENCE_CACHE_SECONDS: how long a process keeps reference data it built from the
 # database (agencies' working-day calendars, the one-stop rules) before it reads them again;

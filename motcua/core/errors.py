@@ -60,6 +60,7 @@ class ErrorCode(enum.StrEnum):
     NO_RULES = "no_rules"
     TOO_MANY_ITEMS = "too_many_items"
     TOO_MANY_TO_EXPLAIN = "too_many_to_explain"
+    TOO_MANY_TO_RECOMPUTE = "too_many_to_recompute"
     # fees, results, evaluations and petitions (766 groups 3b, 4 and 5)
     PAYMENT_MOMENT_REQUIRED = "payment_moment_required"
     RESULT_NOT_ELECTRONIC = "result_not_electronic"

@@ -6,7 +6,13 @@ index ``CONCURRENTLY`` instead, writes going on meanwhile, outside a transaction
 (Django's ``AddIndexConcurrently``). SQLite, the embedded default, knows no such
 thing and has no concurrent writers to spare. These operations are Django's
 concurrent ones on PostgreSQL and the plain ones elsewhere; a migration using them sets
-``atomic = False`` (each of its statements is then a transaction of its own on SQLite).
+``atomic = False`` (each of its statements is then a transaction of its own on SQLite),
+and adds a replacing index before it drops the one it replaces, so that reads keep one.
+
+A concurrent build that fails (a deadlock, a cancelled statement, a full disk) leaves
+an index marked INVALID behind, and the migration does not count as applied: drop that
+index (``DROP INDEX CONCURRENTLY name``) and migrate again (PostgreSQL's manual, CREATE
+INDEX, "Building Indexes Concurrently").
 """
 
 from __future__ import annotations

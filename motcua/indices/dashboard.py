@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
@@ -938,12 +938,17 @@ def explanation(selection: Selection) -> list[Section]:
         for entry in entries
     )
     if mean:
+        # the index's own count and mean (maintained, or recomputed: the same figures)
         figures = (
             ""
-            if score is None or score.value is None
-            else _("The mean of %(count)s dossiers timed: %(days)s working days.")
+            if score is None or score.value is None or score.denominator is None
+            else ngettext(
+                "The mean of %(count)s dossier timed: %(days)s working days.",
+                "The mean of %(count)s dossiers timed: %(days)s working days.",
+                score.denominator,
+            )
             % {
-                "count": number_format(len(entries), force_grouping=True),
+                "count": number_format(score.denominator, force_grouping=True),
                 "days": number_format(score.value, 2),
             }
         )

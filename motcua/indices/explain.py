@@ -24,7 +24,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -45,12 +44,15 @@ from motcua.indices.facts import (
     petition_reasons,
 )
 from motcua.indices.formulas import Definition, Score
+from motcua.indices.limits import TooManyToExplain, ensure_at_most, explain_limit
 from motcua.indices.loader import (
     EVERYTHING,
     Scope,
     dossier_facts,
     handled_dossiers,
     handled_petitions,
+    open_at,
+    open_dossier_facts,
     petition_facts,
     working_days,
 )
@@ -79,36 +81,22 @@ from motcua.procedures.validation import PUBLICATION_COMPONENT_LABELS, publicati
 from motcua.workdays.selectors import calendar_for
 
 
-class TooManyItems(Exception):
-    """The cut holds more dossiers or petitions than a drill-down judges
-    (``settings.INDEX_EXPLAIN_LIMIT``): judging each costs a fraction of a millisecond,
-    so a province's year would keep a page or a request busy for minutes. Nothing is
-    computed; the caller asks for a narrower cut (a unit below, a shorter period, a
-    procedure, a field or an officer)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
-
-    @property
-    def message(self) -> str:
-        return _(
-            "More than %(limit)s items are behind this figure: choose a unit below, a "
-            "shorter period, a procedure, a field or an officer to list them."
-        ) % {"limit": number_format(self.limit, force_grouping=True)}
-
-
-def explain_limit() -> int:
-    """The most dossiers or petitions one drill-down judges (``TooManyItems``)."""
-    return int(settings.INDEX_EXPLAIN_LIMIT)
-
-
 def _bounded(candidates: QuerySet[Any]) -> None:
-    """Raise ``TooManyItems`` when ``candidates`` hold more rows than the limit: a count
-    of at most limit + 1 rows, bounded whatever the cut."""
-    limit = explain_limit()
-    if candidates.order_by()[: limit + 1].count() > limit:
-        raise TooManyItems(limit)
+    """Refuse a drill-down over more dossiers or petitions than
+    ``settings.INDEX_EXPLAIN_LIMIT`` (``limits``), before judging any."""
+    ensure_at_most(candidates, explain_limit(), TooManyToExplain)
+
+
+#: the procedure-level indicators whose drill-down judges the dossiers of the cut (which
+#: procedures had a fee paid online, a service used online …; ``procedure_marks``)
+_MARKED_BY_DOSSIERS = frozenset(
+    {
+        Indicator.ONLINE_SERVICE_USED,
+        Indicator.PAID_ONLINE_PROCEDURES,
+        Indicator.FEES_INTEGRATED,
+        Indicator.POPULATION_PROCEDURES,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -187,12 +175,17 @@ def explain(
     2.2, a mean, lists the dossiers it timed with their working days, the longest
     first; 1.3 the province's published procedures; 3.2 the online services; 4.x the
     communes (none under a formula version without data). Raises ``ValueError`` for an
-    unknown indicator, ``TooManyItems`` when the cut holds more dossiers or petitions
-    than a drill-down judges (``settings.INDEX_EXPLAIN_LIMIT``), before judging any."""
+    unknown indicator, ``limits.TooManyToExplain`` when the cut holds more dossiers or
+    petitions than a drill-down judges (``settings.INDEX_EXPLAIN_LIMIT``), before
+    judging any."""
     agencies = attributed_agencies(unit, subtree=subtree)
     begin, finish = period_moments(start, end)
     judged_at = min(finish, now or timezone.now())
-    if indicator in DOSSIER_INDICATORS or indicator == Indicator.AVERAGE_TIME:
+    if (
+        indicator in DOSSIER_INDICATORS
+        or indicator == Indicator.AVERAGE_TIME
+        or indicator in _MARKED_BY_DOSSIERS
+    ):
         _bounded(handled_dossiers(agencies, begin, finish, scope))
     elif indicator in PETITION_INDICATORS:
         _bounded(handled_petitions(agencies, begin, finish, scope))
@@ -512,8 +505,12 @@ def opportunities(
             )
     begin, finish = period_moments(start, end)
     agencies = attributed_agencies(unit, subtree=subtree)
+    # only a dossier open at the moment judged can still be saved
+    _bounded(open_at(handled_dossiers(agencies, begin, finish, scope), judged_at))
     candidates: list[Opportunity] = []
-    for facts in dossier_facts(agencies, begin, finish, scope):
+    for facts in open_dossier_facts(
+        agencies, begin, finish, scope, still_open_at=judged_at
+    ):
         clock = clock_at(facts, finish)
         if (
             clock is None

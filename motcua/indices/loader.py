@@ -171,6 +171,29 @@ def dossier_facts(
     return _facts(handled_dossiers(agencies, start, end, scope), end)
 
 
+def open_at(dossiers: QuerySet[Dossier], end: dt.datetime) -> QuerySet[Dossier]:
+    """Of ``dossiers``, those not finished nor closed before ``end``: the columns'
+    bound on what :func:`facts.clock_at` judges open at ``end`` from the events."""
+    return dossiers.filter(
+        Q(finished_at__isnull=True) | Q(finished_at__gte=end),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=end),
+    )
+
+
+def open_dossier_facts(
+    agencies: Iterable[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    scope: Scope = EVERYTHING,
+    *,
+    still_open_at: dt.datetime,
+) -> Iterator[DossierFacts]:
+    """:func:`dossier_facts` of those dossiers still open at ``still_open_at``
+    (:func:`open_at`; a moment not after ``end``)."""
+    handled = handled_dossiers(agencies, start, end, scope)
+    return _facts(open_at(handled, still_open_at), end)
+
+
 def facts_of(dossiers: Iterable[int]) -> Iterator[DossierFacts]:
     """The facts of these dossiers, their whole history (what the maintained figures
     read, ``indices.live``), in dossier order. Eight queries."""

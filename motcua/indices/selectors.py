@@ -46,10 +46,12 @@ from motcua.indices.facts import (
     procedure_marks,
 )
 from motcua.indices.formulas import ChannelCounts, Score
+from motcua.indices.limits import TooManyToRecompute, ensure_at_most, recompute_limit
 from motcua.indices.loader import (
     EVERYTHING,
     Scope,
     dossier_facts,
+    handled_dossiers,
     petition_facts,
     working_days,
 )
@@ -489,8 +491,9 @@ def gather(
     whole units), the dossiers' are read from the maintained figures (``indices.live``:
     two queries, whatever the number of dossiers, after refreshing what is behind);
     otherwise they are recomputed, streamed (memory does not grow with the dossiers;
-    :func:`loader.dossier_facts`). The petitions' are computed
-    (:func:`loader.petition_facts`, one query)."""
+    :func:`loader.dossier_facts`), at most ``settings.INDEX_RECOMPUTE_LIMIT`` of them
+    (``limits.TooManyToRecompute`` beyond, before any is judged). The petitions' are
+    computed (:func:`loader.petition_facts`, one query)."""
     found: dict[int, Tally] = defaultdict(Tally)
     pending = 0
     if bucket is not None:
@@ -504,6 +507,11 @@ def gather(
             )
         )
     else:
+        ensure_at_most(
+            handled_dossiers(agencies, begin, finish, scope),
+            recompute_limit(),
+            TooManyToRecompute,
+        )
         for facts in dossier_facts(agencies, begin, finish, scope):
             tally = found[facts.agency]
             tally.add_all(

@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -36,8 +35,8 @@ from motcua.indices.dashboard import (
     Selection,
     band_label,
 )
-from motcua.indices.explain import TooManyItems
 from motcua.indices.forms import DashboardForm
+from motcua.indices.limits import TooManyItems, TooManyToExplain
 from motcua.indices.permissions import may_read_index, units_readable_by
 from motcua.indices.report import render_monthly_report
 from motcua.indices.services import DefinitionError
@@ -60,6 +59,17 @@ def _definitions_refused(error: DefinitionError) -> HttpResponse:
     return HttpResponse(
         str(error), status=409, content_type="text/plain; charset=utf-8"
     )
+
+
+def _too_many_text(error: TooManyItems) -> str:
+    """What the dashboard says of a cut too wide to judge (``limits``), naming what its
+    own picker narrows (it has no procedure, field or officer)."""
+    if isinstance(error, TooManyToExplain):
+        return _(
+            "More than %(limit)s dossiers or petitions would have to be examined to "
+            "list the items behind this figure: choose a unit below or a shorter period."
+        ) % {"limit": error.grouped_limit}
+    return error.message
 
 
 class SelectionMixin(OfficerRequiredMixin):
@@ -154,11 +164,13 @@ class DashboardPageView(SelectionMixin, TemplateView):
             context["definition_error"] = str(error)
             return self.render_to_response(context, status=409)
         except TooManyItems as error:
-            # a cut too wide to list: 422, the page says how to narrow it with its picker
-            context["too_many"] = _(
-                "More than %(limit)s items are behind this figure: choose a unit below "
-                "or a shorter period to list them."
-            ) % {"limit": number_format(error.limit, force_grouping=True)}
+            # a cut too wide to judge: 422, the page says how to narrow it
+            context["too_many"] = _too_many_text(error)
+            context["too_many_title"] = (
+                _("Too many items to list")
+                if isinstance(error, TooManyToExplain)
+                else _("Too many dossiers to recompute")
+            )
             return self.render_to_response(context, status=422)
         if page is EXPLANATION:
             [section] = context["sections"]
@@ -205,7 +217,9 @@ class ExportView(SelectionMixin, View):
             return _definitions_refused(error)
         except TooManyItems as error:
             return HttpResponse(
-                error.message, status=422, content_type="text/plain; charset=utf-8"
+                _too_many_text(error),
+                status=422,
+                content_type="text/plain; charset=utf-8",
             )
         for section in sections:
             if section.table.slug == table:
@@ -238,6 +252,12 @@ class MonthlyReportView(SelectionMixin, View):
             pdf = render_monthly_report(selection)
         except DefinitionError as error:
             return _definitions_refused(error)
+        except TooManyItems as error:
+            return HttpResponse(
+                _too_many_text(error),
+                status=422,
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(pdf, content_type="application/pdf")
         name = (
             f"bao-cao-chi-so-766-{selection.unit.identifier}-"

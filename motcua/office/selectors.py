@@ -98,9 +98,12 @@ class IdsFirst:
     the page's keys sorted over the narrow rows, then those dossiers fetched by key with
     their assignee's username. Sorting a department's 5,000 open dossiers whole, each
     joined to its assignee, was half the cost of the queue's page (docs/benchmarks.md);
-    the narrow sort touches the same rows and carries none of their columns. The second
-    read is by the keys the first found among the dossiers ``dossiers`` lets its reader
-    see, so it needs no visibility of its own."""
+    the narrow sort touches the same rows and carries none of their other columns (the
+    queryset's join to the assignee, whose username the keys do not read, is dropped by
+    the planner: PostgreSQL and SQLite both remove a left join to a unique key that
+    nothing reads). The second read is by the keys the first found among the dossiers
+    ``dossiers`` lets its reader see, so it needs no visibility of its own; a dossier
+    changed between the two reads shows as it now is."""
 
     def __init__(self, dossiers: DossierQuerySet) -> None:
         self.dossiers = dossiers

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.api import ApiError
-from motcua.core.errors import ErrorCode
 from motcua.dossiers.api.pagination import MAX_PAGE, DossierPagination
 from motcua.dossiers.api.serializers import ErrorSerializer
 from motcua.dossiers.api.views import request_user
@@ -37,7 +36,8 @@ from motcua.indices.api.serializers import (
     PortalComparisonSerializer,
 )
 from motcua.indices.choices import Indicator
-from motcua.indices.explain import TooManyItems, explain, opportunities
+from motcua.indices.explain import explain, opportunities
+from motcua.indices.limits import TooManyItems
 from motcua.indices.periods import (
     DAY_PATTERN,
     PERIOD_PATTERN,
@@ -184,6 +184,12 @@ class IndexView(APIView):
             ),
             401: _error("not_authenticated / authentication_failed."),
             404: _error("not_found: a unit whose index you may not read."),
+            422: _error(
+                "too_many_to_recompute: a custom range or a cut by procedure, field or "
+                "officer over more dossiers than one recomputation judges "
+                "(`MOTCUA_INDEX_RECOMPUTE_LIMIT`, details.limit); a calendar month, "
+                "quarter or year of a whole unit is always answered."
+            ),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -199,7 +205,17 @@ class IndexView(APIView):
             rank = rank_among_siblings(report) if asked["rank"] else None
         except DefinitionError as error:
             raise ValidationError({"definitions": [error.message]}) from None
+        except TooManyItems as error:
+            raise _too_many(error) from None
         return Response(as_json(report, cut=asked["cut"], rank=rank))
+
+
+def _too_many(error: TooManyItems) -> ApiError:
+    """A cut whose dossiers are too many to judge one by one (``limits``): 422, the
+    limit in the details."""
+    return ApiError(
+        error.code, error.message, status=422, details={"limit": error.limit}
+    )
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -247,8 +263,8 @@ class ExplainView(APIView):
                 "not_found: a unit whose index you may not read, or a page past the last."
             ),
             422: _error(
-                "too_many_to_explain: more dossiers or petitions behind the figure than "
-                "a drill-down judges (`MOTCUA_INDEX_EXPLAIN_LIMIT`, details.limit): "
+                "too_many_to_explain: more dossiers or petitions to examine than a "
+                "drill-down judges (`MOTCUA_INDEX_EXPLAIN_LIMIT`, details.limit): "
                 "narrow the cut."
             ),
         },
@@ -267,12 +283,7 @@ class ExplainView(APIView):
         except DefinitionError as error:
             raise ValidationError({"definitions": [error.message]}) from None
         except TooManyItems as error:
-            raise ApiError(
-                ErrorCode.TOO_MANY_TO_EXPLAIN,
-                error.message,
-                status=422,
-                details={"limit": error.limit},
-            ) from None
+            raise _too_many(error) from None
         paginator = ExplainPagination()
         page = paginator.paginate_queryset(entries, request, view=self) or []
         return paginator.get_paginated_response(
@@ -306,6 +317,11 @@ class OpportunitiesView(APIView):
             400: _error("invalid: as `GET /api/index/`; details names the parameter."),
             401: _error("not_authenticated / authentication_failed."),
             404: _error("not_found: a unit whose index you may not read."),
+            422: _error(
+                "too_many_to_explain: more open dossiers to examine than "
+                "`MOTCUA_INDEX_EXPLAIN_LIMIT` (details.limit); too_many_to_recompute: "
+                "as `GET /api/index/`."
+            ),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -321,6 +337,8 @@ class OpportunitiesView(APIView):
             )
         except DefinitionError as error:
             raise ValidationError({"definitions": [error.message]}) from None
+        except TooManyItems as error:
+            raise _too_many(error) from None
         return Response(
             {
                 "unit": asked["unit"].identifier,
@@ -396,6 +414,12 @@ class PortalComparisonView(APIView):
                 "not_found: a unit whose index you may not read, or no portal figures "
                 "imported for it and the period."
             ),
+            422: _error(
+                "too_many_to_recompute: as `GET /api/index/`: a custom range or a cut by procedure, field or "
+                "officer over more dossiers than one recomputation judges "
+                "(`MOTCUA_INDEX_RECOMPUTE_LIMIT`, details.limit); a calendar month, "
+                "quarter or year of a whole unit is always answered."
+            ),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -410,6 +434,8 @@ class PortalComparisonView(APIView):
             )
         except DefinitionError as error:
             raise ValidationError({"definitions": [error.message]}) from None
+        except TooManyItems as error:
+            raise _too_many(error) from None
         if comparison is None:
             raise NotFound()
         return Response(comparison_as_json(comparison))

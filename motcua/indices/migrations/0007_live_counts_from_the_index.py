@@ -7,7 +7,8 @@ from motcua.core.schema import AddIndexWithoutLocking, RemoveIndexWithoutLocking
 
 class Migration(migrations.Migration):
     # the index is built CONCURRENTLY on PostgreSQL (motcua.core.schema): a province's
-    # millions of indexed dossiers stay writable while it is
+    # millions of indexed dossiers stay writable while it is, and the old one serves the
+    # reads until the new one is there
     atomic = False
 
     dependencies = [
@@ -17,12 +18,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        RemoveIndexWithoutLocking(
-            model_name='indexeddossier',
-            name='indexed_dossier_live',
-        ),
         AddIndexWithoutLocking(
             model_name='indexeddossier',
             index=models.Index(condition=models.Q(('live', True)), fields=['agency', 'settled_until', 'on_time_always', 'on_time_until', 'first_complaint_at', 'first_electronic_result_at', 'returns_document'], name='indexed_dossier_live_counts'),
+        ),
+        RemoveIndexWithoutLocking(
+            model_name='indexeddossier',
+            name='indexed_dossier_live',
         ),
     ]

@@ -23,6 +23,7 @@ from motcua.accounts.tests.factories import (
     RoleAssignmentFactory,
     UserFactory,
 )
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.world import World
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.periods import as_json
@@ -376,6 +377,58 @@ def test_explain_refuses_a_cut_with_more_items_than_it_judges(march, settings):
     petitions = client.get(EXPLAIN, {**query, "indicator": "5.2"})
     assert petitions.status_code == 200
     assert petitions.json()["count"] == 0
+
+
+def test_explain_bounds_the_procedure_indicators_read_from_dossiers(march, settings):
+    """3.4 lists procedures, but which had a fee paid online is read from the cut's
+    dossiers: six in March, refused under a limit of five."""
+    settings.INDEX_EXPLAIN_LIMIT = 5
+    answer = _client(_supervisor(march)).get(
+        EXPLAIN,
+        {"unit": march.commune.identifier, "period": "2026-03", "indicator": "3.4"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "too_many_to_explain"
+
+
+def test_a_custom_range_over_more_dossiers_than_recomputed_is_422(march, settings):
+    """2–31 March (all six dossiers, received on 2/3 and 31/3) is not a calendar
+    bucket: recomputed, refused under a limit of five; the calendar month is read from
+    the maintained figures whatever the limit."""
+    client = _client(_supervisor(march))
+    unit = march.commune.identifier
+    ranged = {"unit": unit, "from": "02/03/2026", "to": "31/03/2026"}
+    settings.INDEX_RECOMPUTE_LIMIT = 5
+    refused = client.get(URL, ranged)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "too_many_to_recompute"
+    assert refused.json()["details"] == {"limit": 5}
+    month = client.get(URL, {"unit": unit, "period": "2026-03"})
+    assert month.json()["indicators"]["2.1"]["denominator"] == 6
+    # a cut by procedure is recomputed too
+    cut = client.get(
+        URL,
+        {"unit": unit, "period": "2026-03", "procedure": march.version.procedure.code},
+    )
+    assert cut.status_code == 422
+    settings.INDEX_RECOMPUTE_LIMIT = 6
+    assert client.get(URL, ranged).json()["indicators"]["2.1"]["denominator"] == 6
+
+
+def test_opportunities_judge_only_the_dossiers_still_open(march, settings):
+    """At the end of March E and F are open (A–D finished): a limit of two is enough,
+    one is not. E is late already; F, received online on 31/3, is the one to save."""
+    client = _client(_supervisor(march))
+    query = {"unit": march.commune.identifier, "period": "2026-03"}
+    settings.INDEX_EXPLAIN_LIMIT = 2
+    found = client.get(OPPORTUNITIES, query)
+    assert found.status_code == 200
+    f = Dossier.objects.filter(handling_agency=march.commune).latest("received_at")
+    assert [item["code"] for item in found.json()["dossiers"]] == [f.code]
+    settings.INDEX_EXPLAIN_LIMIT = 1
+    refused = client.get(OPPORTUNITIES, query)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "too_many_to_explain"
 
 
 def test_opportunities_default_to_now_and_are_404_for_another_unit(world):

@@ -495,15 +495,15 @@ def test_a_figure_with_more_items_than_a_drill_down_judges_asks_for_a_narrower_c
     assert "Too many items to list" in html
     # the page names what its own picker can narrow
     assert (
-        "More than 5 items are behind this figure: choose a unit below or a shorter "
-        "period to list them." in html
+        "More than 5 dossiers or petitions would have to be examined to list the items "
+        "behind this figure: choose a unit below or a shorter period." in html
     )
     assert "sections" not in answer.context
     export = client.get(
         BASE + "xuat/giai-thich/giai-thich-21.xlsx", {**MARCH, "indicator": "2.1"}
     )
     assert export.status_code == 422
-    assert "More than 5 items" in export.content.decode()
+    assert "More than 5 dossiers or petitions" in export.content.decode()
     # a figure of the catalogue is not bounded by the dossiers
     assert client.get(EXPLAIN, {**MARCH, "indicator": "1.3"}).status_code == 200
 

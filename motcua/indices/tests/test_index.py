@@ -447,7 +447,34 @@ def test_an_explanation_wider_than_the_limit_exits_2(march, settings):
             stdout=io.StringIO(),
         )
     assert refused.value.returncode == 2
-    assert str(refused.value).startswith("--explain: More than 5 items")
+    assert str(refused.value).startswith(
+        "--explain: More than 5 dossiers or petitions would have to be examined"
+    )
+
+
+def test_a_recomputation_wider_than_the_limit_exits_2(march, settings):
+    """2–31 March (all six dossiers, received on 2/3 and 31/3) is not a calendar
+    bucket: recomputed, refused under a limit of five; the calendar month is read from
+    the maintained figures, answered under any limit."""
+    settings.INDEX_RECOMPUTE_LIMIT = 5
+    unit = march.commune.identifier
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        _run("--unit", unit, "--from", "02/03/2026", "--to", "31/03/2026", "--json")
+    assert refused.value.returncode == 2
+    assert str(refused.value).startswith(
+        "--period: More than 5 dossiers would have to be recomputed"
+    )
+    assert (
+        _run("--unit", unit, "--period", "2026-03", "--json")["indicators"]["2.1"][
+            "denominator"
+        ]
+        == 6
+    )
+    settings.INDEX_RECOMPUTE_LIMIT = 6
+    ranged = _run(
+        "--unit", unit, "--from", "02/03/2026", "--to", "31/03/2026", "--json"
+    )
+    assert ranged["indicators"]["2.1"]["denominator"] == 6
 
 
 def test_definitions_that_do_not_add_up_exit_2(world):

@@ -51,7 +51,8 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.indices import live
 from motcua.indices.choices import Band, Indicator, PortalGroup
-from motcua.indices.explain import TooManyItems, explain
+from motcua.indices.explain import explain
+from motcua.indices.limits import TooManyItems
 from motcua.indices.loader import Scope
 from motcua.indices.periods import (
     OPTIONS,
@@ -194,6 +195,9 @@ class Command(BaseCommand):
             raise _fail(
                 _("definitions: %(message)s") % {"message": error.message}
             ) from None
+        except TooManyItems as error:
+            # the period's and the cut's options are what narrows it
+            raise _fail(f"--period: {error.message}") from None
         if indicator is not None:
             self._explain(unit, options["subtree"], start, end, indicator, scope)
             return
