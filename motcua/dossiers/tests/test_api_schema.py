@@ -64,7 +64,9 @@ def test_the_schema_documents_every_transition_and_every_way_to_sign_in():
     # the Decision 766 index: read only, signed in, its parameters with their patterns
     index = schema["paths"]["/api/index/"]
     assert set(index) == {"get"}
-    assert set(index["get"]["responses"]) == {"200", "400", "401", "404"}
+    # 422: a recomputation over more dossiers than MOTCUA_INDEX_RECOMPUTE_LIMIT
+    assert set(index["get"]["responses"]) == {"200", "400", "401", "404", "422"}
+    assert "too_many_to_recompute" in index["get"]["responses"]["422"]["description"]
     parameters = {p["name"]: p for p in index["get"]["parameters"]}
     assert set(parameters) == {
         "unit",
