@@ -26,59 +26,51 @@ from django.contrib.postgres.operations import (
 from django.db.migrations.operations import AddIndex, RemoveIndex
 
 
-def _concurrent(schema_editor: Any) -> bool:
+class _ConcurrentlyOnPostgreSQL:
+    """Django's concurrent operation (the next of the subclass's bases) on PostgreSQL,
+    ``plain`` elsewhere."""
+
+    plain: Any
+
+    def describe(self) -> str:
+        return f"{self.plain.describe(self)} (concurrently on PostgreSQL)"
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if _on_postgresql(schema_editor):
+            super().database_forwards(  # type: ignore[misc]
+                app_label, schema_editor, from_state, to_state
+            )
+        else:
+            self.plain.database_forwards(
+                self, app_label, schema_editor, from_state, to_state
+            )
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if _on_postgresql(schema_editor):
+            super().database_backwards(  # type: ignore[misc]
+                app_label, schema_editor, from_state, to_state
+            )
+        else:
+            self.plain.database_backwards(
+                self, app_label, schema_editor, from_state, to_state
+            )
+
+
+def _on_postgresql(schema_editor: Any) -> bool:
     return bool(schema_editor.connection.vendor == "postgresql")
 
 
-class AddIndexWithoutLocking(AddIndexConcurrently):
+class AddIndexWithoutLocking(_ConcurrentlyOnPostgreSQL, AddIndexConcurrently):
     """``AddIndex``, built ``CONCURRENTLY`` on PostgreSQL."""
 
-    def describe(self) -> str:
-        return f"{AddIndex.describe(self)} (concurrently on PostgreSQL)"
-
-    def database_forwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if _concurrent(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-
-    def database_backwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if _concurrent(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+    plain = AddIndex
 
 
-class RemoveIndexWithoutLocking(RemoveIndexConcurrently):
+class RemoveIndexWithoutLocking(_ConcurrentlyOnPostgreSQL, RemoveIndexConcurrently):
     """``RemoveIndex``, dropped ``CONCURRENTLY`` on PostgreSQL."""
 
-    def describe(self) -> str:
-        return f"{RemoveIndex.describe(self)} (concurrently on PostgreSQL)"
-
-    def database_forwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if _concurrent(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            RemoveIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-
-    def database_backwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if _concurrent(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            RemoveIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+    plain = RemoveIndex
