@@ -415,10 +415,8 @@ class PortalComparisonView(APIView):
                 "imported for it and the period."
             ),
             422: _error(
-                "too_many_to_recompute: as `GET /api/index/`: a custom range or a cut by procedure, field or "
-                "officer over more dossiers than one recomputation judges "
-                "(`MOTCUA_INDEX_RECOMPUTE_LIMIT`, details.limit); a calendar month, "
-                "quarter or year of a whole unit is always answered."
+                "too_many_to_recompute: as `GET /api/index/`, for a period that is not "
+                "a calendar month, quarter or year."
             ),
         },
     )
