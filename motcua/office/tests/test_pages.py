@@ -288,6 +288,10 @@ def test_home_is_paginated():
     assert len(codes_in(first.content.decode())) == 25
     second = client.get(HOME, {"page": 2})
     assert len(codes_in(second.content.decode())) == 1
+    # the soonest due first: received Mon 2/3 … Fri 6/3 (day % 5), 3 working days each,
+    # so the last due is the one received last, on Friday at 09:24: "Người 24"
+    assert "Người 24" in second.content.decode()
+    assert "Người 24" not in first.content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 20])
