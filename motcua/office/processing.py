@@ -14,7 +14,7 @@ dossier (or to the queue they acted from) with a notice.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,7 +29,7 @@ from django.views.generic import ListView
 from motcua.accounts.models import User
 from motcua.dossiers.api.views import Call
 from motcua.dossiers.errors import Conflict, DossierError, ErrorCode, NotAllowed
-from motcua.dossiers.models import Dossier, DossierQuerySet
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import may_act, may_see
 from motcua.dossiers.selectors import dossier_by_code
 from motcua.dossiers.workflow import Action
@@ -45,7 +45,7 @@ from motcua.office.selectors import (
     queue_counts,
     queue_rows,
 )
-from motcua.office.views import OfficerRequiredMixin
+from motcua.office.views import OfficerRequiredMixin, QueuePagesMixin
 
 
 def _visible_dossier(user: User, code: str) -> Dossier:
@@ -214,7 +214,7 @@ def _holder(dossier: Dossier) -> Any:
     return step.agency if step is not None else None
 
 
-class ApprovalQueueView(OfficerRequiredMixin, ListView[Dossier]):
+class ApprovalQueueView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
     """The leader's approval queue (NĐ 61/2018 Điều 17 khoản 3): the dossiers awaiting
     this leader's approval (``selectors.awaiting_approval_of``), the soonest due first,
     each with its approve button and a link to send it back with a note on its page."""
@@ -223,16 +223,20 @@ class ApprovalQueueView(OfficerRequiredMixin, ListView[Dossier]):
     paginate_by = 25
     context_object_name = "dossiers"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.now = timezone.now()
+        self.awaiting = awaiting_approval_of(request.user)  # type: ignore[arg-type]
+        # counted first: the paginator is told the total (``QueuePagesMixin``)
+        self.counts = queue_counts(self.awaiting, now=self.now)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self) -> Any:
-        return awaiting_approval_of(self.request.user)  # type: ignore[arg-type]
+        return self.awaiting
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
         page = context["page_obj"]
-        context["rows"] = queue_rows(list(page.object_list), now=now)
-        context["counts"] = queue_counts(
-            cast(DossierQuerySet, self.object_list), now=now
-        )
+        context["rows"] = queue_rows(list(page.object_list), now=self.now)
+        context["counts"] = self.counts
         context["here"] = self.request.get_full_path()
         return context

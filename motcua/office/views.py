@@ -24,6 +24,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
+from django.views.generic.list import MultipleObjectMixin
 
 from motcua.accounts.choices import AccountKind
 from motcua.dossiers.models import Dossier, DossierQuerySet
@@ -147,7 +148,24 @@ class OfficerPasswordChangeView(OfficerRequiredMixin, PasswordChangeView):
         return response
 
 
-class HomeView(OfficerRequiredMixin, ListView[Dossier]):
+class QueuePagesMixin(MultipleObjectMixin[Dossier]):
+    """A queue's pages read ids first (``selectors.IdsFirst``), the paginator told the
+    total the queue's counts (``self.counts``, read before) have already read."""
+
+    counts: QueueCounts | None = None
+
+    def get_paginator(
+        self, queryset: Any, *args: Any, **kwargs: Any
+    ) -> Paginator[Dossier]:
+        paginator = super().get_paginator(
+            IdsFirst(cast(DossierQuerySet, queryset)), *args, **kwargs
+        )
+        if self.counts is not None:
+            paginator.count = self.counts.total
+        return paginator
+
+
+class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
     """My work: the open dossiers the officer may see, the soonest due first, counted at
     the top with how many are overdue and due soon, filtered by status, procedure and
     channel. A filter it cannot read is 400 with the error beside it, never an
@@ -171,7 +189,7 @@ class HomeView(OfficerRequiredMixin, ListView[Dossier]):
         self.filters = QueueFilterForm(
             request.GET, procedures=queue_procedures(self.queue, kinds=kinds)
         )
-        self.counts: QueueCounts | None = None
+        self.counts = None
         if not self.filters.is_valid():
             self.object_list = Dossier.objects.none()
             context = self.get_context_data()
@@ -196,20 +214,6 @@ class HomeView(OfficerRequiredMixin, ListView[Dossier]):
             procedure=chosen.get("procedure", ""),
             channel=chosen.get("channel"),
         )
-
-    def get_paginator(
-        self, queryset: Any, *args: Any, **kwargs: Any
-    ) -> Paginator[Dossier]:
-        """The paginator over the queue read ids first (``selectors.IdsFirst``), told
-        the total the counts have already read."""
-        paginator = super().get_paginator(
-            IdsFirst(cast(DossierQuerySet, queryset)),
-            *args,
-            **kwargs,
-        )
-        if self.counts is not None:
-            paginator.count = self.counts.total
-        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

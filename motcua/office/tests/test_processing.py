@@ -837,7 +837,8 @@ def test_the_approval_queue_costs_the_same_queries_however_many_dossiers(count):
     html = page.content.decode()
     assert len(re.findall(r'<th scope="row"', html)) == count
     # the session, its user, the leader's roles (the visibility the queue starts from),
-    # the paginator's count, the counts' horizons and counts, the page of rows
+    # the counts' horizons and counts (the paginator told the total), the page of rows
+    # ids first (their keys in the queue's order, then those rows)
     assert len(queries) == 7, [q["sql"] for q in queries]
 
 
