@@ -61,15 +61,21 @@ def _definitions_refused(error: DefinitionError) -> HttpResponse:
     )
 
 
-def _too_many_text(error: TooManyItems) -> str:
-    """What the dashboard says of a cut too wide to judge (``limits``), naming what its
-    own picker narrows (it has no procedure, field or officer)."""
+def _too_many_text(error: TooManyItems) -> tuple[str, str]:
+    """The title and the text the dashboard gives a cut too wide to judge (``limits``),
+    naming what its own picker narrows (it has no procedure, field or officer)."""
     if isinstance(error, TooManyToExplain):
-        return _(
+        return _("Too many items to list"), _(
             "More than %(limit)s dossiers or petitions would have to be examined to "
             "list the items behind this figure: choose a unit below or a shorter period."
         ) % {"limit": error.grouped_limit}
-    return error.message
+    return _("Too many dossiers to recompute"), error.message
+
+
+def _too_many_refused(error: TooManyItems) -> HttpResponse:
+    """A download of a cut too wide to judge: 422, as the page says it."""
+    _title, text = _too_many_text(error)
+    return HttpResponse(text, status=422, content_type="text/plain; charset=utf-8")
 
 
 class SelectionMixin(OfficerRequiredMixin):
@@ -165,12 +171,7 @@ class DashboardPageView(SelectionMixin, TemplateView):
             return self.render_to_response(context, status=409)
         except TooManyItems as error:
             # a cut too wide to judge: 422, the page says how to narrow it
-            context["too_many"] = _too_many_text(error)
-            context["too_many_title"] = (
-                _("Too many items to list")
-                if isinstance(error, TooManyToExplain)
-                else _("Too many dossiers to recompute")
-            )
+            context["too_many_title"], context["too_many"] = _too_many_text(error)
             return self.render_to_response(context, status=422)
         if page is EXPLANATION:
             [section] = context["sections"]
@@ -216,11 +217,7 @@ class ExportView(SelectionMixin, View):
         except DefinitionError as error:
             return _definitions_refused(error)
         except TooManyItems as error:
-            return HttpResponse(
-                _too_many_text(error),
-                status=422,
-                content_type="text/plain; charset=utf-8",
-            )
+            return _too_many_refused(error)
         for section in sections:
             if section.table.slug == table:
                 content = exports.workbook(
@@ -253,11 +250,7 @@ class MonthlyReportView(SelectionMixin, View):
         except DefinitionError as error:
             return _definitions_refused(error)
         except TooManyItems as error:
-            return HttpResponse(
-                _too_many_text(error),
-                status=422,
-                content_type="text/plain; charset=utf-8",
-            )
+            return _too_many_refused(error)
         response = HttpResponse(pdf, content_type="application/pdf")
         name = (
             f"bao-cao-chi-so-766-{selection.unit.identifier}-"
