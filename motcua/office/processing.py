@@ -42,7 +42,7 @@ from motcua.office.processing_forms import (
 from motcua.office.selectors import (
     awaiting_approval_of,
     dossier_page,
-    queue_counts,
+    queue_kinds,
     queue_rows,
 )
 from motcua.office.views import OfficerRequiredMixin, QueuePagesMixin
@@ -227,7 +227,9 @@ class ApprovalQueueView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]
         self.now = timezone.now()
         self.awaiting = awaiting_approval_of(request.user)  # type: ignore[arg-type]
         # counted first: the paginator is told the total (``QueuePagesMixin``)
-        self.counts = queue_counts(self.awaiting, now=self.now)
+        self.counts = queue_kinds(
+            self.awaiting, now=self.now, remember=("approvals", request.user.pk)
+        ).counts()
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:

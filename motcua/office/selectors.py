@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import cast, overload
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +39,6 @@ from motcua.dossiers.selectors import (
     dossier_detail,
     dossier_rows,
     due_soon_condition,
-    rule_pairs,
     rule_pairs_of,
     version_rows,
 )
@@ -104,6 +105,26 @@ def narrow_queue(
     return dossiers.order_by(F("due_at").asc(nulls_last=True), "-pk")
 
 
+#: what a queue's rows show and judge (``queue_rows``, ``office/_queue.html``,
+#: ``office/processing/approvals.html``): the page reads only these; a template that
+#: shows another field reads it row by row, which the pages' query-count tests catch
+QUEUE_ROW_FIELDS = (
+    "code",
+    "procedure_version_id",
+    "rules_id",
+    "receiving_agency_id",
+    "handling_agency_id",
+    "applicant_name",
+    "status",
+    "channel",
+    "due_at",
+    "paused_at",
+    "closed_at",
+    "assignee_id",
+    "lock_version",
+)
+
+
 class IdsFirst:
     """A queue (an ordered ``DossierQuerySet``) that a paginator slices, read ids first:
     the page's keys sorted over the narrow rows, then those dossiers fetched by key with
@@ -137,48 +158,167 @@ class IdsFirst:
     def __getitem__(self, index: int | slice) -> Dossier | list[Dossier]:
         if isinstance(index, int):
             return self[index : index + 1][0]
+        if index.start == index.stop:  # an empty queue's first page
+            return []
         keys = list(self.dossiers.values_list("pk", flat=True)[index])
         found = {
             dossier.pk: dossier
-            for dossier in Dossier.objects.filter(pk__in=keys).with_assignee_username()
+            for dossier in Dossier.objects.filter(pk__in=keys)
+            .order_by()
+            .only(*QUEUE_ROW_FIELDS)
+            .with_assignee_username()
         }
         return [found[key] for key in keys if key in found]
 
 
 @dataclass(frozen=True)
+class QueueCounts:
+    """How many dossiers a queue holds, how many are overdue and how many due soon."""
+
+    total: int
+    overdue: int
+    due_soon: int
+
+
+@dataclass(frozen=True)
+class QueueGroup:
+    """The dossiers of a queue of one kind (procedure version, handling agency, rules,
+    status, channel), counted at the moment the queue is judged (``queue_kinds``)."""
+
+    version: int
+    agency: int
+    rules: int
+    status: str
+    channel: int
+    total: int
+    overdue: int
+    #: of them, those whose clock runs and whose appointment is still ahead
+    running: int
+    due_soon: int
+
+
+@dataclass(frozen=True)
 class QueueKinds:
-    """The kinds of dossier a queue holds, read together in one query (``queue_kinds``):
-    their procedure versions (the procedure filter's choices, ``queue_procedures``), and
-    the (handling agency, rules) pairs of those whose clock runs, not yet past due at
-    ``now`` (the due-soon count's horizons, ``queue_counts``). Bounded by versions ×
-    agencies × rule sets, not by dossiers."""
+    """The kinds of dossier a queue holds, each counted, read in one query
+    (``queue_kinds``): the procedure filter's choices (``versions``,
+    ``queue_procedures``), the (handling agency, rules) pairs of the dossiers whose clock
+    runs, not yet past due at ``now`` (``running``, the due-soon count's horizons), and the
+    counts at the top of the queue, whole or narrowed by its filters (``counts``).
+    Bounded by versions × agencies × rule sets × statuses × channels, not by
+    dossiers."""
 
     now: dt.datetime
-    versions: frozenset[int]
-    running: tuple[tuple[int, int], ...]
+    groups: tuple[QueueGroup, ...]
 
+    @property
+    def versions(self) -> frozenset[int]:
+        return frozenset(group.version for group in self.groups)
 
-def queue_kinds(queue: DossierQuerySet, *, now: dt.datetime) -> QueueKinds:
-    """The kinds of dossier of ``queue`` (``QueueKinds``): one query where the filter's
-    choices and the due-soon horizons would take one each."""
-    running_now = ExpressionWrapper(
-        Q(status__in=RUNNING_STATUSES, due_at__gte=now), output_field=BooleanField()
-    )
-    found = list(
-        queue.order_by()
-        .annotate(running_now=running_now)
-        .values_list(
-            "procedure_version_id", "handling_agency_id", "rules_id", "running_now"
+    @property
+    def running(self) -> tuple[tuple[int, int], ...]:
+        return tuple(
+            sorted(
+                {(group.agency, group.rules) for group in self.groups if group.running}
+            )
         )
-        .distinct()
+
+    def counts(
+        self, *, status: str = "", procedure: str = "", channel: int | None = None
+    ) -> QueueCounts:
+        """The counts of the queue narrowed as ``narrow_queue`` narrows it (one
+        ``status``, one ``procedure`` by its national code, one ``channel``), summed from
+        the groups: no query (the versions' procedures come from the process's cache)."""
+        groups = [
+            group
+            for group in self.groups
+            if (not status or group.status == status)
+            and (channel is None or group.channel == channel)
+        ]
+        if procedure:
+            versions = version_rows.in_bulk({group.version for group in groups})
+            groups = [
+                group
+                for group in groups
+                if versions[group.version].procedure.code == procedure
+            ]
+        return QueueCounts(
+            total=sum(group.total for group in groups),
+            overdue=sum(group.overdue for group in groups),
+            due_soon=sum(group.due_soon for group in groups),
+        )
+
+
+class _PairsSeen:
+    """The running (agency, rules) pairs a queue held when it was last read in this
+    process, by the key its reader names (``queue_kinds(remember=…)``): the guess its next
+    reading starts from. A guess, never an answer: the reading checks it. At most
+    ``size`` keys; when full it starts again."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._seen: dict[Hashable, tuple[tuple[int, int], ...]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[tuple[int, int], ...]:
+        return self._seen.get(key, ())
+
+    def put(self, key: Hashable, pairs: tuple[tuple[int, int], ...]) -> None:
+        with self._lock:
+            if len(self._seen) >= self.size and key not in self._seen:
+                self._seen.clear()
+            self._seen[key] = pairs
+
+
+_pairs_seen = _PairsSeen(size=10_000)
+
+
+def queue_kinds(
+    queue: DossierQuerySet, *, now: dt.datetime, remember: Hashable | None = None
+) -> QueueKinds:
+    """The kinds of dossier of ``queue`` with their counts at ``now`` (``QueueKinds``):
+    one query, where the filter's choices, the due-soon horizons' pairs and the counts
+    each took one, each reading the queue's visible dossiers again (a department's 5,000
+    open dossiers cost 2 to 6 ms a reading, docs/benchmarks.md).
+
+    Overdue and due soon are the rules every list asks (``models.overdue_condition``,
+    ``dossiers.selectors.due_soon_condition``); a dossier paused after its appointment
+    counts as overdue, as its row is marked (``deadlines.classify``). Due soon is bounded
+    by the horizon of each running dossier's (handling agency, rules) pair, which the
+    query itself finds: it is asked with the pairs the same queue held when last read
+    (``remember``, the reader's name for it, e.g. ``("queue", user.pk)``), and asked
+    again with the pairs it found if one was missing (a pair asked for with no dossier
+    matches none). So the counts are exact, and cost one query when the queue's pairs
+    are those of its last reading, two when they changed or without ``remember``."""
+    guessed = _pairs_seen.get(remember) if remember is not None else ()
+    kinds = _counted_kinds(queue, now=now, pairs=guessed)
+    if not set(kinds.running) <= set(guessed):
+        kinds = _counted_kinds(queue, now=now, pairs=kinds.running)
+    if remember is not None:
+        _pairs_seen.put(remember, kinds.running)
+    return kinds
+
+
+def _counted_kinds(
+    queue: DossierQuerySet, *, now: dt.datetime, pairs: Sequence[tuple[int, int]]
+) -> QueueKinds:
+    running_now = Q(status__in=RUNNING_STATUSES, due_at__gte=now)
+    found = (
+        queue.order_by()
+        .values_list(
+            "procedure_version_id",
+            "handling_agency_id",
+            "rules_id",
+            "status",
+            "channel",
+        )
+        .annotate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=overdue_condition(now)),
+            running=Count("pk", filter=running_now),
+            due_soon=Count("pk", filter=due_soon_condition(now, rule_pairs_of(pairs))),
+        )
     )
-    return QueueKinds(
-        now=now,
-        versions=frozenset(version for version, *_ in found),
-        running=tuple(
-            sorted({(agency, rules) for _, agency, rules, running in found if running})
-        ),
-    )
+    return QueueKinds(now=now, groups=tuple(QueueGroup(*row) for row in found))
 
 
 def queue_procedures(
@@ -198,43 +338,6 @@ def queue_procedures(
     for version in sorted(versions.values(), key=lambda v: v.number):
         named[version.procedure.code] = version.name
     return sorted(named.items(), key=lambda item: (item[1], item[0]))
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    """How many dossiers a queue holds, how many are overdue and how many due soon."""
-
-    total: int
-    overdue: int
-    due_soon: int
-
-
-def queue_counts(
-    dossiers: DossierQuerySet, *, now: dt.datetime, kinds: QueueKinds | None = None
-) -> QueueCounts:
-    """The counts at the top of a queue, in one query (and one to find the pairs of
-    agency and rules its running dossiers hold, for the due-soon bounds,
-    ``dossiers.selectors.rule_pairs``, unless ``kinds``, the ``queue_kinds`` of these
-    very dossiers at ``now``, says them): the same however many dossiers the queue
-    holds. Overdue and due soon are the rules every list asks
-    (``models.overdue_condition``, ``selectors.due_soon_condition``); a dossier paused
-    after its appointment counts as overdue, as its row is marked
-    (``deadlines.classify``)."""
-    if kinds is not None and kinds.now != now:
-        raise ValueError("the queue's kinds were read at another moment")
-    pairs = (
-        rule_pairs_of(kinds.running)
-        if kinds is not None
-        else rule_pairs(dossiers.filter(status__in=RUNNING_STATUSES, due_at__gte=now))
-    )
-    counted = dossiers.order_by().aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=overdue_condition(now)),
-        due_soon=Count("pk", filter=due_soon_condition(now, pairs)),
-    )
-    return QueueCounts(
-        total=counted["total"], overdue=counted["overdue"], due_soon=counted["due_soon"]
-    )
 
 
 def awaiting_approval_of(leader: User, *, on: dt.date | None = None) -> DossierQuerySet:
@@ -329,6 +432,9 @@ class QueueRow:
     #: the appointment as the pages write a moment, "" without one
     appointment: str = ""
     tag: DeadlineTag | None = None
+    #: the tag as ``office/_deadline.html`` writes it, rendered once per state a page
+    #: holds rather than once per row
+    tag_html: str = ""
     #: the row's class when its deadline makes it stand out, else ""
     highlight: str = ""
 
@@ -346,6 +452,7 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
     limits = DueSoonLimits()
     statuses: dict[str, str] = {}
     tags: dict[DeadlineState | None, DeadlineTag | None] = {}
+    tag_html: dict[DeadlineState | None, str] = {}
     calendars: dict[int, WorkCalendar] = {}
     zone = timezone.get_current_timezone()
     page = dossier_pages()
@@ -370,6 +477,9 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
             statuses[dossier.status] = _status_label(dossier.status)
         if state not in tags:
             tags[state] = deadline_tag(state)
+            tag_html[state] = render_to_string(
+                "office/_deadline.html", {"tag": tags[state]}
+            )
         queue.append(
             QueueRow(
                 row=row,
@@ -378,6 +488,7 @@ def queue_rows(dossiers: Sequence[Dossier], *, now: dt.datetime) -> list[QueueRo
                 status=statuses[dossier.status],
                 appointment=moment_text(dossier.due_at, zone) if dossier.due_at else "",
                 tag=tags[state],
+                tag_html=tag_html[state],
                 highlight=_ROW_HIGHLIGHTS.get(state, "") if state else "",
             )
         )

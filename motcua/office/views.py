@@ -42,7 +42,6 @@ from motcua.office.selectors import (
     dossier_page,
     narrow_queue,
     open_queue,
-    queue_counts,
     queue_kinds,
     queue_procedures,
     queue_rows,
@@ -185,8 +184,10 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
         self.now = timezone.now()
         # counted and paged ids first: the rows' assignees are read with the page's rows
         self.queue = open_queue(request.user, with_assignee=False)  # type: ignore[arg-type]
-        # the filter's choices and the counts' due-soon horizons, in one query
-        kinds = queue_kinds(self.queue, now=self.now)
+        # the filter's choices, the due-soon horizons and the counts, in one query
+        kinds = queue_kinds(
+            self.queue, now=self.now, remember=("queue", request.user.pk)
+        )
         self.filters = QueueFilterForm(
             request.GET, procedures=queue_procedures(self.queue, kinds=kinds)
         )
@@ -196,14 +197,10 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
             context = self.get_context_data()
             return self.render_to_response(context, status=400)
         chosen = self.filters.cleaned_data
-        narrowed = any(chosen.get(name) for name in ("status", "procedure")) or (
-            chosen.get("channel") is not None
-        )
-        self.counts = queue_counts(
-            cast(DossierQuerySet, self.get_queryset()),
-            now=self.now,
-            # unfiltered, the counted dossiers are the queue's: their kinds are known
-            kinds=None if narrowed else kinds,
+        self.counts = kinds.counts(
+            status=chosen.get("status", ""),
+            procedure=chosen.get("procedure", ""),
+            channel=chosen.get("channel"),
         )
         return super().get(request, *args, **kwargs)
 

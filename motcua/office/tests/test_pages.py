@@ -292,6 +292,13 @@ def test_home_is_paginated():
     # so the last due is the one received last, on Friday at 09:24: "Người 24"
     assert "Người 24" in second.content.decode()
     assert "Người 24" not in first.content.decode()
+    # the second page is counted as the whole queue, with the first page's numbers
+    assert '<span class="office-count__number">26</span>' in second.content.decode()
+    # "last" is the second (Django's pagination); no third page, no page 0, no page
+    # that is not a number
+    assert "Người 24" in client.get(HOME, {"page": "last"}).content.decode()
+    for page in ("3", "0", "-1", "hai"):
+        assert client.get(HOME, {"page": page}).status_code == 404, page
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -307,9 +314,9 @@ def test_home_costs_the_same_queries_for_2_and_for_20_dossiers(count):
     # the session, its user, the officer's roles (visibility, and whether the header
     # leads to supervision: read once for the page), the queue's kinds (the procedures of
     # its filter's choices and the due-soon horizons' (agency, rules) pairs, one query),
-    # the counts (total, overdue, due soon: one query, the paginator told the total) and
-    # the page of rows, ids first (their keys in the queue's order, then those rows)
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    # the page's keys in the queue's order with the counts (total, overdue, due soon,
+    # over the whole queue: one query, the paginator told the total), then those rows
+    assert len(queries) == 6, [q["sql"] for q in queries]
 
 
 def test_the_queue_judges_each_deadline_at_the_moment_given():

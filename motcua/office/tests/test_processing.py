@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 from motcua.accounts.choices import Role
 from motcua.accounts.tests.factories import OfficerFactory, RoleAssignmentFactory
 from motcua.dossiers.api.views import ENDPOINTS
-from motcua.dossiers.choices import Channel
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.choices import Channel, DeadlineState
+from motcua.dossiers.models import Dossier, DossierEvent, OneStopRules
 from motcua.dossiers.services import (
     approve_dossier,
     assign_dossier,
@@ -41,15 +41,16 @@ from motcua.dossiers.services import (
     transfer_dossier,
 )
 from motcua.dossiers.tests.world import VN, World, at, build_world
-from motcua.dossiers.workflow import Action
+from motcua.dossiers.workflow import Action, DossierStatus
 from motcua.files.models import StoredFile
 from motcua.files.storage import FILES_STORAGE
 from motcua.office.counter import COUNTER_ACTIONS
 from motcua.office.processing_forms import FORM_ACTIONS
 from motcua.office.selectors import (
     awaiting_approval_of,
+    narrow_queue,
     open_queue,
-    queue_counts,
+    queue_kinds,
     queue_rows,
 )
 from motcua.office.templatetags.office_processing import COUNTER_HANDLED
@@ -837,9 +838,9 @@ def test_the_approval_queue_costs_the_same_queries_however_many_dossiers(count):
     html = page.content.decode()
     assert len(re.findall(r'<th scope="row"', html)) == count
     # the session, its user, the leader's roles (the visibility the queue starts from),
-    # the counts' horizons and counts (the paginator told the total), the page of rows
-    # ids first (their keys in the queue's order, then those rows)
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    # the due-soon horizons' (agency, rules) pairs, the page's keys in the queue's order
+    # with the counts (the paginator told the total), then those rows
+    assert len(queries) == 6, [q["sql"] for q in queries]
 
 
 # ------------------------------------------------------------------ my queue
@@ -873,6 +874,11 @@ def test_the_queue_filters_by_procedure_and_channel():
     assert client.get(HOME, {"procedure": "khong-co"}).status_code == 400
 
 
+def _counts(queue, *, now):
+    """The counts at the top of ``queue``, as its page reads them."""
+    return queue_kinds(queue, now=now).counts()
+
+
 def test_the_counts_say_how_many_are_overdue_and_due_soon():
     """Judged at Thu 5/3 08:00 (spec 02 §7, 8 working hours' warning): due Wed 4/3 09:00
     is overdue, due Thu 5/3 09:00 (one working hour left) due soon, due Mon 9/3 09:00 in
@@ -883,7 +889,7 @@ def test_the_counts_say_how_many_are_overdue_and_due_soon():
     processing(world, at(4, 9))  # due Mon 9/3 09:00
     queue = open_queue(world.specialist)
     now = at(5, 8)
-    counts = queue_counts(queue, now=now)
+    counts = _counts(queue, now=now)
     assert (counts.total, counts.overdue, counts.due_soon) == (3, 1, 1)
     states = sorted(str(row.deadline) for row in queue_rows(list(queue), now=now))
     assert states == ["due_soon", "in_time", "overdue"]
@@ -892,7 +898,7 @@ def test_the_counts_say_how_many_are_overdue_and_due_soon():
     request_supplement(
         dossier=paused, missing=["Tờ khai"], actor=world.specialist, at=at(2, 10)
     )
-    counts = queue_counts(open_queue(world.specialist), now=now)
+    counts = _counts(open_queue(world.specialist), now=now)
     assert (counts.total, counts.overdue, counts.due_soon) == (4, 1, 1)
     # paused after its appointment (Thu 26/2 09:00 → due Tue 3/3 09:00, paused Wed 4/3
     # 10:00): late already when its clock stopped, so overdue (spec 02 §7), and its row
@@ -902,10 +908,83 @@ def test_the_counts_say_how_many_are_overdue_and_due_soon():
         dossier=late, missing=["Tờ khai"], actor=world.specialist, at=at(4, 10)
     )
     queue = open_queue(world.specialist)
-    counts = queue_counts(queue, now=now)
+    counts = _counts(queue, now=now)
     assert (counts.total, counts.overdue, counts.due_soon) == (5, 2, 1)
     marked = {row.dossier.pk: row.deadline for row in queue_rows(list(queue), now=now)}
     assert marked[late.pk] == "overdue"
+
+
+def test_a_narrowed_queue_is_counted_from_the_kinds_of_the_whole():
+    """Judged at Thu 5/3 08:00 (as above): due Wed 4/3 09:00 overdue, due Thu 5/3 09:00
+    due soon, due Mon 9/3 09:00 in time, one asked for a supplement (paused: neither
+    overdue nor due soon), and one online still waiting to be received (its clock has
+    not started). A queue narrowed by its filters is counted from the whole queue's
+    kinds as the narrowed query counts it."""
+    world = build_world()
+    processing(world, at(27, 9, month=2))
+    processing(world, at(2, 9))
+    processing(world, at(4, 9))
+    paused = processing(world, at(2, 9, 30))
+    request_supplement(
+        dossier=paused, missing=["Tờ khai"], actor=world.specialist, at=at(2, 10)
+    )
+    receive_dossier(dossier=submitted(world), actor=world.counter, at=at(4, 10))
+    now = at(5, 8)
+    queue = open_queue(world.specialist, with_assignee=False)
+    kinds = queue_kinds(queue, now=now)
+    counted = kinds.counts()
+    assert (counted.total, counted.overdue, counted.due_soon) == (5, 1, 1)
+    narrowed = kinds.counts(status=DossierStatus.PROCESSING)
+    assert (narrowed.total, narrowed.overdue, narrowed.due_soon) == (3, 1, 1)
+    paused_only = kinds.counts(status=DossierStatus.SUPPLEMENT_REQUESTED)
+    assert (paused_only.total, paused_only.overdue, paused_only.due_soon) == (1, 0, 0)
+    online = kinds.counts(channel=Channel.ONLINE)
+    assert (online.total, online.overdue, online.due_soon) == (1, 0, 0)
+    code = world.version.procedure.code
+    assert kinds.counts(procedure=code) == counted
+    assert kinds.counts(procedure="khong-co").total == 0
+    # every filter the form offers, alone and together, as the narrowed query counts it
+    for status in ("", DossierStatus.PROCESSING, DossierStatus.RECEIVED):
+        for procedure in ("", code):
+            for channel in (None, Channel.DIRECT, Channel.ONLINE):
+                narrowed_query = narrow_queue(
+                    queue,
+                    status=status,
+                    procedure=procedure,
+                    channel=channel,
+                    with_assignee=False,
+                )
+                assert kinds.counts(
+                    status=status, procedure=procedure, channel=channel
+                ) == _counts(narrowed_query, now=now), (status, procedure, channel)
+
+
+def test_the_counts_are_exact_whatever_the_queue_held_when_last_read(
+    django_assert_num_queries,
+):
+    """The due-soon bounds are asked with the pairs the queue held at its last reading; a
+    pair missing from them is found and the counts read again, so they never miss a
+    dossier due soon."""
+    world = build_world()
+    processing(world, at(2, 9))  # due Thu 5/3 09:00: due soon at 08:00
+    now = at(5, 8)
+    queue = open_queue(world.specialist, with_assignee=False)
+    key = ("test", world.specialist.pk)
+    queue_kinds(queue, now=now)  # the reference caches (agencies, rules, calendars)
+    with django_assert_num_queries(2):  # nothing remembered: read, then read exactly
+        first = queue_kinds(queue, now=now, remember=key)
+    with django_assert_num_queries(1):  # the same pairs as last time
+        again = queue_kinds(queue, now=now, remember=key)
+    assert first.counts().due_soon == again.counts().due_soon == 1
+    # a dossier under the other rules joins the queue (NĐ 61/2018's row, where the
+    # dossiers are NĐ 118/2025's), due Thu 5/3 10:00: its pair was not remembered
+    newcomer = processing(world, at(2, 10))
+    other_rules = OneStopRules.objects.exclude(pk=newcomer.rules_id).get()
+    Dossier.objects.filter(pk=newcomer.pk).update(rules=other_rules)
+    with django_assert_num_queries(2):
+        later = queue_kinds(queue, now=now, remember=key)
+    assert later.counts().due_soon == 2
+    assert (newcomer.handling_agency_id, other_rules.pk) in later.running
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -923,9 +1002,9 @@ def test_the_filtered_queue_costs_the_same_queries_however_many_dossiers(count):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(HOME, query)
     assert len(re.findall(r'href="/can-bo/ho-so/', page.content.decode())) == count
-    # as the unfiltered home page (test_pages), and one more: the due-soon horizons'
-    # (agency, rules) pairs of the filtered dossiers, which the queue's kinds do not say
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # as the unfiltered home page (test_pages): the filtered dossiers' due-soon pairs
+    # are among those the whole queue's kinds say
+    assert len(queries) == 6, [q["sql"] for q in queries]
 
 
 def test_the_counts_at_the_top_of_the_home_page():
@@ -941,6 +1020,16 @@ def test_the_counts_at_the_top_of_the_home_page():
         ("0", gettext("due soon")),
         ("1", gettext("overdue")),
     ]
+    # each row's deadline as its tag: the overdue one red, the other grey
+    tags = re.findall(
+        r'<strong class="govuk-tag govuk-tag--(\w+)">([^<]+)</strong>', html
+    )
+    assert sorted(tags) == sorted(
+        [
+            ("red", str(DeadlineState.OVERDUE.label)),
+            ("grey", str(DeadlineState.IN_TIME.label)),
+        ]
+    )
 
 
 def test_the_event_of_each_action_taken_shows_in_the_timeline():
