@@ -22,9 +22,13 @@ def _fast_password_hashing(request, settings):
 @pytest.fixture(autouse=True)
 def _no_cached_reference_data():
     """A test's rows are rolled back without a signal: caches built from them must not
-    outlive the test (motcua/core/cache.py)."""
+    outlive the test (motcua/core/cache.py), nor the queues' remembered due-soon pairs
+    (``office.selectors.queue_kinds``)."""
     from motcua.core.cache import clear_reference_caches
+    from motcua.office.selectors import forget_queue_pairs
 
     clear_reference_caches()
+    forget_queue_pairs()
     yield
     clear_reference_caches()
+    forget_queue_pairs()

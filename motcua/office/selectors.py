@@ -36,6 +36,7 @@ from motcua.dossiers.selectors import (
     DossierRow,
     EventView,
     agency_rows,
+    all_rule_sets,
     dossier_detail,
     dossier_rows,
     due_soon_condition,
@@ -71,7 +72,7 @@ def open_queue(
     due moment last, as the API's ``ordering=due_at`` orders a work list
     (``dossiers.api.filtersets.ORDERINGS``); ties by newest row. ``with_assignee``: each
     with its assignee's username, as ``queue_rows`` reads it; without, for what only
-    counts or takes keys (``queue_counts``, ``IdsFirst``, which reads its rows with it)."""
+    counts or takes keys (``queue_kinds``, ``IdsFirst``, which reads its rows with it)."""
     visible = cast(DossierQuerySet, dossiers_visible_to(user))
     return narrow_queue(
         visible.filter(status__in=OPEN_STATUSES),
@@ -268,8 +269,18 @@ class _PairsSeen:
                 self._seen.clear()
             self._seen[key] = pairs
 
+    def clear(self) -> None:
+        with self._lock:
+            self._seen.clear()
+
 
 _pairs_seen = _PairsSeen(size=10_000)
+
+
+def forget_queue_pairs() -> None:
+    """Forget every queue's remembered pairs (``queue_kinds``): for the tests, whose rows
+    roll back and whose keys come again."""
+    _pairs_seen.clear()
 
 
 def queue_kinds(
@@ -287,15 +298,28 @@ def queue_kinds(
     query itself finds: it is asked with the pairs the same queue held when last read
     (``remember``, the reader's name for it, e.g. ``("queue", user.pk)``), and asked
     again with the pairs it found if one was missing (a pair asked for with no dossier
-    matches none). So the counts are exact, and cost one query when the queue's pairs
-    are those of its last reading, two when they changed or without ``remember``."""
-    guessed = _pairs_seen.get(remember) if remember is not None else ()
+    matches none). So the counts are those of the query that found the pairs (as
+    before, a dossier of a new pair committed between the two readings is counted due
+    soon from the next page view), in one query when the queue's running pairs are
+    among those of its last reading, two when a new one appears (and without
+    ``remember``, whenever a dossier's clock runs)."""
+    guessed = _still_known(_pairs_seen.get(remember)) if remember is not None else ()
     kinds = _counted_kinds(queue, now=now, pairs=guessed)
     if not set(kinds.running) <= set(guessed):
         kinds = _counted_kinds(queue, now=now, pairs=kinds.running)
     if remember is not None:
         _pairs_seen.put(remember, kinds.running)
     return kinds
+
+
+def _still_known(pairs: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """Of remembered ``pairs``, those whose agency and rules still exist (a database
+    reloaded under a running process): a guess must never fail the page."""
+    if not pairs:
+        return ()
+    agencies = agency_rows.in_bulk(agency for agency, _rules in pairs)
+    rules = {row.pk for row in all_rule_sets()}
+    return tuple(pair for pair in pairs if pair[0] in agencies and pair[1] in rules)
 
 
 def _counted_kinds(

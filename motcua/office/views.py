@@ -196,23 +196,21 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
             self.object_list = Dossier.objects.none()
             context = self.get_context_data()
             return self.render_to_response(context, status=400)
-        chosen = self.filters.cleaned_data
-        self.counts = kinds.counts(
-            status=chosen.get("status", ""),
-            procedure=chosen.get("procedure", ""),
-            channel=chosen.get("channel"),
-        )
+        self.counts = kinds.counts(**self.narrowing())
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> QuerySet[Dossier]:
+    def narrowing(self) -> dict[str, Any]:
+        """The filters chosen, as ``narrow_queue`` narrows the rows and
+        ``QueueKinds.counts`` the counts: one reading of the form for both."""
         chosen = self.filters.cleaned_data if self.filters.is_valid() else {}
-        return narrow_queue(
-            self.queue,
-            status=chosen.get("status", ""),
-            procedure=chosen.get("procedure", ""),
-            channel=chosen.get("channel"),
-            with_assignee=False,
-        )
+        return {
+            "status": chosen.get("status", ""),
+            "procedure": chosen.get("procedure", ""),
+            "channel": chosen.get("channel"),
+        }
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        return narrow_queue(self.queue, with_assignee=False, **self.narrowing())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

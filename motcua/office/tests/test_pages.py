@@ -312,10 +312,10 @@ def test_home_costs_the_same_queries_for_2_and_for_20_dossiers(count):
         page = client.get(HOME)
     assert len(codes_in(page.content.decode())) == count
     # the session, its user, the officer's roles (visibility, and whether the header
-    # leads to supervision: read once for the page), the queue's kinds (the procedures of
-    # its filter's choices and the due-soon horizons' (agency, rules) pairs, one query),
-    # the page's keys in the queue's order with the counts (total, overdue, due soon,
-    # over the whole queue: one query, the paginator told the total), then those rows
+    # leads to supervision: read once for the page), the queue's kinds with their counts
+    # (the procedures of its filter's choices, the due-soon horizons' (agency, rules)
+    # pairs, total, overdue and due soon: one grouped query, the paginator told the
+    # total), the page's keys in the queue's order, then those rows
     assert len(queries) == 6, [q["sql"] for q in queries]
 
 
