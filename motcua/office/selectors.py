@@ -203,12 +203,11 @@ class QueueKinds:
     """The kinds of dossier a queue holds, each counted, read in one query
     (``queue_kinds``): the procedure filter's choices (``versions``,
     ``queue_procedures``), the (handling agency, rules) pairs of the dossiers whose clock
-    runs, not yet past due at ``now`` (``running``, the due-soon count's horizons), and the
-    counts at the top of the queue, whole or narrowed by its filters (``counts``).
-    Bounded by versions × agencies × rule sets × statuses × channels, not by
-    dossiers."""
+    runs, not yet past due when it was read (``running``, the due-soon count's horizons),
+    and the counts at the top of the queue, whole or narrowed by its filters
+    (``counts``). Bounded by versions × agencies × rule sets × statuses × channels, not
+    by dossiers."""
 
-    now: dt.datetime
     groups: tuple[QueueGroup, ...]
 
     @property
@@ -342,7 +341,7 @@ def _counted_kinds(
             due_soon=Count("pk", filter=due_soon_condition(now, rule_pairs_of(pairs))),
         )
     )
-    return QueueKinds(now=now, groups=tuple(QueueGroup(*row) for row in found))
+    return QueueKinds(groups=tuple(QueueGroup(*row) for row in found))
 
 
 def queue_procedures(
