@@ -26,10 +26,13 @@ the test until the world is given some.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.query import ModelIterable
 
@@ -184,3 +187,121 @@ class Precompiled(Generic[M]):
                 f"Precompiled {self.name!r} gives instances: call instances()"
             )
         return [tuple(row) for row in self._rows(using, values)]
+
+
+#: the stand-in for the first moment a ``ByShape`` statement is compiled with, the next
+#: a second later each: no dossier, step or rule has a moment in 1901
+STAND_IN_MOMENT = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class _Shaped:
+    sql: str
+    params: list[Any]
+    #: (position in ``params``, name of the moment that goes there)
+    slots: list[tuple[int, str]]
+    #: column → converters (``SQLCompiler.apply_converters``), with its expression
+    converters: dict[int, tuple[list[Any], Any]]
+    # empty ``sql``: the queryset holds no row whatever its moments (``EmptyResultSet``)
+
+
+class ByShape:
+    """Statements whose SQL a few values decide (their *shape*: a reader's agencies, a
+    queue's filters, the rule pairs it asks about) and whose moments change at every run
+    (now, a due-soon horizon): each shape compiled once per process and database, then
+    run with its moments replaced.
+
+    Building a queryset of counts with conditions (``Count(filter=Q(…))``) and compiling
+    it costs Django several milliseconds on every request, longer than PostgreSQL takes
+    to run it from an index (docs/benchmarks.md): the price ``Precompiled`` removes from
+    the reads of fixed shape, here for those whose shape varies.
+
+    ``rows(shape, build, moments)``: on the first run of ``shape``, ``build`` is called
+    with a stand-in for each moment (``STAND_IN_MOMENT`` and the seconds after it) and
+    its queryset compiled; each parameter equal to a stand-in, as the database is sent
+    it, is then replaced by the moment of the same name. The caller's promise: ``shape``
+    and the names of ``moments`` decide the SQL of what ``build`` returns. At most
+    ``size`` shapes are kept; when full it starts again."""
+
+    def __init__(self, name: str, *, size: int = 512) -> None:
+        self.name = name
+        self.size = size
+        self._shaped: dict[Hashable, _Shaped] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<ByShape {self.name}>"
+
+    def rows(
+        self,
+        shape: Hashable,
+        build: Callable[[Mapping[str, dt.datetime]], models.QuerySet[Any, Any]],
+        moments: Mapping[str, dt.datetime],
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``build(moments)``, as tuples (a ``values_list`` queryset), with
+        Django's converters applied."""
+        connection = connections[using]
+        key = (using, shape, tuple(sorted(moments)))
+        shaped = self._shaped.get(key)
+        if shaped is None:
+            shaped = self._compile(build, sorted(moments), using)
+            with self._lock:
+                if len(self._shaped) >= self.size:
+                    self._shaped.clear()
+                self._shaped[key] = shaped
+        if not shaped.sql:
+            return []
+        adapt = connection.ops.adapt_datetimefield_value
+        params = list(shaped.params)
+        for position, name in shaped.slots:
+            params[position] = adapt(moments[name])
+        with connection.cursor() as cursor:
+            cursor.execute(shaped.sql, params)
+            found = [list(row) for row in cursor.fetchall()]
+        for row in found:
+            for position, (functions, expression) in shaped.converters.items():
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
+        return [tuple(row) for row in found]
+
+    def _compile(
+        self,
+        build: Callable[[Mapping[str, dt.datetime]], models.QuerySet[Any, Any]],
+        names: list[str],
+        using: str,
+    ) -> _Shaped:
+        stand_ins = {
+            name: STAND_IN_MOMENT + dt.timedelta(seconds=index)
+            for index, name in enumerate(names)
+        }
+        queryset = build(stand_ins)
+        if issubclass(queryset._iterable_class, ModelIterable):
+            raise TypeError(f"ByShape {self.name!r}: build a values_list queryset")
+        compiler = queryset.query.get_compiler(using)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a condition that holds for no row (``none()``)
+            return _Shaped(sql="", params=[], slots=[], converters={})
+        adapt = connections[using].ops.adapt_datetimefield_value
+        sent = {adapt(stand_in): name for name, stand_in in stand_ins.items()}
+        slots = [
+            (position, sent[param])
+            for position, param in enumerate(params)
+            if isinstance(param, Hashable) and param in sent
+        ]
+        missing = set(names) - {name for _, name in slots}
+        if missing:
+            raise ValueError(
+                f"ByShape {self.name!r}: the query has no parameter for {sorted(missing)}"
+            )
+        select = compiler.select[: compiler.col_count]
+        return _Shaped(
+            sql=sql,
+            params=list(params),
+            slots=slots,
+            converters=compiler.get_converters([column for column, *_ in select]),
+        )

@@ -280,6 +280,36 @@ class Dossier(models.Model):
                 fields=["applicant", "submitted_at"], name="dossier_applicant_idx"
             ),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
+            # the queues, part by part (``permissions.dossiers_visible_in_parts``): an
+            # agency's open dossiers in the queue's order (``office.selectors.IdsFirst``),
+            # with every column the queue's counts read (``queue_kinds``), so that
+            # PostgreSQL reads either from the index alone; SQLite keeps the keys only
+            models.Index(
+                fields=["handling_agency", "due_at", "-id"],
+                include=[
+                    "receiving_agency",
+                    "procedure_version",
+                    "rules",
+                    "status",
+                    "channel",
+                    "paused_at",
+                ],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="dossier_queue_handling_idx",
+            ),
+            models.Index(
+                fields=["receiving_agency", "due_at", "-id"],
+                include=[
+                    "handling_agency",
+                    "procedure_version",
+                    "rules",
+                    "status",
+                    "channel",
+                    "paused_at",
+                ],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="dossier_queue_receiving_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

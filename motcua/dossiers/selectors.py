@@ -465,20 +465,34 @@ def _bounded(
     return condition
 
 
-def due_soon_condition(now: dt.datetime, pairs: Iterable[RulePair]) -> Q:
+def due_soon_condition(
+    now: dt.datetime,
+    pairs: Iterable[RulePair],
+    *,
+    until: Callable[[RulePair], dt.datetime] | None = None,
+) -> Q:
     """Due soon at ``now`` (``deadlines.is_due_soon``, spec 02 §7): the clock runs, the
     appointment has not passed, and it is no later than ``deadlines.due_soon_until`` of
     the handling agency's calendar and the rules' warning window. ``pairs``: the pairs the
     dossiers asked about may hold (``rule_pairs``, or every unit × every rule set); a
-    dossier of another pair is not due soon. Paused dossiers are not counting down."""
+    dossier of another pair is not due soon. Paused dossiers are not counting down.
+    ``until``: each pair's horizon, when the caller has worked them out
+    (``due_soon_horizon`` by default)."""
     return Q(status__in=RUNNING_STATUSES, due_at__gte=now) & _bounded(
         pairs,
-        lambda pair: due_soon_until(
-            at=now,
-            calendar=calendar_for(pair[0]),
-            due_soon_hours=pair[1].due_soon_working_hours,
-        ),
+        until or (lambda pair: due_soon_horizon(now, pair)),
         "due_at__lte",
+    )
+
+
+def due_soon_horizon(now: dt.datetime, pair: RulePair) -> dt.datetime:
+    """The latest appointment that is due soon at ``now`` for a dossier of ``pair``
+    (``deadlines.due_soon_until`` of the handling agency's calendar and the rules'
+    warning window)."""
+    return due_soon_until(
+        at=now,
+        calendar=calendar_for(pair[0]),
+        due_soon_hours=pair[1].due_soon_working_hours,
     )
 
 

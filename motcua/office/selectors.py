@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast, overload
+from typing import Any, cast, overload
 
-from django.db.models import Count, F, Q
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency
+from motcua.core.precompiled import ByShape
 from motcua.documents.slips import slips_of
 from motcua.dossiers import events
 from motcua.dossiers.choices import DeadlineState
@@ -29,7 +31,11 @@ from motcua.dossiers.models import (
     DossierStep,
     overdue_condition,
 )
-from motcua.dossiers.permissions import dossiers_visible_to, may_act
+from motcua.dossiers.permissions import (
+    dossiers_visible_in_parts,
+    dossiers_visible_to,
+    may_act,
+)
 from motcua.dossiers.selectors import (
     ComponentView,
     DossierDetail,
@@ -40,6 +46,7 @@ from motcua.dossiers.selectors import (
     dossier_detail,
     dossier_rows,
     due_soon_condition,
+    due_soon_horizon,
     rule_pairs_of,
     version_rows,
 )
@@ -57,6 +64,11 @@ from motcua.files.selectors import files_of
 from motcua.procedures.choices import ComponentForm
 from motcua.workdays.clock import WorkCalendar, local
 from motcua.workdays.selectors import calendar_for
+
+#: a queue's order: the soonest due first, those without a due moment last, ties by
+#: newest row (``narrow_queue``; the partial indexes ``dossier_queue_*_idx`` read
+#: an agency's open dossiers in it)
+QUEUE_ORDER = (F("due_at").asc(nulls_last=True), F("pk").desc())
 
 
 def open_queue(
@@ -83,6 +95,30 @@ def open_queue(
     )
 
 
+def open_queue_parts(
+    user: User,
+    *,
+    status: str = "",
+    procedure: str = "",
+    channel: int | None = None,
+) -> tuple[DossierQuerySet, ...]:
+    """``open_queue(user, …)`` in the parts of ``dossiers_visible_in_parts``: no dossier in
+    two, all of the queue in one, each in the queue's order, none with the assignee's
+    annotation. What the queue's counts and its page read (``queue_kinds``,
+    ``IdsFirst``): each part from an index of the open dossiers
+    (``dossier_queue_handling_idx``, ``dossier_queue_receiving_idx``)."""
+    return tuple(
+        narrow_queue(
+            cast(DossierQuerySet, part).filter(status__in=OPEN_STATUSES),
+            status=status,
+            procedure=procedure,
+            channel=channel,
+            with_assignee=False,
+        )
+        for part in dossiers_visible_in_parts(user)
+    )
+
+
 def narrow_queue(
     dossiers: DossierQuerySet,
     *,
@@ -103,7 +139,7 @@ def narrow_queue(
         dossiers = dossiers.filter(channel=channel)
     if with_assignee:
         dossiers = dossiers.with_assignee_username()
-    return dossiers.order_by(F("due_at").asc(nulls_last=True), "-pk")
+    return dossiers.order_by(*QUEUE_ORDER)
 
 
 #: what a queue's rows show and judge (``queue_rows``, ``office/_queue.html``,
@@ -136,10 +172,23 @@ class IdsFirst:
     the planner: PostgreSQL and SQLite both remove a left join to a unique key that
     nothing reads). The second read is by the keys the first found among the dossiers
     ``dossiers`` lets its reader see, so it needs no visibility of its own; a dossier
-    changed between the two reads shows as it now is."""
+    changed between the two reads shows as it now is.
 
-    def __init__(self, dossiers: DossierQuerySet) -> None:
+    ``parts``: the same queue in parts that share no dossier and hold all of it, each
+    in its order (``open_queue_parts``): the keys are then read part by part
+    (``_keys``). ``shape``: what decides the SQL of ``dossiers`` and ``parts``
+    (``queue_kinds`` says more)."""
+
+    def __init__(
+        self,
+        dossiers: DossierQuerySet,
+        *,
+        parts: Sequence[DossierQuerySet] = (),
+        shape: Hashable | None = None,
+    ) -> None:
         self.dossiers = dossiers
+        self.parts = tuple(parts)
+        self.shape = shape
 
     def count(self) -> int:
         return self.dossiers.count()
@@ -161,7 +210,7 @@ class IdsFirst:
             return self[index : index + 1][0]
         if index.start == index.stop:  # an empty queue's first page
             return []
-        keys = list(self.dossiers.values_list("pk", flat=True)[index])
+        keys = self._keys(index)
         found = {
             dossier.pk: dossier
             for dossier in Dossier.objects.filter(pk__in=keys)
@@ -170,6 +219,45 @@ class IdsFirst:
             .with_assignee_username()
         }
         return [found[key] for key in keys if key in found]
+
+    def _keys(self, index: slice) -> list[int]:
+        """The keys of ``dossiers[index]``: from ``parts`` when they are given and the
+        database can cut each part short inside a union (PostgreSQL; not SQLite), else
+        from ``dossiers`` itself. The first ``stop`` dossiers of the queue are among the
+        first ``stop`` of its parts, so each part reads no more than those, from its
+        index in the queue's order (``dossier_queue_*_idx``), where the one query
+        reads and sorts all of them; the parts share no dossier
+        (``dossiers_visible_in_parts``), so their union needs no de-duplication. With a
+        ``shape``, the statement is compiled once per shape and page."""
+        stop = index.stop
+        parts = self.parts
+        features = connections[self.dossiers.db].features
+        by_parts = (
+            len(parts) > 1
+            and stop is not None
+            and index.step is None
+            and features.supports_slicing_ordering_in_compound
+        )
+
+        def build(_moments: Mapping[str, dt.datetime]) -> QuerySet[Dossier, Any]:
+            if not by_parts:
+                return self.dossiers.values_list("pk")[index]
+            firsts = [part.values_list("pk", "due_at")[:stop] for part in parts]
+            merged = firsts[0].union(*firsts[1:], all=True).order_by(*QUEUE_ORDER)
+            return merged[index]
+
+        found = (
+            list(build({}))
+            if self.shape is None
+            else _keys_by_shape.rows(
+                (self.shape, index.start, stop, by_parts), build, {}
+            )
+        )
+        return [row[0] for row in found]
+
+
+#: the statements of the queues' pages of keys, compiled once per shape (``IdsFirst``)
+_keys_by_shape = ByShape("queue keys")
 
 
 @dataclass(frozen=True)
@@ -283,7 +371,12 @@ def forget_queue_pairs() -> None:
 
 
 def queue_kinds(
-    queue: DossierQuerySet, *, now: dt.datetime, remember: Hashable | None = None
+    queue: DossierQuerySet,
+    *,
+    now: dt.datetime,
+    remember: Hashable | None = None,
+    parts: Sequence[DossierQuerySet] = (),
+    shape: Hashable | None = None,
 ) -> QueueKinds:
     """The kinds of dossier of ``queue`` with their counts at ``now`` (``QueueKinds``):
     one query, where the filter's choices, the due-soon horizons' pairs and the counts
@@ -301,11 +394,24 @@ def queue_kinds(
     before, a dossier of a new pair committed between the two readings is counted due
     soon from the next page view), in one query when the queue's running pairs are
     among those of its last reading, two when a new one appears (and without
-    ``remember``, whenever a dossier's clock runs)."""
+    ``remember``, whenever a dossier's clock runs).
+
+    ``parts``: the same queue in parts that share no dossier (``open_queue_parts``),
+    counted part by part in the one statement (a ``UNION ALL``) and added up. A part
+    reads its dossiers from its own index of the open ones, with every column the
+    counts need (an index-only scan where the table's visibility map allows); the
+    ``OR`` of the whole queue reads them from the table (docs/benchmarks.md).
+
+    ``shape``: what decides the SQL of ``queue`` and ``parts`` besides the moment
+    (``permissions.visibility_shape`` of the reader): the statement is then compiled
+    once per shape and rule pairs, and run with the moments of each reading
+    (``core.precompiled.ByShape``); without, it is built at each reading."""
     guessed = _still_known(_pairs_seen.get(remember)) if remember is not None else ()
-    kinds = _counted_kinds(queue, now=now, pairs=guessed)
+    kinds = _counted_kinds(queue, now=now, pairs=guessed, parts=parts, shape=shape)
     if not set(kinds.running) <= set(guessed):
-        kinds = _counted_kinds(queue, now=now, pairs=kinds.running)
+        kinds = _counted_kinds(
+            queue, now=now, pairs=kinds.running, parts=parts, shape=shape
+        )
     if remember is not None:
         _pairs_seen.put(remember, kinds.running)
     return kinds
@@ -322,26 +428,80 @@ def _still_known(pairs: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], .
 
 
 def _counted_kinds(
-    queue: DossierQuerySet, *, now: dt.datetime, pairs: Sequence[tuple[int, int]]
+    queue: DossierQuerySet,
+    *,
+    now: dt.datetime,
+    pairs: Sequence[tuple[int, int]],
+    parts: Sequence[DossierQuerySet] = (),
+    shape: Hashable | None = None,
 ) -> QueueKinds:
-    running_now = Q(status__in=RUNNING_STATUSES, due_at__gte=now)
+    rows = rule_pairs_of(pairs)
+    # each pair's horizon is a moment of its own, named by the pair's place
+    slot = {
+        (pair[0].pk, pair[1].pk): f"until {index}" for index, pair in enumerate(rows)
+    }
+    horizons = {
+        slot[pair[0].pk, pair[1].pk]: due_soon_horizon(now, pair) for pair in rows
+    }
+
+    def build(moments: Mapping[str, dt.datetime]) -> QuerySet[Dossier, Any]:
+        at = moments["now"]
+        grouped = [
+            dossiers.order_by()
+            .values_list(*_KIND_COLUMNS)
+            .annotate(
+                total=Count("pk"),
+                overdue=Count("pk", filter=overdue_condition(at)),
+                running=Count(
+                    "pk", filter=Q(status__in=RUNNING_STATUSES, due_at__gte=at)
+                ),
+                due_soon=Count(
+                    "pk",
+                    filter=due_soon_condition(
+                        at,
+                        rows,
+                        until=lambda pair: moments[slot[pair[0].pk, pair[1].pk]],
+                    ),
+                ),
+            )
+            for dossiers in (parts if len(parts) > 1 else (queue,))
+        ]
+        if len(grouped) == 1:
+            return grouped[0]
+        return grouped[0].union(*grouped[1:], all=True)
+
+    moments = {"now": now, **horizons}
     found = (
-        queue.order_by()
-        .values_list(
-            "procedure_version_id",
-            "handling_agency_id",
-            "rules_id",
-            "status",
-            "channel",
-        )
-        .annotate(
-            total=Count("pk"),
-            overdue=Count("pk", filter=overdue_condition(now)),
-            running=Count("pk", filter=running_now),
-            due_soon=Count("pk", filter=due_soon_condition(now, rule_pairs_of(pairs))),
+        list(build(moments))
+        if shape is None
+        else _kinds_by_shape.rows((shape, tuple(pairs), len(parts)), build, moments)
+    )
+    # a kind may come from more than one part: its counts add up, the parts sharing no
+    # dossier (``dossiers_visible_in_parts``)
+    summed: dict[tuple[int, int, int, str, int], list[int]] = {}
+    for *kind, total, overdue, running, due_soon in found:
+        counts = summed.setdefault(tuple(kind), [0, 0, 0, 0])
+        for position, value in enumerate((total, overdue, running, due_soon)):
+            counts[position] += value
+    return QueueKinds(
+        groups=tuple(
+            QueueGroup(*kind, *counts) for kind, counts in sorted(summed.items())
         )
     )
-    return QueueKinds(groups=tuple(QueueGroup(*row) for row in found))
+
+
+#: the statements of the queues' kinds, compiled once per shape (``queue_kinds``)
+_kinds_by_shape = ByShape("queue kinds")
+
+
+#: what the queue's kinds are grouped by (``QueueGroup``'s first fields, in order)
+_KIND_COLUMNS = (
+    "procedure_version_id",
+    "handling_agency_id",
+    "rules_id",
+    "status",
+    "channel",
+)
 
 
 def queue_procedures(

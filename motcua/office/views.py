@@ -4,6 +4,7 @@ selectors of :mod:`motcua.office.selectors`; only officer accounts may enter."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -28,7 +29,7 @@ from django.views.generic.list import MultipleObjectMixin
 
 from motcua.accounts.choices import AccountKind
 from motcua.dossiers.models import Dossier, DossierQuerySet
-from motcua.dossiers.permissions import may_see, roles_read_once
+from motcua.dossiers.permissions import may_see, roles_read_once, visibility_shape
 from motcua.dossiers.selectors import dossier_by_code
 from motcua.files.forms import paper_uploads
 from motcua.office.forms import (
@@ -42,6 +43,7 @@ from motcua.office.selectors import (
     dossier_page,
     narrow_queue,
     open_queue,
+    open_queue_parts,
     queue_kinds,
     queue_procedures,
     queue_rows,
@@ -153,11 +155,27 @@ class QueuePagesMixin(MultipleObjectMixin[Dossier]):
 
     counts: QueueCounts | None = None
 
+    def queue_parts(self) -> Sequence[DossierQuerySet]:
+        """The queue in parts that share no dossier (``selectors.open_queue_parts``),
+        narrowed as the page's queryset is; none: read as one query."""
+        return ()
+
+    def queue_shape(self) -> Hashable | None:
+        """What decides the SQL of the page's queryset and parts besides the page
+        (``IdsFirst``); None: built at each reading."""
+        return None
+
     def get_paginator(
         self, queryset: Any, *args: Any, **kwargs: Any
     ) -> Paginator[Dossier]:
         paginator = super().get_paginator(
-            IdsFirst(cast(DossierQuerySet, queryset)), *args, **kwargs
+            IdsFirst(
+                cast(DossierQuerySet, queryset),
+                parts=self.queue_parts(),
+                shape=self.queue_shape(),
+            ),
+            *args,
+            **kwargs,
         )
         if self.counts is not None:
             paginator.count = self.counts.total
@@ -184,9 +202,15 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
         self.now = timezone.now()
         # counted and paged ids first: the rows' assignees are read with the page's rows
         self.queue = open_queue(request.user, with_assignee=False)  # type: ignore[arg-type]
+        self.parts = open_queue_parts(request.user)  # type: ignore[arg-type]
+        self.shape = ("open queue", visibility_shape(request.user))  # type: ignore[arg-type]
         # the filter's choices, the due-soon horizons and the counts, in one query
         kinds = queue_kinds(
-            self.queue, now=self.now, remember=("queue", request.user.pk)
+            self.queue,
+            now=self.now,
+            remember=("queue", request.user.pk),
+            parts=self.parts,
+            shape=self.shape,
         )
         self.filters = QueueFilterForm(
             request.GET, procedures=queue_procedures(self.queue, kinds=kinds)
@@ -211,6 +235,15 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
 
     def get_queryset(self) -> QuerySet[Dossier]:
         return narrow_queue(self.queue, with_assignee=False, **self.narrowing())
+
+    def queue_parts(self) -> Sequence[DossierQuerySet]:
+        return [
+            narrow_queue(part, with_assignee=False, **self.narrowing())
+            for part in self.parts
+        ]
+
+    def queue_shape(self) -> Hashable | None:
+        return (*self.shape, tuple(sorted(self.narrowing().items())))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, models
 from django.db.models import F, Field, Model, QuerySet
 from django.db.models.lookups import Lookup
 from django.db.models.sql.where import WhereNode
@@ -25,6 +25,7 @@ from motcua.core.tests.support import import_every_module
 from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.tests.world import at, build_world
+from motcua.dossiers.workflow import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +277,81 @@ def test_every_precompiled_query_gives_what_its_queryset_gives(name, dossier_wor
     assert filled == annotations, (
         f"{name}: {sorted(annotations - filled)} empty in every row"
     )
+
+
+def test_a_statement_by_shape_is_compiled_once_per_shape_then_run_with_its_moments():
+    """``ByShape``: the first run of a shape builds its queryset with stand-in moments;
+    the next runs of that shape send the same statement with their own moments, and
+    give what the plain queryset gives for them. Three dossier events on Mon 2/3/2026
+    at 09:00, 10:00 and 11:00 (``at``): counted before each moment."""
+    world = build_world()
+    for hour in (9, 10, 11):
+        services.receive_dossier(
+            intake=world.intake(), actor=world.counter, at=at(2, hour)
+        )
+    built: list[dict[str, Any]] = []
+
+    def build(moments):
+        built.append(dict(moments))
+        return (
+            DossierEvent.objects.filter(at__lt=moments["before"])
+            .order_by()
+            .values_list("action")
+            .annotate(count=models.Count("pk"))
+        )
+
+    by_shape = precompiled.ByShape("test.events before")
+    counted = {
+        hour: by_shape.rows("received", build, {"before": at(2, hour)})
+        for hour in (9, 10, 12)
+    }
+    assert len(built) == 1  # compiled once, with the stand-in
+    assert built[0]["before"] == precompiled.STAND_IN_MOMENT
+    # by hand: none before 09:00, the 09:00 one before 10:00, all three before 12:00
+    assert [dict(counted[hour]).get(Action.RECEIVE, 0) for hour in (9, 10, 12)] == [
+        0,
+        1,
+        3,
+    ]
+    for hour in (9, 10, 12):
+        plain = list(
+            DossierEvent.objects.filter(at__lt=at(2, hour))
+            .order_by()
+            .values_list("action")
+            .annotate(count=models.Count("pk"))
+        )
+        assert counted[hour] == plain
+    # another shape is compiled on its own
+    by_shape.rows("received again", build, {"before": at(2, 10)})
+    assert len(built) == 2
+
+
+def test_a_statement_by_shape_must_use_each_moment_and_give_tuples():
+    by_shape = precompiled.ByShape("test.refusals")
+    with pytest.raises(ValueError, match="no parameter for \\['unused'\\]"):
+        by_shape.rows(
+            "one",
+            lambda _moments: Agency.objects.values_list("pk"),
+            {"unused": at(2, 9)},
+        )
+    with pytest.raises(TypeError, match="values_list"):
+        by_shape.rows("two", lambda _moments: Agency.objects.all(), {})
+
+
+def test_a_statement_by_shape_of_no_row_sends_nothing():
+    """A queryset that can hold no row (``none()``, an empty ``__in``) is no statement:
+    Django sends nothing for it, nor does ``ByShape``."""
+    by_shape = precompiled.ByShape("test.nothing")
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(2):
+            assert (
+                by_shape.rows(
+                    "none",
+                    lambda moments: DossierEvent.objects.filter(
+                        at__lt=moments["before"], pk__in=[]
+                    ).values_list("pk"),
+                    {"before": at(2, 9)},
+                )
+                == []
+            )
+    assert not queries.captured_queries

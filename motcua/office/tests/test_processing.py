@@ -33,6 +33,7 @@ from motcua.dossiers.models import (
     OneStopRules,
     overdue_condition,
 )
+from motcua.dossiers.permissions import dossiers_visible_in_parts, dossiers_visible_to
 from motcua.dossiers.selectors import due_soon_condition, rule_pairs
 from motcua.dossiers.services import (
     approve_dossier,
@@ -1105,3 +1106,98 @@ def test_an_action_costs_the_same_queries_for_a_short_and_a_long_history():
         assert answer.status_code == 303
         counted.append([q["sql"] for q in queries])
     assert len(counted[0]) == len(counted[1]), counted
+
+
+def test_the_queue_read_in_parts_is_the_queue_read_whole():
+    """The officer of the commune and the department sees the dossiers handled in the
+    commune (four, one of them also received there, one also with a step in the
+    department), one received in the commune and handled elsewhere, and one handled
+    elsewhere with a step in the department: six, each in one part only. Its queue read
+    part by part, page by page whatever the page's size, keys and counts, is the queue
+    read as one query: the same dossiers in the same order (two of them due at the same
+    moment, the newer first), counted the same."""
+    world = build_world()
+    officer = OfficerFactory.create(username="chuyenvien.hai.noi")
+    for agency in (world.commune, world.department):
+        RoleAssignmentFactory.create(user=officer, agency=agency, role=Role.SPECIALIST)
+    handled = [processing(world, at(2, 9)), processing(world, at(2, 9))]
+    both_here = processing(world, at(3, 9))
+    Dossier.objects.filter(pk=both_here.pk).update(receiving_agency=world.commune)
+    handed = with_department(world)
+    received_here = processing(world, at(2, 10))
+    Dossier.objects.filter(pk=received_here.pk).update(
+        receiving_agency=world.commune, handling_agency=world.tax_office
+    )
+    stepped_here = with_department(world)
+    Dossier.objects.filter(pk=stepped_here.pk).update(
+        receiving_agency=world.tax_office, handling_agency=world.tax_office
+    )
+    parts = [
+        set(part.values_list("pk", flat=True))
+        for part in dossiers_visible_in_parts(officer)
+    ]
+    assert parts == [
+        {handled[0].pk, handled[1].pk, both_here.pk, handed.pk},
+        {received_here.pk},
+        {stepped_here.pk},
+    ]
+    assert set().union(*parts) == set(
+        dossiers_visible_to(officer).values_list("pk", flat=True)
+    )
+    queue = open_queue(officer, with_assignee=False)
+    queue_parts = selectors.open_queue_parts(officer)
+    whole = list(queue.values_list("pk", flat=True))
+    assert len(whole) == 6
+    assert whole.index(handled[1].pk) < whole.index(handled[0].pk)  # newer first
+    for shape in (None, ("test", "parts")):
+        read = selectors.IdsFirst(queue, parts=queue_parts, shape=shape)
+        for size in (1, 2, 4, 25):
+            for start in range(0, 8):
+                assert (
+                    read._keys(slice(start, start + size))
+                    == whole[start : start + size]
+                ), (shape, start, size)
+    now = at(4, 8)
+    one = queue_kinds(queue, now=now)
+    for shape in (None, ("test", "kinds")):
+        in_parts = queue_kinds(queue, now=now, parts=queue_parts, shape=shape)
+        assert in_parts.groups == one.groups
+    counted = one.counts()
+    # due Thu 5/3 09:00 (received Mon 2/3 09:00), Fri 6/3 09:00 (Tue 3/3) and Thu 5/3
+    # 10:00 (Mon 10:00): at Wed 4/3 08:00 none overdue, none within 8 working hours
+    assert (counted.total, counted.overdue, counted.due_soon) == (6, 0, 0)
+    # and on PostgreSQL the parts were read as parts, each cut short at the page
+    with CaptureQueriesContext(connection) as captured:
+        selectors.IdsFirst(queue, parts=queue_parts)._keys(slice(0, 2))
+        queue_kinds(queue, now=now, parts=queue_parts)
+    statements = [query["sql"] for query in captured.captured_queries]
+    keys, kinds = statements[0], statements[-1]
+    assert "UNION ALL" in kinds
+    if connection.features.supports_slicing_ordering_in_compound:
+        assert keys.count("LIMIT 2") == 4  # each part's, and the page's
+
+
+def test_a_queue_read_again_after_its_officer_is_given_a_role_shows_what_it_opens():
+    """The statements of a queue are kept by the shape of its reader's visibility: the
+    department's specialist sees the one dossier with a step there; given a role in the
+    commune too, the next page lists the commune's dossiers as well, and the counts say
+    so."""
+    world = build_world()
+    handed = with_department(world)
+    others = {processing(world, at(3, 9)).code, processing(world, at(3, 10)).code}
+    client = signed_in(world.stranger)
+
+    def listed() -> tuple[set[str], str]:
+        page = client.get(HOME)
+        assert page.status_code == 200
+        html = page.content.decode()
+        count = re.search(r'office-count__number">(\d+)<', html)
+        assert count is not None
+        codes = set(re.findall(r'href="/can-bo/ho-so/([^/"]+)/"', html))
+        return codes, count.group(1)
+
+    assert listed() == ({handed.code}, "1")
+    RoleAssignmentFactory.create(
+        user=world.stranger, agency=world.commune, role=Role.SPECIALIST
+    )
+    assert listed() == ({handed.code, *others}, "3")
