@@ -176,8 +176,10 @@ class IdsFirst:
 
     ``parts``: the same queue in parts that share no dossier and hold all of it, each
     in its order (``open_queue_parts``): the keys are then read part by part
-    (``_keys``). ``shape``: what decides the SQL of ``dossiers`` and ``parts``
-    (``queue_kinds`` says more)."""
+    (``_keys``). ``shape``: what decides the SQL of ``dossiers`` and ``parts``, the
+    number of parts included (``queue_kinds`` says more): with it, ``dossiers`` and
+    ``parts`` are read only when the statement of their shape is compiled, and may be
+    built lazily (``views.HomeView``)."""
 
     def __init__(
         self,
@@ -187,7 +189,7 @@ class IdsFirst:
         shape: Hashable | None = None,
     ) -> None:
         self.dossiers = dossiers
-        self.parts = tuple(parts)
+        self.parts = parts
         self.shape = shape
 
     def count(self) -> int:
@@ -230,17 +232,16 @@ class IdsFirst:
         (``dossiers_visible_in_parts``), so their union needs no de-duplication. With a
         ``shape``, the statement is compiled once per shape and page."""
         stop = index.stop
-        parts = self.parts
-        features = connections[self.dossiers.db].features
-        by_parts = (
-            len(parts) > 1
-            and stop is not None
-            and index.step is None
-            and features.supports_slicing_ordering_in_compound
-        )
 
         def build(_moments: Mapping[str, dt.datetime]) -> QuerySet[Dossier, Any]:
-            if not by_parts:
+            parts = self.parts
+            features = connections[self.dossiers.db].features
+            if (
+                len(parts) < 2
+                or stop is None
+                or index.step is not None
+                or not features.supports_slicing_ordering_in_compound
+            ):
                 return self.dossiers.values_list("pk")[index]
             firsts = [part.values_list("pk", "due_at")[:stop] for part in parts]
             merged = firsts[0].union(*firsts[1:], all=True).order_by(*QUEUE_ORDER)
@@ -250,7 +251,7 @@ class IdsFirst:
             list(build({}))
             if self.shape is None
             else _keys_by_shape.rows(
-                (self.shape, index.start, stop, by_parts), build, {}
+                (self.shape, index.start, stop, index.step), build, {}
             )
         )
         return [row[0] for row in found]
@@ -474,7 +475,7 @@ def _counted_kinds(
     found = (
         list(build(moments))
         if shape is None
-        else _kinds_by_shape.rows((shape, tuple(pairs), len(parts)), build, moments)
+        else _kinds_by_shape.rows((shape, tuple(pairs)), build, moments)
     )
     # a kind may come from more than one part: its counts add up, the parts sharing no
     # dossier (``dossiers_visible_in_parts``)

@@ -23,11 +23,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 from django.views.generic.list import MultipleObjectMixin
 
 from motcua.accounts.choices import AccountKind
+from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.dossiers.permissions import may_see, roles_read_once, visibility_shape
 from motcua.dossiers.selectors import dossier_by_code
@@ -201,9 +203,18 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.now = timezone.now()
         # counted and paged ids first: the rows' assignees are read with the page's rows
-        self.queue = open_queue(request.user, with_assignee=False)  # type: ignore[arg-type]
-        self.parts = open_queue_parts(request.user)  # type: ignore[arg-type]
-        self.shape = ("open queue", visibility_shape(request.user))  # type: ignore[arg-type]
+        user = cast(User, request.user)
+        # the queue's querysets are built only when a statement of their shape is
+        # compiled (``ByShape``): on the next readings of the same shape, never
+        self.queue = cast(
+            DossierQuerySet,
+            SimpleLazyObject(lambda: open_queue(user, with_assignee=False)),
+        )
+        self.parts = cast(
+            Sequence[DossierQuerySet],
+            SimpleLazyObject(lambda: open_queue_parts(user)),
+        )
+        self.shape = ("open queue", visibility_shape(user))
         # the filter's choices, the due-soon horizons and the counts, in one query
         kinds = queue_kinds(
             self.queue,
@@ -234,13 +245,25 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
         }
 
     def get_queryset(self) -> QuerySet[Dossier]:
-        return narrow_queue(self.queue, with_assignee=False, **self.narrowing())
+        narrowing = self.narrowing()
+        return cast(
+            DossierQuerySet,
+            SimpleLazyObject(
+                lambda: narrow_queue(self.queue, with_assignee=False, **narrowing)
+            ),
+        )
 
     def queue_parts(self) -> Sequence[DossierQuerySet]:
-        return [
-            narrow_queue(part, with_assignee=False, **self.narrowing())
-            for part in self.parts
-        ]
+        narrowing = self.narrowing()
+        return cast(
+            Sequence[DossierQuerySet],
+            SimpleLazyObject(
+                lambda: [
+                    narrow_queue(part, with_assignee=False, **narrowing)
+                    for part in self.parts
+                ]
+            ),
+        )
 
     def queue_shape(self) -> Hashable | None:
         return (*self.shape, tuple(sorted(self.narrowing().items())))

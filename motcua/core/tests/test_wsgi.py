@@ -1,0 +1,26 @@
+"""The WSGI entry point leaves the objects of the loaded application out of the garbage
+collector's full collections (``motcua/wsgi.py``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_the_loaded_application_is_frozen_out_of_the_collections():
+    """In a process of its own, as a server starts it: before the import nothing is
+    frozen; after it, at least the application's modules are."""
+    script = (
+        "import gc; before = gc.get_freeze_count(); import motcua.wsgi; "
+        "print(before, gc.get_freeze_count())"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"MOTCUA_SECRET_KEY": "w" * 50, "PATH": ""},
+    )
+    before, after = (int(number) for number in done.stdout.split())
+    assert before == 0
+    assert after > 10_000
