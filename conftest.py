@@ -23,12 +23,16 @@ def _fast_password_hashing(request, settings):
 def _no_cached_reference_data():
     """A test's rows are rolled back without a signal: caches built from them must not
     outlive the test (motcua/core/cache.py), nor the queues' remembered due-soon pairs
-    (``office.selectors.queue_kinds``)."""
+    (``office.selectors.queue_kinds``), nor statements compiled for the shapes of
+    their readers (``core.precompiled.ByShape``: an agency's key comes again)."""
     from motcua.core.cache import clear_reference_caches
+    from motcua.core.precompiled import clear_by_shape
     from motcua.office.selectors import forget_queue_pairs
 
     clear_reference_caches()
     forget_queue_pairs()
+    clear_by_shape()
     yield
     clear_reference_caches()
     forget_queue_pairs()
+    clear_by_shape()

@@ -13,4 +13,5 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 application = get_wsgi_application()
+gc.collect()  # what is garbage already is not kept for the process's life
 gc.freeze()

@@ -194,6 +194,16 @@ class Precompiled(Generic[M]):
 STAND_IN_MOMENT = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 
 
+#: every ``ByShape`` made (``clear_by_shape``)
+_by_shape: list[ByShape] = []
+
+
+def clear_by_shape() -> None:
+    """Forget the statements of every ``ByShape``."""
+    for by_shape in _by_shape:
+        by_shape.clear()
+
+
 @dataclass(frozen=True)
 class _Shaped:
     sql: str
@@ -220,14 +230,27 @@ class ByShape:
     with a stand-in for each moment (``STAND_IN_MOMENT`` and the seconds after it) and
     its queryset compiled; each parameter equal to a stand-in, as the database is sent
     it, is then replaced by the moment of the same name. The caller's promise: ``shape``
-    and the names of ``moments`` decide the SQL of what ``build`` returns. At most
-    ``size`` shapes are kept; when full it starts again."""
+    and the names of ``moments`` decide the SQL of what ``build`` returns, and ``build``
+    reads its moments from what it is given, never from around it (a moment taken from
+    around it would be kept in the statement). At most ``size`` shapes are kept; when
+    full it starts again (``clear_by_shape`` forgets them all: the tests, whose rows
+    roll back and whose keys come again).
+
+    SQLite is sent moments as text: a text parameter equal to a stand-in as SQLite is
+    sent it (``"1901-01-01 00:00:00"`` and the seconds after) would be replaced too. No
+    text a user gives reaches a statement with moments: a queue's filters are in the
+    statement of its keys, which has none."""
 
     def __init__(self, name: str, *, size: int = 512) -> None:
         self.name = name
         self.size = size
         self._shaped: dict[Hashable, _Shaped] = {}
         self._lock = threading.Lock()
+        _by_shape.append(self)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._shaped.clear()
 
     def __repr__(self) -> str:
         return f"<ByShape {self.name}>"

@@ -194,15 +194,17 @@ def dossiers_visible_in_parts(
     user: User, *, on: dt.date | None = None
 ) -> tuple[QuerySet[Dossier], ...]:
     """``dossiers_visible_to(user)`` in parts that share no dossier and together hold
-    all of it: for an officer, the dossiers their agencies handle; those they received
-    and do not handle; those they hold a step of and neither received nor handle. For
-    anyone else, the one query.
+    all of it: for an officer whose scope is their agencies, the dossiers those agencies
+    handle; those they received and do not handle; those they hold a step of and neither
+    received nor handle. For any other scope (an applicant's, the provincial
+    supervisor's, a superuser's, no role that day), the one query.
 
     What a list counts, or sorts and cuts short, reads best part by part. PostgreSQL
     cannot read an ``OR`` of the three branches from an index in the list's order, so it
-    reads and sorts every dossier of the three. Each part alone it reads from its own
-    index, in order, and stops at the page (``office.selectors.IdsFirst``). A count of
-    the parts adds up, since no dossier is in two (``office.selectors.queue_kinds``)."""
+    reads and sorts every dossier of the three. A part of one agency alone it reads from
+    its own index, in order, and stops at the page (``office.selectors.IdsFirst``;
+    docs/decisions/0019 says when it cannot). A count of the parts adds up, since no
+    dossier is in two (``office.selectors.queue_kinds``)."""
     scope, agencies = _scope(user, on)
     if scope is not Scope.AGENCIES:
         return (dossiers_visible_to(user, on=on),)

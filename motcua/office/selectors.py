@@ -78,14 +78,16 @@ def open_queue(
     procedure: str = "",
     channel: int | None = None,
     with_assignee: bool = True,
+    on: dt.date | None = None,
 ) -> DossierQuerySet:
     """The open dossiers ``user`` may see (of one ``status``, one ``procedure`` by its
     national code, one ``channel`` if given), the soonest due first and those without a
     due moment last, as the API's ``ordering=due_at`` orders a work list
     (``dossiers.api.filtersets.ORDERINGS``); ties by newest row. ``with_assignee``: each
     with its assignee's username, as ``queue_rows`` reads it; without, for what only
-    counts or takes keys (``queue_kinds``, ``IdsFirst``, which reads its rows with it)."""
-    visible = cast(DossierQuerySet, dossiers_visible_to(user))
+    counts or takes keys (``queue_kinds``, ``IdsFirst``, which reads its rows with it).
+    ``on``: the day whose roles say what ``user`` sees (today by default)."""
+    visible = cast(DossierQuerySet, dossiers_visible_to(user, on=on))
     return narrow_queue(
         visible.filter(status__in=OPEN_STATUSES),
         status=status,
@@ -101,6 +103,7 @@ def open_queue_parts(
     status: str = "",
     procedure: str = "",
     channel: int | None = None,
+    on: dt.date | None = None,
 ) -> tuple[DossierQuerySet, ...]:
     """``open_queue(user, …)`` in the parts of ``dossiers_visible_in_parts``: no dossier in
     two, all of the queue in one, each in the queue's order, none with the assignee's
@@ -115,7 +118,7 @@ def open_queue_parts(
             channel=channel,
             with_assignee=False,
         )
-        for part in dossiers_visible_in_parts(user)
+        for part in dossiers_visible_in_parts(user, on=on)
     )
 
 
@@ -179,7 +182,8 @@ class IdsFirst:
     (``_keys``). ``shape``: what decides the SQL of ``dossiers`` and ``parts``, the
     number of parts included (``queue_kinds`` says more): with it, ``dossiers`` and
     ``parts`` are read only when the statement of their shape is compiled, and may be
-    built lazily (``views.HomeView``)."""
+    built lazily (``views.HomeView``). ``page_size``: the paginator's, so that a
+    shorter last page reads the statement of a whole one."""
 
     def __init__(
         self,
@@ -187,10 +191,12 @@ class IdsFirst:
         *,
         parts: Sequence[DossierQuerySet] = (),
         shape: Hashable | None = None,
+        page_size: int | None = None,
     ) -> None:
         self.dossiers = dossiers
         self.parts = parts
         self.shape = shape
+        self.page_size = page_size
 
     def count(self) -> int:
         return self.dossiers.count()
@@ -226,12 +232,27 @@ class IdsFirst:
         """The keys of ``dossiers[index]``: from ``parts`` when they are given and the
         database can cut each part short inside a union (PostgreSQL; not SQLite), else
         from ``dossiers`` itself. The first ``stop`` dossiers of the queue are among the
-        first ``stop`` of its parts, so each part reads no more than those, from its
-        index in the queue's order (``dossier_queue_*_idx``), where the one query
-        reads and sorts all of them; the parts share no dossier
+        first ``stop`` of its parts, so each part is cut there: a part of one agency is
+        read from its index in the queue's order (``dossier_queue_*_idx``) and stops
+        there, where the one query reads and sorts all the queue's dossiers
+        (docs/decisions/0019). The parts share no dossier
         (``dossiers_visible_in_parts``), so their union needs no de-duplication. With a
-        ``shape``, the statement is compiled once per shape and page."""
-        stop = index.stop
+        ``shape``, the statement is compiled once per shape and page (a whole page of
+        ``page_size``, cut to the slice asked)."""
+        start, stop = index.start or 0, index.stop
+        asked = stop - start if stop is not None else None
+        if (
+            self.shape is not None
+            and self.page_size
+            and asked is not None
+            and index.step is None
+            and 0 < asked <= self.page_size
+        ):
+            # a whole page asked for, then cut to the slice: the paginator's last page
+            # ends at the queue's count, and a statement kept for each count would be
+            # kept in vain
+            index = slice(start, start + self.page_size)
+            stop = index.stop
 
         def build(_moments: Mapping[str, dt.datetime]) -> QuerySet[Dossier, Any]:
             parts = self.parts
@@ -254,7 +275,7 @@ class IdsFirst:
                 (self.shape, index.start, stop, index.step), build, {}
             )
         )
-        return [row[0] for row in found]
+        return [row[0] for row in found[:asked]]
 
 
 #: the statements of the queues' pages of keys, compiled once per shape (``IdsFirst``)

@@ -175,6 +175,7 @@ class QueuePagesMixin(MultipleObjectMixin[Dossier]):
                 cast(DossierQuerySet, queryset),
                 parts=self.queue_parts(),
                 shape=self.queue_shape(),
+                page_size=self.get_paginate_by(queryset),
             ),
             *args,
             **kwargs,
@@ -204,17 +205,21 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
         self.now = timezone.now()
         # counted and paged ids first: the rows' assignees are read with the page's rows
         user = cast(User, request.user)
+        # one day for the page: the shape and the querysets built later must read the
+        # officer's roles of the same day, or a page that crosses midnight would keep
+        # one day's statement under the other day's shape
+        on = timezone.localdate(self.now)
         # the queue's querysets are built only when a statement of their shape is
         # compiled (``ByShape``): on the next readings of the same shape, never
         self.queue = cast(
             DossierQuerySet,
-            SimpleLazyObject(lambda: open_queue(user, with_assignee=False)),
+            SimpleLazyObject(lambda: open_queue(user, with_assignee=False, on=on)),
         )
         self.parts = cast(
             Sequence[DossierQuerySet],
-            SimpleLazyObject(lambda: open_queue_parts(user)),
+            SimpleLazyObject(lambda: open_queue_parts(user, on=on)),
         )
-        self.shape = ("open queue", visibility_shape(user))
+        self.shape = ("open queue", visibility_shape(user, on=on))
         # the filter's choices, the due-soon horizons and the counts, in one query
         kinds = queue_kinds(
             self.queue,
@@ -266,6 +271,8 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
         )
 
     def queue_shape(self) -> Hashable | None:
+        if not self.filters.is_valid():  # the page lists nothing: no statement to keep
+            return None
         return (*self.shape, tuple(sorted(self.narrowing().items())))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

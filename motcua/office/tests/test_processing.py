@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from html import unescape
+from unittest import mock
 
 import pytest
 import weasyprint
@@ -1201,3 +1202,96 @@ def test_a_queue_read_again_after_its_officer_is_given_a_role_shows_what_it_open
         user=world.stranger, agency=world.commune, role=Role.SPECIALIST
     )
     assert listed() == ({handed.code, *others}, "3")
+
+
+def test_a_queue_kept_by_shape_is_counted_at_each_reading_by_its_own_moment():
+    """One statement of the commune specialist's counts, read at two moments: each
+    reading counts at its own moment, each rule pair by its own horizon (working day
+    07:00–11:30, 13:30–17:00). Due Thu 5/3 09:00 and 11:00 under rules warning 8 working
+    hours ahead; due Thu 5/3 10:00 under rules warning 16 hours ahead.
+
+    - Wed 4/3 08:00: none overdue. The 8-hour horizon is Thu 08:00 (3 h 30 + 3 h 30 on
+      Wednesday, 1 h on Thursday), so neither of its dossiers is due soon. The 16-hour
+      one is Fri 08:00 (7 + 8 + 1), so the 10:00 one is. (Horizons exchanged, the two
+      8-hour dossiers would be due soon and the other not: 2.)
+    - Thu 5/3 09:30: the 09:00 one is overdue. The 8-hour horizon is Fri 09:30 (2 + 3 h 30
+      on Thursday, 2 h 30 on Friday), so the 11:00 one is due soon, and so is the
+      10:00 one, under the 16-hour window."""
+    world = build_world()
+    processing(world, at(2, 9))
+    processing(world, at(2, 11))
+    wider = processing(world, at(2, 10))
+    other_rules = OneStopRules.objects.exclude(pk=wider.rules_id).get()
+    OneStopRules.objects.filter(pk=other_rules.pk).update(due_soon_working_hours=16)
+    Dossier.objects.filter(pk=wider.pk).update(rules=other_rules)
+    queue = open_queue(world.specialist, with_assignee=False)
+    parts = selectors.open_queue_parts(world.specialist)
+    shape = ("test", "moments")
+    key = ("test", "moments", world.specialist.pk)
+    # the first reading finds the two pairs, the next ones ask with them
+    queue_kinds(queue, now=at(4, 8), parts=parts, shape=shape, remember=key)
+    compiled = dict(selectors._kinds_by_shape._shaped)
+    for now, expected in ((at(4, 8), (3, 0, 1)), (at(5, 9, 30), (3, 1, 2))):
+        counts = queue_kinds(
+            queue, now=now, parts=parts, shape=shape, remember=key
+        ).counts()
+        assert (counts.total, counts.overdue, counts.due_soon) == expected, now
+    assert selectors._kinds_by_shape._shaped == compiled  # no statement compiled again
+
+
+def test_a_page_that_crosses_midnight_keeps_its_statements_under_its_own_day():
+    """The shape of a page and the queries it builds later read the officer's roles of
+    one day. Officer A of the department is given the commune from today; the page's
+    first look at the day (the shape) still falls yesterday, the next ones today. Had
+    they read the day each for itself, A's statement (with the commune) would be kept
+    under the shape of the department alone, and B, of the department only, would be
+    shown the commune's dossiers."""
+    world = build_world()
+    handed = with_department(world)
+    processing(world, at(3, 9))
+    today = timezone.localdate()
+    officer_a = OfficerFactory.create(username="chuyenvien.a")
+    officer_b = OfficerFactory.create(username="chuyenvien.b")
+    for officer in (officer_a, officer_b):
+        RoleAssignmentFactory.create(
+            user=officer, agency=world.department, role=Role.SPECIALIST
+        )
+    RoleAssignmentFactory.create(
+        user=officer_a, agency=world.commune, role=Role.SPECIALIST, valid_from=today
+    )
+
+    def listed(officer) -> set[str]:
+        page = signed_in(officer).get(HOME)
+        assert page.status_code == 200
+        return set(re.findall(r'href="/can-bo/ho-so/([^/"]+)/"', page.content.decode()))
+
+    real = timezone.localdate
+    asked = []
+
+    def before_then_after_midnight(*args, **kwargs):
+        if args or kwargs:
+            return real(*args, **kwargs)
+        asked.append(1)
+        return today - dt.timedelta(days=1) if len(asked) == 1 else today
+
+    with mock.patch.object(timezone, "localdate", before_then_after_midnight):
+        listed(officer_a)
+    assert listed(officer_b) == {handed.code}
+
+
+def test_a_queue_shorter_than_a_page_keeps_one_statement_of_its_keys_whatever_its_count():
+    """The paginator ends a queue's last page at its count: the keys' statement is kept
+    for a whole page and cut to the count, not kept once for each count."""
+    world = build_world()
+    processing(world, at(2, 9))
+    client = signed_in(world.specialist)
+    shown = []
+    for moment in (at(2, 10), at(2, 11)):
+        page = client.get(HOME)
+        assert page.status_code == 200
+        shown.append(
+            len(re.findall(r'href="/can-bo/ho-so/[^/"]+/"', page.content.decode()))
+        )
+        processing(world, moment)
+    assert shown == [1, 2]
+    assert len(selectors._keys_by_shape._shaped) == 1
