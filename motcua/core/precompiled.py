@@ -151,17 +151,7 @@ class Precompiled(Generic[M]):
         params = list(compiled.params)
         for index, name in compiled.slots:
             params[index] = values[name]
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = [list(row) for row in cursor.fetchall()]
-        for row in rows:
-            for position, (functions, expression) in compiled.converters.items():
-                value = row[position]
-                for convert in functions:
-                    value = convert(value, expression, connection)
-                row[position] = value
-        return rows
+        return _run(connections[using], compiled.sql, params, compiled.converters)
 
     def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
         """The rows as model instances, as the ORM would make them (``from_db``), with
@@ -187,6 +177,26 @@ class Precompiled(Generic[M]):
                 f"Precompiled {self.name!r} gives instances: call instances()"
             )
         return [tuple(row) for row in self._rows(using, values)]
+
+
+def _run(
+    connection: Any,
+    sql: str,
+    params: list[Any],
+    converters: dict[int, tuple[list[Any], Any]],
+) -> list[list[Any]]:
+    """The rows of ``sql``, each column through its converters as the ORM's iterables
+    apply them (``SQLCompiler.apply_converters``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for row in rows:
+        for position, (functions, expression) in converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+    return rows
 
 
 #: the stand-in for the first moment a ``ByShape`` statement is compiled with, the next
@@ -280,15 +290,7 @@ class ByShape:
         params = list(shaped.params)
         for position, name in shaped.slots:
             params[position] = adapt(moments[name])
-        with connection.cursor() as cursor:
-            cursor.execute(shaped.sql, params)
-            found = [list(row) for row in cursor.fetchall()]
-        for row in found:
-            for position, (functions, expression) in shaped.converters.items():
-                value = row[position]
-                for convert in functions:
-                    value = convert(value, expression, connection)
-                row[position] = value
+        found = _run(connection, shaped.sql, params, shaped.converters)
         return [tuple(row) for row in found]
 
     def _compile(

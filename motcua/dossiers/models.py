@@ -144,6 +144,24 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         return self.annotate(assignee_username=models.F("assignee__username"))
 
 
+def _open_queue_index(agency: str, other_agency: str) -> models.Index:
+    """An index of the open dossiers of one ``agency`` field (a part of the queues), in
+    the queue's order, with every column the queue's counts read."""
+    return models.Index(
+        fields=[agency, "due_at", "-id"],
+        include=[
+            other_agency,
+            "procedure_version",
+            "rules",
+            "status",
+            "channel",
+            "paused_at",
+        ],
+        condition=Q(status__in=sorted(OPEN_STATUSES)),
+        name=f"dossier_queue_{agency.removesuffix('_agency')}_idx",
+    )
+
+
 class Dossier(models.Model):
     """A hồ sơ thủ tục hành chính: one applicant's request under one procedure version.
 
@@ -284,32 +302,8 @@ class Dossier(models.Model):
             # agency's open dossiers in the queue's order (``office.selectors.IdsFirst``),
             # with every column the queue's counts read (``queue_kinds``), so that
             # PostgreSQL reads either from the index alone; SQLite keeps the keys only
-            models.Index(
-                fields=["handling_agency", "due_at", "-id"],
-                include=[
-                    "receiving_agency",
-                    "procedure_version",
-                    "rules",
-                    "status",
-                    "channel",
-                    "paused_at",
-                ],
-                condition=Q(status__in=sorted(OPEN_STATUSES)),
-                name="dossier_queue_handling_idx",
-            ),
-            models.Index(
-                fields=["receiving_agency", "due_at", "-id"],
-                include=[
-                    "handling_agency",
-                    "procedure_version",
-                    "rules",
-                    "status",
-                    "channel",
-                    "paused_at",
-                ],
-                condition=Q(status__in=sorted(OPEN_STATUSES)),
-                name="dossier_queue_receiving_idx",
-            ),
+            _open_queue_index("handling_agency", "receiving_agency"),
+            _open_queue_index("receiving_agency", "handling_agency"),
         ]
         constraints = [
             models.CheckConstraint(
