@@ -108,8 +108,9 @@ def open_queue_parts(
     """``open_queue(user, …)`` in the parts of ``dossiers_visible_in_parts``: no dossier in
     two, all of the queue in one, each in the queue's order, none with the assignee's
     annotation. What the queue's counts and its page read (``queue_kinds``,
-    ``IdsFirst``): each part from an index of the open dossiers
-    (``dossier_queue_handling_idx``, ``dossier_queue_receiving_idx``)."""
+    ``IdsFirst``): the first two parts from the indexes of the open dossiers
+    (``dossier_queue_handling_idx``, ``dossier_queue_receiving_idx``), the third, of
+    the steps, by key (docs/decisions/0019)."""
     return tuple(
         narrow_queue(
             cast(DossierQuerySet, part).filter(status__in=OPEN_STATUSES),
