@@ -1295,3 +1295,22 @@ def test_a_queue_shorter_than_a_page_keeps_one_statement_of_its_keys_whatever_it
         processing(world, moment)
     assert shown == [1, 2]
     assert len(selectors._keys_by_shape._shaped) == 1
+
+
+def test_a_queue_kept_by_shape_keeps_a_statement_for_each_set_of_rule_pairs():
+    """The due-soon condition names the rule pairs it asks about, so a statement is kept
+    for each set of them, not one for as many. Due Thu 5/3 09:00, judged at Thu 08:00:
+    due soon under either set of rules (both warn 8 working hours ahead), whichever it
+    was received under."""
+    world = build_world()
+    dossier = processing(world, at(2, 9))
+    queue = open_queue(world.specialist, with_assignee=False)
+    parts = selectors.open_queue_parts(world.specialist)
+    shape = ("test", "pairs")
+    now = at(5, 8)
+    before = queue_kinds(queue, now=now, parts=parts, shape=shape).counts()
+    other_rules = OneStopRules.objects.exclude(pk=dossier.rules_id).get()
+    assert other_rules.due_soon_working_hours == 8
+    Dossier.objects.filter(pk=dossier.pk).update(rules=other_rules)
+    after = queue_kinds(queue, now=now, parts=parts, shape=shape).counts()
+    assert (before.due_soon, after.due_soon) == (1, 1)
