@@ -111,11 +111,24 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, keeping the HTML of the selects it renders (motcua/core/renderers.py)
+FORM_RENDERER = "motcua.core.renderers.KeepingRenderer"
+
 # MOTCUA_DATABASE_URL: a database URL such as postgres://user@127.0.0.1:5432/motcua.
 # Unset: SQLite at $MOTCUA_DATA_DIR/motcua.sqlite3, the embedded default.
 DATABASE_URL = env_str("MOTCUA_DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # MOTCUA_DATABASE_PREPARED: the statements compiled once per shape of a reader's
+    # queue are prepared on each PostgreSQL connection, and planned once there
+    # (motcua/core/precompiled.py, ByShape). psycopg prepares only what a server-binding
+    # cursor sends, so Django's own queries are unchanged. Turn it off behind a
+    # connection pooler that does not keep prepared statements (PgBouncer before 1.21,
+    # or without max_prepared_statements in transaction mode).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "MOTCUA_DATABASE_PREPARED", True
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 else:
     DATA_DIR.mkdir(
         parents=True, exist_ok=True

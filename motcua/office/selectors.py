@@ -166,21 +166,32 @@ QUEUE_ROW_FIELDS = (
 )
 
 
+#: the columns a queue's page reads, in the model's order (``Model.from_db`` takes a
+#: subset of the fields in that order), the primary key first
+_ROW_ATTNAMES = tuple(
+    field.attname
+    for field in Dossier._meta.concrete_fields
+    if field.primary_key or field.attname in QUEUE_ROW_FIELDS
+)
+#: ... as ``values_list`` names them, with the assignee's username last
+#: (``with_assignee_username``)
+_ROW_COLUMNS = ("pk", *_ROW_ATTNAMES[1:], "assignee__username")
+
+
 class IdsFirst:
-    """A queue (an ordered ``DossierQuerySet``) that a paginator slices, read ids first:
-    the page's keys sorted over the narrow rows, then those dossiers fetched by key with
-    their assignee's username. Sorting a department's 5,000 open dossiers whole, each
-    joined to its assignee, was half the cost of the queue's page (docs/benchmarks.md);
-    the narrow sort touches the same rows and carries none of their other columns (the
-    queryset's join to the assignee, whose username the keys do not read, is dropped by
-    the planner: PostgreSQL and SQLite both remove a left join to a unique key that
-    nothing reads). The second read is by the keys the first found among the dossiers
-    ``dossiers`` lets its reader see, so it needs no visibility of its own; a dossier
-    changed between the two reads shows as it now is.
+    """A queue (an ordered ``DossierQuerySet``) that a paginator slices, its page read
+    in one statement that chooses the page's keys first: the keys sorted over the
+    narrow rows, then only those dossiers read whole, with the columns the rows show
+    (``QUEUE_ROW_FIELDS``) and their assignee's username. Sorting a department's 5,000
+    open dossiers whole, each joined to its assignee, was half the cost of the queue's
+    page (docs/benchmarks.md); the narrow sort touches the same rows and carries none
+    of their other columns. The keys are a subquery of the page's statement
+    (``pk IN (… LIMIT 25)``), or with ``parts`` each part's first rows, so the rows are
+    read as they are at that one moment.
 
     ``parts``: the same queue in parts that share no dossier and hold all of it, each
-    in its order (``open_queue_parts``): the keys are then read part by part
-    (``_keys``). ``shape``: what decides the SQL of ``dossiers`` and ``parts``, the
+    in its order (``open_queue_parts``): the page is then read part by part
+    (``_rows``). ``shape``: what decides the SQL of ``dossiers`` and ``parts``, the
     number of parts included (``queue_kinds`` says more): with it, ``dossiers`` and
     ``parts`` are read only when the statement of their shape is compiled, and may be
     built lazily (``views.HomeView``). ``page_size``: the paginator's, so that a
@@ -217,36 +228,38 @@ class IdsFirst:
     def __getitem__(self, index: int | slice) -> Dossier | list[Dossier]:
         if isinstance(index, int):
             return self[index : index + 1][0]
+        if index.step is not None:
+            raise TypeError("a queue's page is a slice without a step")
         if index.start == index.stop:  # an empty queue's first page
             return []
-        keys = self._keys(index)
-        found = {
-            dossier.pk: dossier
-            for dossier in Dossier.objects.filter(pk__in=keys)
-            .order_by()
-            .only(*QUEUE_ROW_FIELDS)
-            .with_assignee_username()
-        }
-        return [found[key] for key in keys if key in found]
+        # the rows' database as the manager's, not ``dossiers.db``: reading it would
+        # build a lazy queryset (``views.HomeView``) that its kept statement spares
+        using = Dossier.objects.db
+        width = len(_ROW_ATTNAMES)
+        page = []
+        for row in self._rows(index):
+            dossier = Dossier.from_db(using, _ROW_ATTNAMES, row[:width])
+            dossier.assignee_username = row[width]  # type: ignore[attr-defined]
+            page.append(dossier)
+        return page
 
-    def _keys(self, index: slice) -> list[int]:
-        """The keys of ``dossiers[index]``: from ``parts`` when they are given and the
-        database can cut each part short inside a union (PostgreSQL; not SQLite), else
-        from ``dossiers`` itself. The first ``stop`` dossiers of the queue are among the
-        first ``stop`` of its parts, so each part is cut there: a part of one agency is
-        read from its index in the queue's order (``dossier_queue_*_idx``) and stops
-        there, where the one query reads and sorts all the queue's dossiers
-        (docs/decisions/0019). The parts share no dossier
-        (``dossiers_visible_in_parts``), so their union needs no de-duplication. With a
-        ``shape``, the statement is compiled once per shape and page (a whole page of
-        ``page_size``, cut to the slice asked)."""
+    def _rows(self, index: slice) -> list[tuple[Any, ...]]:
+        """The rows of ``dossiers[index]`` (``_ROW_COLUMNS``), in the queue's order: from
+        ``parts`` when they are given and the database can cut each part short inside a
+        union (PostgreSQL; not SQLite), else from ``dossiers`` itself. The first
+        ``stop`` dossiers of the queue are among the first ``stop`` of its parts, so
+        each part is cut there: a part of one agency is read from its index in the
+        queue's order (``dossier_queue_*_idx``) and stops there, where the one query
+        reads and sorts all the queue's dossiers (docs/decisions/0019). The parts share
+        no dossier (``dossiers_visible_in_parts``), so their union needs no
+        de-duplication. With a ``shape``, the statement is compiled once per shape and
+        page (a whole page of ``page_size``, cut to the slice asked)."""
         start, stop = index.start or 0, index.stop
         asked = stop - start if stop is not None else None
         if (
             self.shape is not None
             and self.page_size
             and asked is not None
-            and index.step is None
             and 0 < asked <= self.page_size
         ):
             # a whole page asked for, then cut to the slice: the paginator's last page
@@ -261,26 +274,28 @@ class IdsFirst:
             if (
                 len(parts) < 2
                 or stop is None
-                or index.step is not None
                 or not features.supports_slicing_ordering_in_compound
             ):
-                return self.dossiers.values_list("pk")[index]
-            firsts = [part.values_list("pk", "due_at")[:stop] for part in parts]
+                keys = self.dossiers.values("pk")[index]
+                return (
+                    Dossier.objects.filter(pk__in=keys)
+                    .order_by(*QUEUE_ORDER)
+                    .values_list(*_ROW_COLUMNS)
+                )
+            firsts = [part.values_list(*_ROW_COLUMNS)[:stop] for part in parts]
             merged = firsts[0].union(*firsts[1:], all=True).order_by(*QUEUE_ORDER)
             return merged[index]
 
         found = (
             list(build({}))
             if self.shape is None
-            else _keys_by_shape.rows(
-                (self.shape, index.start, stop, index.step), build, {}
-            )
+            else _rows_by_shape.rows((self.shape, index.start, stop), build, {})
         )
-        return [row[0] for row in found[:asked]]
+        return found[:asked]
 
 
-#: the statements of the queues' pages of keys, compiled once per shape (``IdsFirst``)
-_keys_by_shape = ByShape("queue keys")
+#: the statements of the queues' pages, compiled once per shape (``IdsFirst``)
+_rows_by_shape = ByShape("queue pages")
 
 
 @dataclass(frozen=True)

@@ -355,3 +355,65 @@ def test_a_statement_by_shape_of_no_row_sends_nothing():
                 == []
             )
     assert not queries.captured_queries
+
+
+def test_a_statement_by_shape_is_prepared_on_postgresql_with_its_constants_written_in():
+    """On PostgreSQL (``precompiled.prepares``) a shape's statement is sent with only
+    its moments bound: every other value is written in as psycopg's client-side binding
+    writes it, a quote, a percent sign and a list of texts included, and the rows are
+    those of the plain queryset at each moment. The statement is prepared on the
+    connection (``pg_prepared_statements``). On SQLite the statement is Django's, all its
+    values bound."""
+    world = build_world()
+    odd = "Nguyễn O'Brien 50% {x}"
+    for hour, name in ((9, odd), (10, odd), (11, "Trần Thị B")):
+        services.receive_dossier(
+            intake=world.intake(name=name), actor=world.counter, at=at(2, hour)
+        )
+
+    def queryset(before):
+        return (
+            DossierEvent.objects.filter(
+                at__lt=before,
+                dossier__applicant_name__contains="50% {x}",
+                dossier__applicant_name__in=[odd, "không có"],
+                action__in=[Action.RECEIVE, "%s"],
+            )
+            .order_by("pk")
+            .values_list("pk", "dossier__applicant_name")
+        )
+
+    by_shape = precompiled.ByShape("test.written in")
+    for hour, expected in ((9, 0), (10, 1), (12, 2)):
+        rows = by_shape.rows(
+            "odd", lambda moments: queryset(moments["before"]), {"before": at(2, hour)}
+        )
+        assert rows == list(queryset(at(2, hour))), hour
+        assert len(rows) == expected  # by hand: the odd name's dossiers before the hour
+    [shaped] = by_shape._shaped.values()
+    if not precompiled.prepares(connection):
+        assert connection.vendor == "sqlite"
+        assert not shaped.prepared
+        # the moment, the pattern, two names, two actions
+        assert len(shaped.params) == 6
+        return
+    assert shaped.prepared
+    assert shaped.params == [precompiled.STAND_IN_MOMENT]  # the moment alone is bound
+    assert "O''Brien" in shaped.sql
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%O''Brien%"],
+        )
+        assert cursor.fetchone() == (1,)
+
+
+def test_prepared_only_on_postgresql_given_a_prepare_threshold():
+    class Connection:
+        def __init__(self, vendor: str, options: dict[str, Any]) -> None:
+            self.vendor = vendor
+            self.settings_dict = {"OPTIONS": options}
+
+    assert precompiled.prepares(Connection("postgresql", {"prepare_threshold": 0}))
+    assert not precompiled.prepares(Connection("postgresql", {}))
+    assert not precompiled.prepares(Connection("sqlite", {"prepare_threshold": 0}))

@@ -849,8 +849,9 @@ def test_the_approval_queue_costs_the_same_queries_however_many_dossiers(count):
     assert len(re.findall(r'<th scope="row"', html)) == count
     # the session, its user, the leader's roles (the visibility the queue starts from),
     # the queue's kinds with their counts (one grouped query, the paginator told the
-    # total), the page's keys in the queue's order, then those rows
-    assert len(queries) == 6, [q["sql"] for q in queries]
+    # total), and the page's rows in the queue's order, their keys chosen in the same
+    # statement
+    assert len(queries) == 5, [q["sql"] for q in queries]
 
 
 # ------------------------------------------------------------------ my queue
@@ -1038,7 +1039,7 @@ def test_the_filtered_queue_costs_the_same_queries_however_many_dossiers(count):
     assert len(re.findall(r'href="/can-bo/ho-so/', page.content.decode())) == count
     # as the unfiltered home page (test_pages): the filtered dossiers' due-soon pairs
     # are among those the whole queue's kinds say
-    assert len(queries) == 6, [q["sql"] for q in queries]
+    assert len(queries) == 5, [q["sql"] for q in queries]
 
 
 def test_the_counts_at_the_top_of_the_home_page():
@@ -1154,10 +1155,8 @@ def test_the_queue_read_in_parts_is_the_queue_read_whole():
         read = selectors.IdsFirst(queue, parts=queue_parts, shape=shape)
         for size in (1, 2, 4, 25):
             for start in range(0, 8):
-                assert (
-                    read._keys(slice(start, start + size))
-                    == whole[start : start + size]
-                ), (shape, start, size)
+                page = [dossier.pk for dossier in read[start : start + size]]
+                assert page == whole[start : start + size], (shape, start, size)
     now = at(4, 8)
     one = queue_kinds(queue, now=now)
     for shape in (None, ("test", "kinds")):
@@ -1169,7 +1168,7 @@ def test_the_queue_read_in_parts_is_the_queue_read_whole():
     assert (counted.total, counted.overdue, counted.due_soon) == (6, 0, 0)
     # and on PostgreSQL the parts were read as parts, each cut short at the page
     with CaptureQueriesContext(connection) as captured:
-        selectors.IdsFirst(queue, parts=queue_parts)._keys(slice(0, 2))
+        selectors.IdsFirst(queue, parts=queue_parts)[0:2]
         queue_kinds(queue, now=now, parts=queue_parts)
     statements = [query["sql"] for query in captured.captured_queries]
     keys, kinds = statements[0], statements[-1]
@@ -1279,8 +1278,8 @@ def test_a_page_that_crosses_midnight_keeps_its_statements_under_its_own_day():
     assert listed(officer_b) == {handed.code}
 
 
-def test_a_queue_shorter_than_a_page_keeps_one_statement_of_its_keys_whatever_its_count():
-    """The paginator ends a queue's last page at its count: the keys' statement is kept
+def test_a_queue_shorter_than_a_page_keeps_one_statement_of_its_page_whatever_its_count():
+    """The paginator ends a queue's last page at its count: the page's statement is kept
     for a whole page and cut to the count, not kept once for each count."""
     world = build_world()
     processing(world, at(2, 9))
@@ -1294,7 +1293,7 @@ def test_a_queue_shorter_than_a_page_keeps_one_statement_of_its_keys_whatever_it
         )
         processing(world, moment)
     assert shown == [1, 2]
-    assert len(selectors._keys_by_shape._shaped) == 1
+    assert len(selectors._rows_by_shape._shaped) == 1
 
 
 def test_a_queue_kept_by_shape_keeps_a_statement_for_each_set_of_rule_pairs():
