@@ -128,7 +128,8 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
         "MOTCUA_DATABASE_PREPARED", True
     ):
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+        # prepared from a statement's second run: a shape read once is not
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1
 else:
     DATA_DIR.mkdir(
         parents=True, exist_ok=True

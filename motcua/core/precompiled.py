@@ -236,11 +236,19 @@ def _preparing_cursor() -> type[Any]:
 
 def _server_binding_cursor(connection: Any) -> Any:
     """A cursor of ``connection`` (PostgreSQL) that sends the parameters apart from the
-    statement, wrapped as Django wraps its cursors: its statements logged where
-    Django's are and its errors Django's."""
+    statement, made by Django's own ``cursor()`` (its health check, time zone and
+    wrapper: statements logged where Django's are, errors Django's) with psycopg's
+    cursor class swapped for the call. Connections are the thread's own, so no other
+    cursor is made meanwhile; a connection Django opens anew in that call makes its
+    usual cursor, which binds the moments on the client, unprepared."""
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing_cursor()(connection.connection))
+    raw = connection.connection
+    usual = raw.cursor_factory
+    raw.cursor_factory = _preparing_cursor()
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = usual
 
 
 #: a placeholder of a statement Django compiled for psycopg, or an escaped percent sign
@@ -342,9 +350,12 @@ class ByShape:
     On PostgreSQL with a prepare threshold (``prepares``), every parameter but the
     moments is written into the statement when it is compiled (``_inline``), and the
     statement is sent with the moments bound on the server: psycopg prepares it on
-    each connection the first time, and PostgreSQL stops planning it again at every
-    run (planning the queue's two unions took 0.8–0.9 ms each, a third of the
-    database's work for the page: docs/benchmarks.md)."""
+    each connection from its second run (``prepare_threshold``). A statement without
+    moments (a queue's page) is then planned once per connection; one with moments (its
+    counts) is planned for its first five runs, then with PostgreSQL's generic plan
+    when it judges that no dearer (planning the queue's two unions took 0.8–0.9 ms
+    each, a third of the database's work for the page: docs/benchmarks.md,
+    docs/decisions/0020)."""
 
     def __init__(self, name: str, *, size: int = 512) -> None:
         self.name = name

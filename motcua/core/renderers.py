@@ -3,7 +3,8 @@ rendering costs most.
 
 A select is rendered through the template engine option by option: the three selects of
 the officers' queue filter, about fifteen options in all, cost 1.5 ms of the page's
-12 ms of CPU on every request (docs/benchmarks.md, "The queue page's rendering"), and
+12 ms of CPU on every request (docs/benchmarks.md, "The queue page in one statement,
+prepared, its selects kept"; docs/decisions/0020), and
 they come out the same for most requests. A widget's template reads nothing but the
 context it is given (``Widget.get_context``: its name, value, attributes and options),
 so the HTML of a kept template is a function of that context and the language its lazy
@@ -44,7 +45,8 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, _PLAIN):
         return (type(value), value)
     if isinstance(value, Promise):
-        return (Promise, str(value))
+        # the text it is now, with its type (a lazy safe string gives a ``SafeString``)
+        return (Promise, _frozen(str(value)))
     if isinstance(value, Mapping):
         return (Mapping, tuple((key, _frozen(item)) for key, item in value.items()))
     if isinstance(value, (list, tuple)):

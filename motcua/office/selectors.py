@@ -180,14 +180,14 @@ _ROW_COLUMNS = ("pk", *_ROW_ATTNAMES[1:], "assignee__username")
 
 class IdsFirst:
     """A queue (an ordered ``DossierQuerySet``) that a paginator slices, its page read
-    in one statement that chooses the page's keys first: the keys sorted over the
-    narrow rows, then only those dossiers read whole, with the columns the rows show
-    (``QUEUE_ROW_FIELDS``) and their assignee's username. Sorting a department's 5,000
-    open dossiers whole, each joined to its assignee, was half the cost of the queue's
-    page (docs/benchmarks.md); the narrow sort touches the same rows and carries none
-    of their other columns. The keys are a subquery of the page's statement
-    (``pk IN (… LIMIT 25)``), or with ``parts`` each part's first rows, so the rows are
-    read as they are at that one moment.
+    in one statement that chooses the page's keys first, so its rows are read as they
+    are at one moment: with the columns the rows show (``QUEUE_ROW_FIELDS``) and their
+    assignee's username. Read as one query, the keys are sorted over the narrow rows
+    (``pk IN (… LIMIT 25)``) and only those dossiers joined to their assignee: sorting
+    a department's 5,000 open dossiers, each joined to its assignee, was half the cost
+    of the queue's page (docs/benchmarks.md). Read with ``parts``, each part's first
+    ``stop`` rows come from its index in the queue's order with those columns and the
+    join, so a page deep in the queue reads up to as many rows per part as its end.
 
     ``parts``: the same queue in parts that share no dossier and hold all of it, each
     in its order (``open_queue_parts``): the page is then read part by part
@@ -276,10 +276,12 @@ class IdsFirst:
                 or stop is None
                 or not features.supports_slicing_ordering_in_compound
             ):
+                # the keys in the queue's own order, the rows sorted again by it (the
+                # approvals break ties by the oldest row, the home page by the newest)
                 keys = self.dossiers.values("pk")[index]
                 return (
                     Dossier.objects.filter(pk__in=keys)
-                    .order_by(*QUEUE_ORDER)
+                    .order_by(*self.dossiers.query.order_by)
                     .values_list(*_ROW_COLUMNS)
                 )
             firsts = [part.values_list(*_ROW_COLUMNS)[:stop] for part in parts]

@@ -70,6 +70,18 @@ def test_a_lazy_label_is_kept_in_each_language():
     assert "All channels" in written["en"]
 
 
+def test_a_value_each_language_writes_its_own_way_is_kept_per_language():
+    """A number is written with the reader's decimal mark: 1,5 in Vietnamese, 1.5 in
+    English, from one context."""
+    renderer = KeepingRenderer()
+    widget = _select([(1.5, 1.5)])
+    for language, written in (("vi", "1,5"), ("en", "1.5"), ("vi", "1,5")):
+        with translation.override(language):
+            kept, plain = _both(widget, "", renderer)
+        assert kept == plain, language
+        assert f">{written}</option>" in kept, language
+
+
 def test_values_equal_in_python_that_render_differently_are_kept_apart():
     """``True == 1`` and a safe string equals the same plain string: both are kept apart
     by their types."""
@@ -79,6 +91,8 @@ def test_values_equal_in_python_that_render_differently_are_kept_apart():
         _select([("a", "A")], **{"data-x": 1}),
         _select([("a", "<b>A</b>")]),
         _select([("a", mark_safe("<b>A</b>"))]),  # noqa: S308 - a fixed string
+        _select([("a", gettext_lazy("<b>A</b>"))]),
+        _select([("a", mark_safe(gettext_lazy("<b>A</b>")))]),  # noqa: S308
     ):
         kept, plain = _both(widget, "a", renderer)
         assert kept == plain
@@ -86,6 +100,8 @@ def test_values_equal_in_python_that_render_differently_are_kept_apart():
         'data-x="1"' in _both(_select([("a", "A")], **{"data-x": 1}), "a", renderer)[0]
     )
     assert "&lt;b&gt;" in _both(_select([("a", "<b>A</b>")]), "a", renderer)[0]
+    lazy = _select([("a", gettext_lazy("<b>A</b>"))])
+    assert "&lt;b&gt;" in _both(lazy, "a", renderer)[0]
 
 
 def test_a_template_reloaded_is_rendered_again():

@@ -1313,3 +1313,30 @@ def test_a_queue_kept_by_shape_keeps_a_statement_for_each_set_of_rule_pairs():
     Dossier.objects.filter(pk=dossier.pk).update(rules=other_rules)
     after = queue_kinds(queue, now=now, parts=parts, shape=shape).counts()
     assert (before.due_soon, after.due_soon) == (1, 1)
+
+
+def test_the_approval_queue_keeps_its_own_order_among_dossiers_due_at_one_moment():
+    """Three dossiers received at one moment fall due at one moment: the approval queue
+    breaks the tie by the oldest row (``awaiting_approval_of``), its page too, where
+    the home page's queue takes the newest first (``QUEUE_ORDER``)."""
+    world = build_world()
+    dossiers = [processing(world, at(2, 9)) for _ in range(3)]
+    for dossier in dossiers:
+        submit_for_approval(dossier=dossier, actor=world.specialist, at=at(2, 11))
+    assert len({dossier.due_at for dossier in dossiers}) == 1
+    page = signed_in(world.leader).get(APPROVALS)
+    assert page.status_code == 200
+    shown = re.findall(r'href="/can-bo/ho-so/([^/"]+)/"', page.content.decode())
+    oldest_first = [dossier.code for dossier in sorted(dossiers, key=lambda d: d.pk)]
+    assert [code for code in shown if code in oldest_first] == oldest_first
+
+
+def test_a_queue_page_reads_the_columns_its_rows_show_in_the_model_order():
+    """``Model.from_db`` takes a subset of the fields in the model's order: the page's
+    columns are the key first, then every one of ``QUEUE_ROW_FIELDS``."""
+    fields = [field.attname for field in Dossier._meta.concrete_fields]
+    assert selectors._ROW_ATTNAMES[0] == Dossier._meta.pk.attname
+    assert set(selectors._ROW_ATTNAMES) == {"id", *selectors.QUEUE_ROW_FIELDS}
+    assert list(selectors._ROW_ATTNAMES) == [
+        name for name in fields if name in selectors._ROW_ATTNAMES
+    ]
