@@ -261,9 +261,9 @@ def _inline(
     """``sql`` with every parameter but the moments' (``slots``) written in as a literal,
     as psycopg's client-side binding writes it: what is left to bind is the moments
     only. The statement of a shape is then one text whatever its moments, prepared
-    once on each connection, and PostgreSQL plans it with the constants it is
-    planned with each time now (the partial indexes of the open dossiers are chosen
-    by the statuses written in it, which a bound parameter would hide from a
+    once on each connection, and PostgreSQL plans it knowing its constants, as it did
+    when they were bound on the client (the partial indexes of the open dossiers are
+    chosen by the statuses written in it, which a bound parameter would hide from a
     prepared statement's generic plan)."""
     from psycopg.sql import Literal
 
