@@ -91,8 +91,3 @@ class KeepingRenderer(DjangoTemplates):
                 self._html.clear()
             self._html[key] = (compiled, html)
         return html
-
-    def forget(self) -> None:
-        """Forget every HTML kept."""
-        with self._lock:
-            self._html.clear()
