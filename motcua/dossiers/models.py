@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -107,9 +109,22 @@ def overdue_condition(now: dt.datetime) -> Q:
     Where the three earlier copies disagreed (``DossierQuerySet.overdue`` and the queue's
     counts left every paused dossier out), this is supervision's rule, the one spec 02 §7
     and ``deadlines.classify`` (a paused dossier judged at the moment it was paused)
-    support. ``is_overdue`` is the same test on a row already read."""
-    return Q(status__in=RUNNING_STATUSES, due_at__lt=now) | Q(
-        status__in=PAUSED_STATUSES, paused_at__gt=models.F("due_at")
+    support. ``is_overdue`` is the same test on a row already read, and
+    ``overdue_tests`` the same rule by status, for counts grouped by status."""
+    return reduce(
+        operator.or_,
+        (Q(status__in=statuses) & test for statuses, test in overdue_tests(now)),
+    )
+
+
+def overdue_tests(now: dt.datetime) -> tuple[tuple[frozenset[str], Q], ...]:
+    """``overdue_condition`` split by status: a dossier whose status is in one of the
+    sets is overdue when it passes that set's test (the sets share no status). A count
+    grouped by status counts each test once, with no status in its condition, and adds
+    a group's count to the test of its status (``office.selectors.queue_kinds``)."""
+    return (
+        (RUNNING_STATUSES, Q(due_at__lt=now)),
+        (PAUSED_STATUSES, Q(paused_at__gt=models.F("due_at"))),
     )
 
 

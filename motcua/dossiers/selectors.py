@@ -477,8 +477,20 @@ def due_soon_condition(
     dossiers asked about may hold (``rule_pairs``, or every unit × every rule set); a
     dossier of another pair is not due soon. Paused dossiers are not counting down.
     ``until``: each pair's horizon, when the caller has worked them out
-    (``due_soon_horizon`` by default)."""
-    return Q(status__in=RUNNING_STATUSES, due_at__gte=now) & _bounded(
+    (``due_soon_horizon`` by default). ``due_soon_test`` is the same rule for the
+    dossiers of the running statuses, for counts grouped by status."""
+    return Q(status__in=RUNNING_STATUSES) & due_soon_test(now, pairs, until=until)
+
+
+def due_soon_test(
+    now: dt.datetime,
+    pairs: Iterable[RulePair],
+    *,
+    until: Callable[[RulePair], dt.datetime] | None = None,
+) -> Q:
+    """``due_soon_condition`` of a dossier whose status is one of ``RUNNING_STATUSES``
+    (the others are never due soon), without the test of its status."""
+    return Q(due_at__gte=now) & _bounded(
         pairs,
         until or (lambda pair: due_soon_horizon(now, pair)),
         "due_at__lte",

@@ -29,7 +29,7 @@ from motcua.dossiers.models import (
     DossierQuerySet,
     DossierResult,
     DossierStep,
-    overdue_condition,
+    overdue_tests,
 )
 from motcua.dossiers.permissions import (
     dossiers_visible_in_parts,
@@ -45,8 +45,8 @@ from motcua.dossiers.selectors import (
     all_rule_sets,
     dossier_detail,
     dossier_rows,
-    due_soon_condition,
     due_soon_horizon,
+    due_soon_test,
     rule_pairs_of,
     version_rows,
 )
@@ -486,18 +486,22 @@ def _counted_kinds(
 
     def build(moments: Mapping[str, dt.datetime]) -> QuerySet[Dossier, Any]:
         at = moments["now"]
+        # grouped by status: each test is counted without the test of the statuses it
+        # applies to, which the group's status answers (see the summing below)
+        tests = {
+            f"overdue_{index}": test
+            for index, (_statuses, test) in enumerate(overdue_tests(at))
+        }
         grouped = [
             dossiers.order_by()
             .values_list(*_KIND_COLUMNS)
             .annotate(
                 total=Count("pk"),
-                overdue=Count("pk", filter=overdue_condition(at)),
-                running=Count(
-                    "pk", filter=Q(status__in=RUNNING_STATUSES, due_at__gte=at)
-                ),
+                **{name: Count("pk", filter=test) for name, test in tests.items()},
+                ahead=Count("pk", filter=Q(due_at__gte=at)),
                 due_soon=Count(
                     "pk",
-                    filter=due_soon_condition(
+                    filter=due_soon_test(
                         at,
                         rows,
                         until=lambda pair: moments[slot[pair[0].pk, pair[1].pk]],
@@ -517,11 +521,28 @@ def _counted_kinds(
         else _kinds_by_shape.rows((shape, tuple(pairs)), build, moments)
     )
     # a kind may come from more than one part: its counts add up, the parts sharing no
-    # dossier (``dossiers_visible_in_parts``)
+    # dossier (``dossiers_visible_in_parts``); a kind's status says which of the tests
+    # apply to it: overdue by the test of its status's set (``overdue_tests``), running
+    # and due soon only if its clock runs (``due_soon_condition``)
+    tested = [statuses for statuses, _test in overdue_tests(now)]
+    width = len(_KIND_COLUMNS)
     summed: dict[tuple[int, int, int, str, int], list[int]] = {}
-    for *kind, total, overdue, running, due_soon in found:
+    for row in found:
+        kind, (total, *overdue_counts, ahead, due_soon) = row[:width], row[width:]
+        status = kind[3]
+        running = status in RUNNING_STATUSES
+        counted = (
+            total,
+            sum(
+                count
+                for count, statuses in zip(overdue_counts, tested, strict=True)
+                if status in statuses
+            ),
+            ahead if running else 0,
+            due_soon if running else 0,
+        )
         counts = summed.setdefault(tuple(kind), [0, 0, 0, 0])
-        for position, value in enumerate((total, overdue, running, due_soon)):
+        for position, value in enumerate(counted):
             counts[position] += value
     return QueueKinds(
         groups=tuple(

@@ -954,6 +954,13 @@ def test_a_narrowed_queue_is_counted_from_the_kinds_of_the_whole():
     assert (narrowed.total, narrowed.overdue, narrowed.due_soon) == (4, 1, 2)
     paused_only = kinds.counts(status=DossierStatus.SUPPLEMENT_REQUESTED)
     assert (paused_only.total, paused_only.overdue, paused_only.due_soon) == (1, 0, 0)
+    # its appointment (Thu 5/3 09:30) is still ahead, but its clock stopped: it is not
+    # running, so its kind asks no due-soon horizon
+    assert [
+        group.running
+        for group in kinds.groups
+        if group.status == DossierStatus.SUPPLEMENT_REQUESTED
+    ] == [0]
     online = kinds.counts(channel=Channel.ONLINE)
     assert (online.total, online.overdue, online.due_soon) == (1, 0, 0)
     of_first = kinds.counts(procedure=first)
