@@ -4,12 +4,15 @@ light for a Django upgrade: the module reads the compiler's private state)."""
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import segno
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, models
 from django.db.models import F, Field, Model, QuerySet
 from django.db.models.lookups import Lookup
@@ -26,6 +29,8 @@ from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.tests.world import at, build_world
 from motcua.dossiers.workflow import Action
+from motcua.files.services import digitise_component
+from motcua.files.storage import FILES_STORAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -145,9 +150,17 @@ def test_a_name_is_declared_once_and_rows_or_instances_as_the_query_gives():
 
 
 @pytest.fixture
-def dossier_world() -> None:
+def dossier_world(tmp_path, settings) -> None:
     """A small province with two dossiers, one taken the whole way to its result (steps
-    with actors, results, events with agencies and steps), and two users logged in."""
+    with actors, results, events with agencies and steps), the second with a scan of
+    each paper (in a document store of this test's own), and two users logged in."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        FILES_STORAGE: {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
     world = build_world()
     first = services.receive_dossier(
         intake=world.intake(), actor=world.counter, at=at(2, 9)
@@ -166,9 +179,18 @@ def dossier_world() -> None:
         actor=world.leader,
         at=at(3, 14, 30),
     )
-    services.receive_dossier(
+    second = services.receive_dossier(
         intake=world.intake(name="Trần Văn Bình"), actor=world.counter, at=at(4, 8)
     )
+    for number, paper in enumerate(second.components.order_by("pk")):
+        scan = io.BytesIO()
+        segno.make(f"{second.code}-{number}").save(scan, kind="png", scale=4)
+        digitise_component(
+            component=paper,
+            upload=SimpleUploadedFile(f"scan-{number}.png", scan.getvalue()),
+            actor=world.counter,
+            at=at(4, 8, 10 + number),
+        )
     for user in (world.counter, world.citizen):
         Client().force_login(user)
 

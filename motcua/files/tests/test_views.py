@@ -13,8 +13,10 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.defaultfilters import filesizeformat
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.services import Paper, receive_dossier
@@ -153,8 +155,10 @@ def test_the_page_lists_each_papers_scans_and_offers_the_form_for_the_others(
     html = response.content.decode()
     assert f'href="/can-bo/tep/{scan.pk}/t%E1%BB%9D%20khai.pdf"' in html
     shown = text(html)
-    assert "tờ khai.pdf" in shown
-    assert "PDF" in shown
+    # the scan's name, then its content's type, size and the moment it was uploaded
+    with translation.override("vi"):
+        size = filesizeformat(len(pdf_bytes)).replace("\xa0", " ")
+    assert f"tờ khai.pdf (PDF, {size}, 02/03/2026 09:00)" in shown
     _first, second = dossier.components.order_by("pk")
     # one upload form: the paper not digitised yet
     forms = re.findall(
