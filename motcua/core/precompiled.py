@@ -15,6 +15,12 @@ length varies, no filter added or left out by a value), without ``select_related
 columns are annotations instead), and whose stand-ins the backend passes to the database
 as they are: integers and strings.
 
+On PostgreSQL with a prepare threshold (``prepares``, ``MOTCUA_DATABASE_PREPARED``), the
+query's values other than its stand-ins are written into the statement when it is compiled
+(``_inline``), and it is sent with the stand-ins' values bound on the server: psycopg
+prepares it on each connection, and PostgreSQL plans a read by key once there rather than
+on every request (docs/decisions/0020).
+
 Every ``Precompiled`` is declared with a name and kept in a registry (``registered``).
 What it reads of Django's compiler is not public API, so
 ``motcua/core/tests/test_precompiled.py`` runs every registered query beside the plain
@@ -67,6 +73,8 @@ class _Compiled:
     converters: dict[int, tuple[list[Any], Any]]
     #: whether the rows are model instances (not ``values_list`` tuples)
     of_model: bool
+    #: sent to be prepared, its parameters but the stand-ins' written in (``_inline``)
+    prepared: bool = False
 
 
 class Precompiled(Generic[M]):
@@ -129,6 +137,9 @@ class Precompiled(Generic[M]):
                 f"Precompiled {self.name!r}: the query has no parameter for "
                 f"{sorted(missing)}"
             )
+        prepared = prepares(connections[using])
+        if prepared:
+            sql, params, slots = _inline(connections[using], sql, list(params), slots)
         select = compiler.select[: compiler.col_count]
         klass_info = compiler.klass_info or {}
         columns = klass_info.get("select_fields", [])
@@ -145,6 +156,7 @@ class Precompiled(Generic[M]):
             annotations=dict(compiler.annotation_col_map or {}),
             converters=compiler.get_converters([column for column, *_ in select]),
             of_model=issubclass(queryset._iterable_class, ModelIterable),
+            prepared=prepared,
         )
         return compiled
 
@@ -153,7 +165,13 @@ class Precompiled(Generic[M]):
         params = list(compiled.params)
         for index, name in compiled.slots:
             params[index] = values[name]
-        return _run(connections[using], compiled.sql, params, compiled.converters)
+        return _run(
+            connections[using],
+            compiled.sql,
+            params,
+            compiled.converters,
+            prepared=compiled.prepared,
+        )
 
     def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
         """The rows as model instances, as the ORM would make them (``from_db``), with
@@ -207,7 +225,8 @@ def _run(
 
 
 def prepares(connection: Any) -> bool:
-    """Whether ``connection`` keeps the statements of ``ByShape`` prepared: PostgreSQL,
+    """Whether ``connection`` keeps the statements of ``Precompiled`` and ``ByShape``
+    prepared: PostgreSQL,
     its psycopg connection given a prepare threshold (``MOTCUA_DATABASE_PREPARED``,
     settings.py). Django's own cursors bind their parameters on the client and are
     never prepared; only a server-binding cursor is (``_server_binding_cursor``)."""

@@ -438,3 +438,42 @@ def test_prepared_only_on_postgresql_given_a_prepare_threshold():
     assert precompiled.prepares(Connection("postgresql", {"prepare_threshold": 0}))
     assert not precompiled.prepares(Connection("postgresql", {}))
     assert not precompiled.prepares(Connection("sqlite", {"prepare_threshold": 0}))
+
+
+def test_a_precompiled_query_is_prepared_on_postgresql_with_only_its_stand_ins_bound():
+    """On PostgreSQL (``precompiled.prepares``) a precompiled query is sent with its
+    stand-ins' values bound and every other value written in (a quote and a percent
+    sign included), prepared on the connection (``pg_prepared_statements``), and gives
+    the plain queryset's rows for each value; on SQLite (or with
+    ``MOTCUA_DATABASE_PREPARED`` off) every value is bound on the client, as Django
+    binds it."""
+    parent = AgencyFactory.create(identifier="000.00.00.H15", name="Tỉnh")
+    named = AgencyFactory.create(
+        identifier="000.00.01.H15", name="Sở O'Brien 50%", parent=parent
+    )
+    AgencyFactory.create(identifier="000.00.02.H15", name="Sở khác", parent=parent)
+
+    def build(key: int):
+        return Agency.objects.filter(
+            parent_id=key, name__in=["Sở O'Brien 50%", "không có"]
+        ).order_by("pk")
+
+    query = Precompiled("test.prepared", build, key=STAND_IN_KEY)
+    for _time in range(3):  # psycopg prepares from the second run (settings.py)
+        found = query.instances(key=parent.pk)
+        assert [agency.pk for agency in found] == [named.pk]
+    assert query.instances(key=named.pk) == []
+    compiled = query._query("default")
+    if not precompiled.prepares(connection):
+        assert not compiled.prepared
+        assert len(compiled.params) == 3  # the key and the two names
+        return
+    assert compiled.prepared
+    assert compiled.params == [STAND_IN_KEY]  # the key alone is bound
+    assert "O''Brien 50%%" in compiled.sql  # written in, the percent sign escaped
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%O''Brien 50%%"],
+        )
+        assert cursor.fetchone() == (1,)
