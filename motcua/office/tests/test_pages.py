@@ -5,6 +5,7 @@ queries)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -21,6 +22,7 @@ from motcua.dossiers.services import receive_dossier
 from motcua.dossiers.tests.world import World, at, build_world
 from motcua.office.forms import OfficerLoginForm
 from motcua.office.selectors import open_queue, queue_rows
+from motcua.office.templatetags.office_queue import queue_rows as queue_rows_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +255,49 @@ def test_home_lists_the_open_dossiers_the_officer_may_see_soonest_due_first():
     stranger = signed_in(world.stranger).get(HOME)
     assert codes_in(stranger.content.decode()) == []
     assert stranger.context["total"] == 0
+
+
+def test_each_row_of_the_queue_is_written_whole_and_escaped():
+    """The rows' tag (``office_queue.queue_rows``) writes each cell as the template
+    would: a name with markup escaped, the overdue row marked, each cell labelled for a
+    phone's screen; and an appointment not set says so, muted."""
+    world = build_world()
+    # received Mon 2/3 09:00, due Thu 5/3 09:00 (3 working days): overdue now
+    marked = received(world, at(2, 9), 'Nguyễn <b>"Ánh"</b> & Co')
+    html = signed_in(world.specialist).get(HOME).content.decode()
+    row = re.search(
+        r'<tr class="govuk-table__row office-row--overdue">(.*?)</tr>', html, re.S
+    )
+    assert row is not None
+    cells = row.group(1)
+    assert (
+        '<td data-label="Chủ hồ sơ" class="govuk-table__cell">'
+        "Nguyễn &lt;b&gt;&quot;Ánh&quot;&lt;/b&gt; &amp; Co</td>"
+    ) in cells
+    assert f'href="/can-bo/ho-so/{marked.code}/">{marked.code}</a>' in cells
+    assert (
+        '<td data-label="Ngày hẹn trả" class="govuk-table__cell office-nowrap">'
+        "05/03/2026 09:00</td>"
+    ) in cells
+    assert "<b>" not in html.split("<tbody", 1)[1]
+    # a row without an appointment (none of an open dossier's, which the database
+    # refuses; the tag does not count on it)
+    [item] = queue_rows(list(open_queue(world.specialist)), now=at(6, 9))
+    unset = dataclasses.replace(item, appointment="", highlight="")
+    written = queue_rows_tag(
+        [unset],
+        procedure="P",
+        applicant="A",
+        status="S",
+        appointment="H",
+        deadline="D",
+        none_yet="<chưa có>",
+    )
+    assert written.startswith('<tr class="govuk-table__row">')
+    assert (
+        '<td data-label="H" class="govuk-table__cell office-nowrap">'
+        '<span class="office-muted">&lt;chưa có&gt;</span></td>'
+    ) in written
 
 
 def test_home_filters_by_status_and_refuses_a_status_it_cannot_read():
