@@ -121,11 +121,12 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     # MOTCUA_DATABASE_PREPARED: the statements compiled once per process (the session,
     # the user, the roles, a dossier and its rows: Precompiled) or once per shape of a
-    # reader's queue (ByShape) are prepared on each PostgreSQL connection, and planned
-    # there once (motcua/core/precompiled.py). psycopg prepares only what a
-    # server-binding cursor sends, so Django's own queries are unchanged. Turn it off behind a
-    # connection pooler that does not keep prepared statements (PgBouncer before 1.21,
-    # or without max_prepared_statements in transaction mode).
+    # reader's queue (ByShape) are prepared on each PostgreSQL connection
+    # (motcua/core/precompiled.py); psycopg forgets them at a rollback (DEALLOCATE ALL)
+    # and prepares them again. psycopg prepares only what a server-binding cursor sends,
+    # so Django's own queries are unchanged. Turn it off behind a connection pooler that
+    # does not keep prepared statements (PgBouncer before 1.22, which is the first to
+    # follow DEALLOCATE ALL, or without max_prepared_statements in transaction mode).
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
         "MOTCUA_DATABASE_PREPARED", True
     ):

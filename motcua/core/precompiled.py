@@ -18,8 +18,10 @@ as they are: integers and strings.
 On PostgreSQL with a prepare threshold (``prepares``, ``MOTCUA_DATABASE_PREPARED``), the
 query's values other than its stand-ins are written into the statement when it is compiled
 (``_inline``), and it is sent with the stand-ins' values bound on the server: psycopg
-prepares it on each connection, and PostgreSQL plans a read by key once there rather than
-on every request (docs/decisions/0020).
+prepares it on each connection (again after a rollback, when it deallocates what it
+prepared), and PostgreSQL plans it for its first five runs there, then keeps its generic
+plan, an index lookup whatever the key, rather than planning it on every request
+(docs/decisions/0020).
 
 Every ``Precompiled`` is declared with a name and kept in a registry (``registered``).
 What it reads of Django's compiler is not public API, so

@@ -14,6 +14,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from motcua.accounts.tests.factories import OfficerFactory, UserFactory
@@ -279,6 +280,11 @@ def test_each_row_of_the_queue_is_written_whole_and_escaped():
         '<td data-label="Ngày hẹn trả" class="govuk-table__cell office-nowrap">'
         "05/03/2026 09:00</td>"
     ) in cells
+    # the deadline's tag is markup already, written as it is, not escaped again
+    assert (
+        '<td data-label="Tình trạng hạn" class="govuk-table__cell">'
+        '<strong class="govuk-tag govuk-tag--red">Quá hạn</strong>\n</td>'
+    ) in cells
     assert "<b>" not in html.split("<tbody", 1)[1]
     # a row without an appointment (none of an open dossier's, which the database
     # refuses; the tag does not count on it)
@@ -286,7 +292,7 @@ def test_each_row_of_the_queue_is_written_whole_and_escaped():
     unset = dataclasses.replace(item, appointment="", highlight="")
     written = queue_rows_tag(
         [unset],
-        procedure="P",
+        procedure=mark_safe("Thủ <i>tục</i>"),  # noqa: S308 - a safe label, kept
         applicant="A",
         status="S",
         appointment="H",
@@ -294,6 +300,7 @@ def test_each_row_of_the_queue_is_written_whole_and_escaped():
         none_yet="<chưa có>",
     )
     assert written.startswith('<tr class="govuk-table__row">')
+    assert '<td data-label="Thủ <i>tục</i>" class="govuk-table__cell">' in written
     assert (
         '<td data-label="H" class="govuk-table__cell office-nowrap">'
         '<span class="office-muted">&lt;chưa có&gt;</span></td>'
