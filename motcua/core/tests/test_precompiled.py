@@ -4,14 +4,12 @@ light for a Django upgrade: the module reads the compiler's private state)."""
 
 from __future__ import annotations
 
-import io
 import itertools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, models
 from django.db.models import F, Field, Model, QuerySet
@@ -30,7 +28,7 @@ from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.tests.world import at, build_world
 from motcua.dossiers.workflow import Action
 from motcua.files.services import digitise_component
-from motcua.files.storage import FILES_STORAGE
+from motcua.files.tests.conftest import files_root, png_bytes  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -150,17 +148,13 @@ def test_a_name_is_declared_once_and_rows_or_instances_as_the_query_gives():
 
 
 @pytest.fixture
-def dossier_world(tmp_path, settings) -> None:
+def dossier_world(
+    files_root,  # noqa: F811 - the fixture imported above
+    png_bytes,  # noqa: F811 - the fixture imported above
+) -> None:
     """A small province with two dossiers, one taken the whole way to its result (steps
     with actors, results, events with agencies and steps), the second with a scan of
     each paper (in a document store of this test's own), and two users logged in."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        FILES_STORAGE: {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "files")},
-        },
-    }
     world = build_world()
     first = services.receive_dossier(
         intake=world.intake(), actor=world.counter, at=at(2, 9)
@@ -183,11 +177,9 @@ def dossier_world(tmp_path, settings) -> None:
         intake=world.intake(name="Trần Văn Bình"), actor=world.counter, at=at(4, 8)
     )
     for number, paper in enumerate(second.components.order_by("pk")):
-        scan = io.BytesIO()
-        segno.make(f"{second.code}-{number}").save(scan, kind="png", scale=4)
         digitise_component(
             component=paper,
-            upload=SimpleUploadedFile(f"scan-{number}.png", scan.getvalue()),
+            upload=SimpleUploadedFile(f"scan-{number}.png", png_bytes),
             actor=world.counter,
             at=at(4, 8, 10 + number),
         )
