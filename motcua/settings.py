@@ -111,9 +111,6 @@ TEMPLATES = [
     },
 ]
 
-# Django's form renderer, keeping the HTML of the selects it renders (motcua/core/renderers.py)
-FORM_RENDERER = "motcua.core.renderers.KeepingRenderer"
-
 # MOTCUA_DATABASE_URL: a database URL such as postgres://user@127.0.0.1:5432/motcua.
 # Unset: SQLite at $MOTCUA_DATA_DIR/motcua.sqlite3, the embedded default.
 DATABASE_URL = env_str("MOTCUA_DATABASE_URL", "")

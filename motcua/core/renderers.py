@@ -1,18 +1,21 @@
-"""The form renderer of every page: Django's, keeping the HTML of the widgets whose
-rendering costs most.
+"""Widgets that keep their HTML, for the widgets whose rendering costs most.
 
 A select is rendered through the template engine option by option: the three selects of
 the officers' queue filter, about fifteen options in all, cost 1.5 ms of the page's
 12 ms of CPU on every request (docs/benchmarks.md, "The queue page in one statement,
-prepared, its selects kept"; docs/decisions/0020), and
-they come out the same for most requests. A widget's template reads nothing but the
-context it is given (``Widget.get_context``: its name, value, attributes and options),
-so the HTML of a kept template is a function of that context and the language its lazy
-labels are spoken in: ``KeepingRenderer`` keeps the HTML under that key and answers the
-same context with it. A context it cannot read as plain values (an object it does not
-know) is rendered each time.
+prepared, its selects kept"; docs/decisions/0020), and they come out the same for most
+requests. A plain widget's HTML is a function of what it is rendered from: its class, its
+own state (``vars(widget)``: its attributes, its choices, whether it is required), the
+name, value and attributes it is rendered with, the language its lazy labels are spoken
+in, and the template the renderer gives for its ``template_name``. ``KeptHtml`` keeps the
+HTML under that key and answers the same inputs with it, without building the context
+(``Widget.get_context``, an option's dictionary for each choice) or rendering it again.
+A widget whose state holds a value ``_frozen`` cannot read as a plain value (an object it
+does not know) is rendered each time.
 
-``settings.FORM_RENDERER`` points here.
+The key was first the built context (a form renderer, decision 0020); building and
+freezing that context cost more than half of what keeping saved (docs/benchmarks.md,
+"Instances without ``__init__``, selects kept by their inputs").
 """
 
 from __future__ import annotations
@@ -21,73 +24,114 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import BaseRenderer, get_default_renderer
+from django.forms.widgets import Widget
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, pgettext
 
-#: the widget templates whose HTML is kept (``office.forms._SELECT_TEMPLATE``)
-KEPT_TEMPLATES = frozenset({"office/widgets/select.html"})
-
-#: the values a kept context may hold as they are, each with its type in the key
-#: (``True`` and ``1`` are equal in Python and render differently; a ``SafeString`` is
-#: written as it is, a ``str`` escaped)
+#: the values a key may hold as they are, each with its type in the key (``True`` and
+#: ``1`` are equal in Python and render differently; a ``SafeString`` is written as it
+#: is, a ``str`` escaped)
 _PLAIN = (str, int, float, bool, type(None))
+#: the commonest of them, told by their type alone
+_PLAIN_TYPES = frozenset({str, SafeString, int, float, bool, type(None)})
+
+#: the functions whose lazy result's text is a function of its arguments and the language
+_TRANSLATIONS = frozenset({gettext, pgettext})
 
 
 class _NotPlain(Exception):
-    """A context holds a value ``_frozen`` cannot read as a plain value."""
+    """A value ``_frozen`` cannot read as a plain value."""
 
 
 def _frozen(value: Any) -> Any:
     """``value`` as a hashable key that is equal only for values that render alike:
-    mappings, sequences and plain values, each tagged with its type; a lazy
-    translation as the text it is now (the key also holds the language)."""
-    if isinstance(value, _PLAIN):
-        return (type(value), value)
+    mappings, sequences (choices that are built when read among them) and plain values,
+    each tagged with its type; a lazy translation by its message, any other lazy value
+    as the text it is now (the key also holds the language)."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return (kind, value)
+    if kind is tuple or kind is list:
+        return (kind, tuple(map(_frozen, value)))
+    if kind is dict:
+        return (Mapping, tuple((key, _frozen(item)) for key, item in value.items()))
     if isinstance(value, Promise):
-        # the text it is now, with its type (a lazy safe string gives a ``SafeString``)
+        # a lazy translation (``gettext_lazy``, ``pgettext_lazy``) by its message: its
+        # text is a function of that and the language, which the key holds; read from
+        # how it pickles (``__reduce__``: the function, its arguments, the result's
+        # types), where the text would be looked up in the catalogue each time
+        reduced = value.__reduce__()[1]
+        if len(reduced) >= 3 and reduced[0] in _TRANSLATIONS:
+            function, args, kwargs, *types = reduced
+            return (Promise, function, _frozen(args), _frozen(kwargs), tuple(types))
+        # any other: the text it is now, with its type (a lazy safe string gives a
+        # ``SafeString``)
         return (Promise, _frozen(str(value)))
+    if isinstance(value, _PLAIN):
+        return (kind, value)
     if isinstance(value, Mapping):
         return (Mapping, tuple((key, _frozen(item)) for key, item in value.items()))
-    if isinstance(value, (list, tuple)):
-        return (type(value), tuple(_frozen(item) for item in value))
-    raise _NotPlain(type(value).__name__)
+    if isinstance(value, (list, tuple, BaseChoiceIterator)):
+        return (kind, tuple(map(_frozen, value)))
+    raise _NotPlain(kind.__name__)
 
 
-class KeepingRenderer(DjangoTemplates):
-    """Django's form renderer (``django.forms.renderers.DjangoTemplates``) that keeps the
-    HTML of the templates in ``kept`` by their context and language: at most ``size``
-    of them, forgotten all at once when full. The HTML is kept with the template it came
-    from and served only while the engine gives that same template (a template reloaded
-    in development renders again)."""
+#: HTML kept by its key: (the compiled template it came from, the HTML)
+_kept: dict[Any, tuple[Any, SafeString]] = {}
+_kept_lock = threading.Lock()
 
-    kept: frozenset[str] = KEPT_TEMPLATES
-    size = 1024
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._html: dict[Any, tuple[Any, str]] = {}
-        self._lock = threading.Lock()
+def forget_kept_html() -> None:
+    """Forget every HTML kept (the tests)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+class KeptHtml(Widget):
+    """A widget (put it before the widget class it keeps, ``class KeptSelect(KeptHtml,
+    forms.Select)``) that keeps its HTML by what it is rendered from: at most ``kept_size``
+    of all such widgets' HTML in a process, forgotten all at once when full. The HTML is
+    kept with the compiled template it came from and served only while the renderer gives
+    that same template: a template reloaded in development, or another renderer's engine,
+    renders again."""
+
+    kept_size = 1024
 
     def render(
-        self, template_name: str, context: dict[str, Any], request: Any = None
-    ) -> str:
-        if template_name not in self.kept or request is not None:
-            return str(super().render(template_name, context, request=request))
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        renderer = renderer or get_default_renderer()
+        if self.template_name is None:
+            return super().render(name, value, attrs, renderer)
         try:
-            key = (template_name, get_language(), _frozen(context))
+            key = (
+                type(self),
+                type(renderer),
+                get_language(),
+                name,
+                _frozen(value),
+                _frozen(attrs),
+                _frozen(vars(self)),
+            )
         except _NotPlain:
-            return str(super().render(template_name, context))
-        template = self.get_template(template_name)
+            return super().render(name, value, attrs, renderer)
+        template = renderer.get_template(self.template_name)
         # the engine's compiled template, the same object until the engine reloads it
         # (the backend's wrapper around it is new at each call)
         compiled = getattr(template, "template", template)
-        kept = self._html.get(key)
+        kept = _kept.get(key)
         if kept is not None and kept[0] is compiled:
             return kept[1]
-        html = str(template.render(context).strip())
-        with self._lock:
-            if len(self._html) >= self.size:
-                self._html.clear()
-            self._html[key] = (compiled, html)
+        html = mark_safe(super().render(name, value, attrs, renderer))  # noqa: S308 - the widget's own rendering
+        with _kept_lock:
+            if len(_kept) >= self.kept_size:
+                _kept.clear()
+            _kept[key] = (compiled, html)
         return html

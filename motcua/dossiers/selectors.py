@@ -153,11 +153,24 @@ def attach_reference_rows(dossiers: Sequence[Dossier]) -> None:
     )
     versions = version_rows.in_bulk(d.procedure_version_id for d in dossiers)
     rules = {r.pk: r for r in all_rule_sets()}
+    version, receiving, handling, rule_set = _REFERENCE_FIELDS
     for dossier in dossiers:
-        dossier.procedure_version = versions[dossier.procedure_version_id]
-        dossier.receiving_agency = agencies[dossier.receiving_agency_id]
-        dossier.handling_agency = agencies[dossier.handling_agency_id]
-        dossier.rules = rules[dossier.rules_id]
+        # each row is the one its key names, so it is put in the field's cache as
+        # ``select_related`` puts a joined row, without the assignment's checks and
+        # its setting of the key again
+        version.set_cached_value(dossier, versions[dossier.procedure_version_id])
+        receiving.set_cached_value(dossier, agencies[dossier.receiving_agency_id])
+        handling.set_cached_value(dossier, agencies[dossier.handling_agency_id])
+        rule_set.set_cached_value(dossier, rules[dossier.rules_id])
+
+
+#: the foreign keys ``attach_reference_rows`` fills
+_REFERENCE_FIELDS = (
+    Dossier.procedure_version.field,
+    Dossier.receiving_agency.field,
+    Dossier.handling_agency.field,
+    Dossier.rules.field,
+)
 
 
 #: stands for a dossier's code while a query is compiled (``Precompiled``)

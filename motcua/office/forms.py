@@ -15,6 +15,7 @@ from django_stubs_ext import StrOrPromise
 
 from motcua.accounts.choices import AccountKind
 from motcua.accounts.models import User
+from motcua.core.renderers import KeptHtml
 from motcua.dossiers.choices import Channel
 from motcua.dossiers.workflow import OPEN_STATUSES, DossierStatus
 
@@ -31,13 +32,31 @@ _INPUT_CLASSES: dict[type[forms.Widget], str] = {
 _SELECT_TEMPLATE = "office/widgets/select.html"
 
 
+class KeptSelect(KeptHtml, forms.Select):
+    """Django's select written by ``_SELECT_TEMPLATE``, its HTML kept by what it is
+    rendered from (``core.renderers.KeptHtml``)."""
+
+    template_name = _SELECT_TEMPLATE
+
+    @classmethod
+    def like(cls, select: forms.Select) -> KeptSelect:
+        """A kept select with the state of ``select``: its attributes, choices and what
+        its field set on it (required, localised)."""
+        kept = cls(attrs=select.attrs, choices=select.choices)
+        kept.is_required = select.is_required
+        kept.is_localized = select.is_localized
+        return kept
+
+
 def _is_plain_select(widget: forms.Widget) -> bool:
-    """A select that renders with Django's own templates, which ``_SELECT_TEMPLATE``
-    writes out."""
+    """A select that renders with Django's own templates and holds no state of its own
+    but the attributes, choices and what its field sets, which ``KeptSelect`` writes
+    out and keeps."""
     return (
         type(widget) is forms.Select
         and widget.template_name == forms.Select.template_name
         and widget.option_template_name == forms.Select.option_template_name
+        and set(vars(widget)) <= {"attrs", "_choices", "is_required", "is_localized"}
     )
 
 
@@ -54,7 +73,8 @@ class DesignSystemFormMixin:
             css = _INPUT_CLASSES.get(type(field.widget), "govuk-input")
             field.widget.attrs["class"] = css
             if _is_plain_select(field.widget):
-                field.widget.template_name = _SELECT_TEMPLATE
+                # a choice field sets its choices on the widget it holds: this one
+                field.widget = KeptSelect.like(field.widget)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import RoleAssignment, User
 from motcua.agencies.models import Agency
-from motcua.core.precompiled import ByShape
+from motcua.core.precompiled import ByShape, loaded
 from motcua.documents.slips import slips_of
 from motcua.dossiers import events
 from motcua.dossiers.choices import DeadlineState
@@ -236,11 +236,10 @@ class IdsFirst:
         # build a lazy queryset (``views.HomeView``) that its kept statement spares
         using = Dossier.objects.db
         width = len(_ROW_ATTNAMES)
-        page = []
-        for row in self._rows(index):
-            dossier = Dossier.from_db(using, _ROW_ATTNAMES, row[:width])
+        rows = self._rows(index)
+        page = loaded(Dossier, using, _ROW_ATTNAMES, rows)
+        for dossier, row in zip(page, rows, strict=True):
             dossier.assignee_username = row[width]  # type: ignore[attr-defined]
-            page.append(dossier)
         return page
 
     def _rows(self, index: slice) -> list[tuple[Any, ...]]:

@@ -469,3 +469,111 @@ def test_a_precompiled_query_is_prepared_on_postgresql_with_only_its_stand_ins_b
             ["%O''Brien 50%%"],
         )
         assert cursor.fetchone() == (1,)
+
+
+# ---------------------------------------------------------------- loaded
+
+
+def _state(instance: Model) -> dict[str, Any]:
+    """What the ORM sets on an instance: its values, and where it was loaded from."""
+    values = {k: _typed(v) for k, v in vars(instance).items() if k != "_state"}
+    return {
+        "values": values,
+        "db": instance._state.db,
+        "adding": instance._state.adding,
+        "deferred": instance.get_deferred_fields(),
+    }
+
+
+@pytest.fixture
+def _fresh_judgement():
+    """``loaded`` judges a model once; a test that changes one is judged again."""
+    precompiled._plainly_loaded.cache_clear()
+    yield
+    precompiled._plainly_loaded.cache_clear()
+
+
+def _agency_rows(names: list[str]) -> list[list[Any]]:
+    return [list(row) for row in Agency.objects.order_by("pk").values_list(*names)]
+
+
+@pytest.mark.usefixtures("_fresh_judgement")
+def test_loaded_instances_are_those_from_db_makes():
+    """Some columns read, the others deferred: the same values, state and deferred
+    fields as ``Model.from_db``'s; a deferred field read from the database, and the
+    instance saved as a row that exists."""
+    parent = AgencyFactory.create(identifier="000.00.00.H15", name="Tỉnh")
+    AgencyFactory.create(identifier="000.00.01.H15", name="Sở Tư pháp", parent=parent)
+    names = ["id", "identifier", "parent_id"]
+    rows = _agency_rows(names)
+    made = precompiled.loaded(Agency, "default", names, rows)
+    expected = [Agency.from_db("default", names, row) for row in rows]
+    assert [_state(a) for a in made] == [_state(a) for a in expected]
+    assert "name" in made[0].get_deferred_fields()
+    with CaptureQueriesContext(connection) as queries:
+        assert made[1].name == "Sở Tư pháp"  # read when asked, as a deferred field is
+    assert len(queries) == 1
+    # the foreign key and the relation behind it
+    assert made[1].parent_id == parent.pk
+    assert made[1].parent == parent
+    made[1].name = "Sở Tư pháp tỉnh"
+    made[1].save(update_fields=["name"])
+    assert Agency.objects.count() == 2
+    assert Agency.objects.get(pk=made[1].pk).name == "Sở Tư pháp tỉnh"
+    # every column read: as the model's own constructor gives
+    every = [f.attname for f in Agency._meta.concrete_fields]
+    assert [
+        _state(a)
+        for a in precompiled.loaded(Agency, "default", every, _agency_rows(every))
+    ] == [_state(a) for a in Agency.objects.order_by("pk")]
+
+
+@pytest.mark.usefixtures("_fresh_judgement")
+def test_loaded_calls_from_db_when_something_could_tell_the_difference(monkeypatch):
+    """A receiver of ``post_init`` (or ``pre_init``), a ``from_db`` of the model's own,
+    or a field set through another descriptor than Django's own of a column: the
+    instances come from ``from_db``, which ``__init__`` and the receivers see."""
+    AgencyFactory.create(identifier="000.00.01.H15", name="Sở Tư pháp")
+    names = ["id", "identifier", "name"]
+    rows = _agency_rows(names)
+    seen: list[Model] = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    models.signals.post_init.connect(receiver, sender=Agency)
+    try:
+        made = precompiled.loaded(Agency, "default", names, rows)
+    finally:
+        models.signals.post_init.disconnect(receiver, sender=Agency)
+    assert len(made) == 1
+    assert len(seen) == 1
+    assert seen[0] is made[0]
+
+    plain = Agency.from_db.__func__  # type: ignore[attr-defined]  # a classmethod's function
+    called: list[list[Any]] = []
+
+    def own_from_db(cls, db, field_names, values):
+        called.append(list(values))
+        return plain(cls, db, field_names, values)
+
+    monkeypatch.setattr(Agency, "from_db", classmethod(own_from_db))
+    precompiled._plainly_loaded.cache_clear()
+    [agency] = precompiled.loaded(Agency, "default", names, rows)
+    assert called == [rows[0]]
+    assert agency.name == "Sở Tư pháp"
+    monkeypatch.undo()
+
+    class Upper:
+        """A descriptor that stores the name in capitals."""
+
+        def __get__(self, instance, owner=None):
+            return self if instance is None else instance.__dict__["name"]
+
+        def __set__(self, instance, value):
+            instance.__dict__["name"] = value.upper()
+
+    monkeypatch.setattr(Agency, "name", Upper())
+    precompiled._plainly_loaded.cache_clear()
+    [agency] = precompiled.loaded(Agency, "default", names, rows)
+    assert agency.name == "SỞ TƯ PHÁP"
