@@ -212,15 +212,16 @@ def loaded(
 
     ``Model.from_db`` calls ``Model.__init__`` with a value or ``DEFERRED`` for every
     concrete field, which sets each through its descriptor and sends ``pre_init`` and
-    ``post_init``: 16 µs a dossier here (docs/benchmarks.md). For a fresh instance
+    ``post_init``: 16 µs a dossier here (docs/decisions/0022). For a fresh instance
     that comes to the values in its ``__dict__`` under their attribute names (what a
     field's descriptor stores; a field left out is deferred, as ``get_deferred_fields``
     reads it) and a ``ModelState`` saying the row was loaded from ``using``. That is
     what is done when the model keeps Django's own ``from_db`` and ``__init__`` and no
     receiver of ``pre_init`` or ``post_init`` listens to it (an ``ImageField``
-    connects one, for instance), and each of the fields read is set through Django's
-    own descriptor of a column (``_plainly_loaded``); otherwise ``from_db`` is
-    called."""
+    connects one when it has a width or height field), and each of the fields read
+    is set through Django's own descriptor of a column (``_plainly_loaded``);
+    otherwise ``from_db`` is called. ``attnames`` are in the model's order, as
+    ``from_db`` takes them."""
     width = len(attnames)
     names = tuple(attnames)
     if (
@@ -250,12 +251,18 @@ _PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
 
 @functools.cache
 def _plainly_loaded(model: type[models.Model], attnames: tuple[str, ...]) -> bool:
-    """Whether ``model`` keeps Django's own ``from_db`` and ``__init__``, and each of
-    ``attnames`` is a concrete field's, set through one of ``_PLAIN_DESCRIPTORS``."""
+    """Whether ``model`` keeps Django's own ``from_db``, no class it is made of but
+    ``Model`` has an ``__init__`` (``Model.__init__`` calls the next one) or a
+    ``__setattr__`` (``__init__`` sets each value through it), and each of ``attnames``
+    is a concrete field's, set through one of ``_PLAIN_DESCRIPTORS``."""
     if getattr(model.from_db, "__func__", None) is not _DJANGO_FROM_DB:
         return False
-    if model.__init__ is not models.Model.__init__:
-        return False
+    for cls in model.__mro__:
+        if cls is object:
+            continue
+        own = vars(cls)
+        if "__setattr__" in own or ("__init__" in own and cls is not models.Model):
+            return False
     columns = {field.attname for field in model._meta.concrete_fields}
     return all(
         name in columns

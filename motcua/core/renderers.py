@@ -14,8 +14,7 @@ A widget whose state holds a value ``_frozen`` cannot read as a plain value (an 
 does not know) is rendered each time.
 
 The key was first the built context (a form renderer, decision 0020); building and
-freezing that context cost more than half of what keeping saved (docs/benchmarks.md,
-"Instances without ``__init__``, selects kept by their inputs").
+freezing that context cost more than half of what keeping saved (docs/decisions/0022).
 """
 
 from __future__ import annotations
@@ -24,9 +23,10 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.forms.widgets import Widget
-from django.utils.choices import BaseChoiceIterator
+from django.utils.choices import CallableChoiceIterator
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
@@ -35,8 +35,9 @@ from django.utils.translation import get_language, gettext, pgettext
 #: ``1`` are equal in Python and render differently; a ``SafeString`` is written as it
 #: is, a ``str`` escaped)
 _PLAIN = (str, int, float, bool, type(None))
-#: the commonest of them, told by their type alone
-_PLAIN_TYPES = frozenset({str, SafeString, int, float, bool, type(None)})
+#: the commonest of them, told by their type alone (a float is keyed by its ``repr``:
+#: ``0.0 == -0.0``, which are written apart)
+_PLAIN_TYPES = frozenset({str, SafeString, int, bool, type(None)})
 
 #: the functions whose lazy result's text is a function of its arguments and the language
 _TRANSLATIONS = frozenset({gettext, pgettext})
@@ -56,6 +57,8 @@ def _frozen(value: Any) -> Any:
         return (kind, value)
     if kind is tuple or kind is list:
         return (kind, tuple(map(_frozen, value)))
+    if isinstance(value, float):
+        return (kind, repr(value))
     if kind is dict:
         return (Mapping, tuple((key, _frozen(item)) for key, item in value.items()))
     if isinstance(value, Promise):
@@ -74,7 +77,9 @@ def _frozen(value: Any) -> Any:
         return (kind, value)
     if isinstance(value, Mapping):
         return (Mapping, tuple((key, _frozen(item)) for key, item in value.items()))
-    if isinstance(value, (list, tuple, BaseChoiceIterator)):
+    if isinstance(value, (list, tuple, CallableChoiceIterator)):
+        # choices a function gives, called here as the rendering would call it; a
+        # model's choices (``ModelChoiceIterator``) are not read twice, but rendered
         return (kind, tuple(map(_frozen, value)))
     raise _NotPlain(kind.__name__)
 
@@ -84,10 +89,15 @@ _kept: dict[Any, tuple[Any, SafeString]] = {}
 _kept_lock = threading.Lock()
 
 
-def forget_kept_html() -> None:
-    """Forget every HTML kept (the tests)."""
+def forget_kept_html(**_: Any) -> None:
+    """Forget every HTML kept: the tests, and any setting changed (how a number is
+    written, ``USE_THOUSAND_SEPARATOR``, is not in the key; in production settings do
+    not change)."""
     with _kept_lock:
         _kept.clear()
+
+
+setting_changed.connect(forget_kept_html, dispatch_uid="motcua.core.renderers")
 
 
 class KeptHtml(Widget):
@@ -115,7 +125,7 @@ class KeptHtml(Widget):
                 type(self),
                 type(renderer),
                 get_language(),
-                name,
+                _frozen(name),
                 _frozen(value),
                 _frozen(attrs),
                 _frozen(vars(self)),

@@ -34,7 +34,9 @@ _SELECT_TEMPLATE = "office/widgets/select.html"
 
 class KeptSelect(KeptHtml, forms.Select):
     """Django's select written by ``_SELECT_TEMPLATE``, its HTML kept by what it is
-    rendered from (``core.renderers.KeptHtml``)."""
+    rendered from (``core.renderers.KeptHtml``). A bound field names its widget type
+    after the class (``BoundField.widget_type``: ``keptselect``, not ``select``);
+    nothing here reads it."""
 
     template_name = _SELECT_TEMPLATE
 

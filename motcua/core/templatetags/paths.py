@@ -58,14 +58,16 @@ def forget() -> None:
 
 
 def _current_app(context: template.Context) -> str | None:
-    """The application namespace ``{% url %}`` reverses in: the request's
-    ``current_app``, else the namespace of the view that answers it."""
-    request = getattr(context, "request", None)
-    current = getattr(request, "current_app", None)
-    if current is not None:
-        return str(current)
-    match = getattr(request, "resolver_match", None)
-    return match.namespace if match is not None else None
+    """The application namespace ``{% url %}`` reverses in, read as it reads it: the
+    request's ``current_app`` when it has one (``None`` included), else the namespace
+    of the view that answers it."""
+    try:
+        return context.request.current_app  # type: ignore[attr-defined, no-any-return]
+    except AttributeError:
+        try:
+            return context.request.resolver_match.namespace  # type: ignore[attr-defined, no-any-return]
+        except AttributeError:
+            return None
 
 
 def view_path(viewname: str, *, current_app: str | None = None) -> str:

@@ -14,6 +14,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import (
     NoReverseMatch,
     clear_url_caches,
+    resolve,
     reverse,
     set_script_prefix,
     set_urlconf,
@@ -134,3 +135,22 @@ def test_the_kept_are_bounded():
             _render(f"{{% asset '{file}' %}}")
             assert len(paths._kept) <= 2
     assert len(paths._kept) == 1
+
+
+def test_the_current_application_is_read_as_url_reads_it(monkeypatch):
+    """The request's ``current_app`` when it has the attribute, ``None`` included; else
+    the namespace of the view that answers."""
+    asked: list[str | None] = []
+    real = paths.reverse  # type: ignore[attr-defined]  # the module's own import
+
+    def noted(viewname, **kwargs):
+        asked.append(kwargs.get("current_app"))
+        return real(viewname, **kwargs)
+
+    monkeypatch.setattr(paths, "reverse", noted)
+    request = RequestFactory().get("/can-bo/")
+    request.resolver_match = resolve("/can-bo/")
+    _render("{% path 'office:home' %}", RequestContext(request))
+    request.current_app = None  # type: ignore[assignment]  # as a view may set it
+    _render("{% path 'office:home' %}", RequestContext(request))
+    assert asked == ["office", None]

@@ -538,17 +538,21 @@ def test_loaded_calls_from_db_when_something_could_tell_the_difference(monkeypat
     rows = _agency_rows(names)
     seen: list[Model] = []
 
-    def receiver(sender, instance, **kwargs):
-        seen.append(instance)
+    def receiver(sender, **kwargs):
+        # post_init names the instance; pre_init is sent before there is one
+        seen.append(kwargs.get("instance", sender))
 
-    models.signals.post_init.connect(receiver, sender=Agency)
-    try:
-        made = precompiled.loaded(Agency, "default", names, rows)
-    finally:
-        models.signals.post_init.disconnect(receiver, sender=Agency)
-    assert len(made) == 1
-    assert len(seen) == 1
-    assert seen[0] is made[0]
+    for signal in (models.signals.post_init, models.signals.pre_init):
+        seen.clear()
+        signal.connect(receiver, sender=Agency)
+        try:
+            made = precompiled.loaded(Agency, "default", names, rows)
+        finally:
+            signal.disconnect(receiver, sender=Agency)
+        assert len(made) == 1
+        assert len(seen) == 1
+        if signal is models.signals.post_init:
+            assert seen[0] is made[0]
 
     plain = Agency.from_db.__func__  # type: ignore[attr-defined]  # a classmethod's function
     called: list[list[Any]] = []
@@ -577,3 +581,29 @@ def test_loaded_calls_from_db_when_something_could_tell_the_difference(monkeypat
     precompiled._plainly_loaded.cache_clear()
     [agency] = precompiled.loaded(Agency, "default", names, rows)
     assert agency.name == "SỞ TƯ PHÁP"
+    monkeypatch.undo()
+
+    # an ``__init__`` or a ``__setattr__`` of the model's own, or of a class it is made
+    # of (``Model.__init__`` calls the next ``__init__`` of the model's classes)
+    for where, method in (
+        (Agency, "__init__"),
+        (Agency, "__setattr__"),
+        (models.Model.__mro__[1], "__init__"),
+    ):
+        touched: list[str] = []
+        plain_method = getattr(where, method)
+
+        def noted(
+            self, *args, _plain=plain_method, _name=method, _touched=touched, **kwargs
+        ):
+            # what ``__setattr__`` sets, or that ``__init__`` ran
+            _touched.append(args[0] if _name == "__setattr__" else _name)
+            return _plain(self, *args, **kwargs)
+
+        monkeypatch.setattr(where, method, noted, raising=False)
+        precompiled._plainly_loaded.cache_clear()
+        [agency] = precompiled.loaded(Agency, "default", names, rows)
+        monkeypatch.undo()
+        # the instance was made by ``__init__``, which set its name through the method
+        assert ("name" if method == "__setattr__" else method) in touched, where
+        assert agency.name == "Sở Tư pháp"

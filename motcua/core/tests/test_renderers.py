@@ -9,8 +9,11 @@ from unittest import mock
 
 import pytest
 from django import forms
+from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.template.backends.django import Template
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
@@ -201,6 +204,53 @@ def test_values_equal_in_python_that_render_differently_are_kept_apart():
     assert "&lt;b&gt;" in _kept([("a", "<b>A</b>")]).render("kind", "a")
     assert "<b>A</b>" in _kept([("a", mark_safe("<b>A</b>"))]).render("kind", "a")  # noqa: S308
     assert "&lt;b&gt;" in _kept([("a", gettext_lazy("<b>A</b>"))]).render("kind", "a")
+
+
+def test_values_that_python_confuses_are_kept_apart():
+    """``0.0 == -0.0`` (and hash alike), and a name given as a safe string is written
+    unescaped: each is its own key, written as Django writes it."""
+    for value in (0.0, -0.0, 0.0):
+        widget = _kept([(0.0, "không"), (-0.0, "âm không")])
+        kept, plain = _both(widget, value)
+        assert kept == plain, value
+    assert 'value="-0.0" selected' in _kept([(-0.0, "âm")]).render("kind", -0.0)
+    # the plain name first, then the same as a safe string: not answered with the first
+    assert 'name="x&amp;y"' in _kept([("a", "A")]).render("x&y", "a")
+    assert 'name="x&y"' in _kept([("a", "A")]).render(mark_safe("x&y"), "a")  # noqa: S308
+
+
+def test_a_setting_changed_renders_again():
+    """How a number is written follows ``USE_THOUSAND_SEPARATOR``, which the key does
+    not hold: kept HTML is forgotten when a setting changes."""
+    widget = _kept([(1, 1234567)])
+    with translation.override("vi"):
+        assert ">1234567</option>" in widget.render("kind", 1)
+        with override_settings(USE_THOUSAND_SEPARATOR=True):
+            kept, plain = _both(widget, 1)
+            assert kept == plain
+            assert ">1.234.567</option>" in kept
+        assert ">1234567</option>" in widget.render("kind", 1)
+
+
+@pytest.mark.django_db
+def test_a_model_choice_select_reads_its_choices_once():
+    """A model's choices (``ModelChoiceIterator``) are not frozen, which would run its
+    query before the rendering runs it again: rendered as Django renders it, one query."""
+    from motcua.agencies.models import Agency
+    from motcua.agencies.tests.factories import AgencyFactory
+    from motcua.office.forms import DesignSystemFormMixin
+
+    AgencyFactory.create(identifier="000.00.01.H15", name="Sở Tư pháp")
+
+    class Picked(DesignSystemFormMixin, forms.Form):
+        agency = forms.ModelChoiceField(queryset=Agency.objects.order_by("pk"))
+
+    form = Picked()
+    assert type(form.fields["agency"].widget) is KeptSelect
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["agency"])
+    assert len(queries) == 1
+    assert ">Sở Tư pháp" in html
 
 
 def test_a_template_reloaded_is_rendered_again():

@@ -397,7 +397,12 @@ def test_refresh_command_brings_the_backlog_up_to_date(world):
 LIFECYCLES = int(os.environ.get("MOTCUA_SIMULATION_LIFECYCLES", "200"))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_after_random_lifecycles_the_maintained_figures_equal_a_recomputation(world):
+    """Each service's transaction commits, as in production: inside the one transaction
+    of a plain test, every refresh's update of a cell keeps its old versions for the
+    test's length, and on PostgreSQL each update walks them (the 10,000 lifecycles' cell
+    upserts took 0.1–0.4 s each after half an hour)."""
     simulated = simulate(world, LIFECYCLES)
     assert simulated.dossiers == LIFECYCLES
     # every kind of life was drawn
