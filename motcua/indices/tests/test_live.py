@@ -397,7 +397,7 @@ def test_refresh_command_brings_the_backlog_up_to_date(world):
 LIFECYCLES = int(os.environ.get("MOTCUA_SIMULATION_LIFECYCLES", "200"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_random_lifecycles_the_maintained_figures_equal_a_recomputation(world):
     """Each service's transaction commits, as in production: inside the one transaction
     of a plain test, every refresh's update of a cell keeps its old versions for the
