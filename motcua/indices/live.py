@@ -72,6 +72,7 @@ from motcua.indices.formulas import is_on_time
 from motcua.indices.loader import (
     WORKING_DAY_QUANTUM,
     every_dossier_facts,
+    fact_sources,
     facts_of,
     working_days,
 )
@@ -600,8 +601,25 @@ def _same_row(kept: IndexedDossier | None, expected: IndexedDossier | None) -> b
     )
 
 
-def _kept_rows() -> Iterator[IndexedDossier]:
-    return IndexedDossier.objects.order_by("dossier_id").iterator(chunk_size=BATCH)
+def _kept() -> QuerySet[IndexedDossier]:
+    return IndexedDossier.objects.order_by("dossier_id")
+
+
+def _kept_cells() -> QuerySet[IndexCell, tuple[Any, ...]]:
+    return IndexCell.objects.values_list(
+        "bucket", "agency_id", "indicator", "numerator", "denominator"
+    )
+
+
+def reconciliation_sources() -> dict[str, QuerySet[Any]]:
+    """Every query :func:`reconcile` reads, by name: the facts of every dossier
+    (:func:`loader.fact_sources`), the kept rows and the maintained cells (the benchmark
+    reads the same SQL without the application, ``bench.index``)."""
+    return {
+        **fact_sources(Dossier.objects.all(), None).each(),
+        "kept": _kept(),
+        "cells": _kept_cells(),
+    }
 
 
 def _cell_order(item: tuple[_Key, Any]) -> tuple[str, str, int]:
@@ -615,7 +633,7 @@ def _recompute(expected: dict[_Key, list[int]], differing: list[int]) -> int:
     how many dossiers contribute. The kept rows and the facts are streamed side by side
     in dossier order."""
     count = 0
-    kept = _kept_rows()
+    kept = _kept().iterator(chunk_size=BATCH)
     waiting = next(kept, None)
     for facts in every_dossier_facts():
         while waiting is not None and waiting.dossier_id < facts.dossier:
@@ -679,9 +697,7 @@ def reconcile(*, repair: bool = False) -> Reconciliation:
         kept_cells = {
             (agency, bucket, indicator): (numerator, denominator)
             for bucket, agency, indicator, numerator, denominator in (
-                IndexCell.objects.values_list(
-                    "bucket", "agency_id", "indicator", "numerator", "denominator"
-                ).iterator(chunk_size=BATCH * 10)
+                _kept_cells().iterator(chunk_size=BATCH * 10)
             )
         }
     differences = [

@@ -225,39 +225,50 @@ class _Aligned:
         return None
 
 
-def _grouped(
+def _per_dossier(
     queryset: QuerySet[Any], handled: QuerySet[Dossier], **aggregates: Any
-) -> _Aligned:
-    """``aggregates`` of ``queryset``'s rows per dossier of ``handled``, streamed in
-    dossier order: one grouped query (a hash aggregate over the rows), not a subquery
-    per dossier."""
-    return _Aligned(
+) -> QuerySet[Any]:
+    """``aggregates`` of ``queryset``'s rows per dossier of ``handled``, in dossier
+    order: one grouped query (a hash aggregate over the rows), not a subquery per
+    dossier."""
+    grouped: QuerySet[Any] = (
         queryset.filter(dossier_id__in=handled.values("pk"))
         .order_by()
         .values("dossier_id")
         .annotate(**aggregates)
         .order_by("dossier_id")
         .values_list("dossier_id", *aggregates)
-        .iterator(chunk_size=_CHUNK)
     )
+    return grouped
 
 
-def _facts(
-    handled: QuerySet[Dossier], end: dt.datetime | None
-) -> Iterator[DossierFacts]:
-    """The facts of ``handled``, with the history before ``end`` (all of it when
-    ``None``): eight streamed queries in dossier order (the dossiers; their papers,
-    results, fees, petitions and dislikes, each aggregated per dossier; their online
-    payments; their events),
-    merged, so neither queries nor memory grow with the number of dossiers."""
-    documents = set(
-        ResultDocument.objects.order_by()
-        .values_list("version_id", flat=True)
-        .distinct()
-    )
-    rows = (
-        handled.order_by("pk")
-        .values_list(
+@dataclass(frozen=True)
+class FactSources:
+    """The queries :func:`_facts` merges into the facts of ``handled``, each in dossier
+    order: what a recomputation must read (the benchmark reads the same SQL without the
+    application, ``bench.index``)."""
+
+    dossiers: QuerySet[Any]
+    papers: QuerySet[Any]
+    results: QuerySet[Any]
+    fees: QuerySet[Any]
+    payments: QuerySet[Any]
+    petitions: QuerySet[Any]
+    dislikes: QuerySet[Any]
+    events: QuerySet[Any]
+
+    def each(self) -> dict[str, QuerySet[Any]]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def fact_sources(handled: QuerySet[Dossier], end: dt.datetime | None) -> FactSources:
+    """The eight queries of the facts of ``handled``, with the history before ``end``
+    (all of it when ``None``)."""
+    events = DossierEvent.objects.filter(dossier__in=handled.values("pk"))
+    if end is not None:
+        events = events.filter(at__lt=end)
+    return FactSources(
+        dossiers=handled.order_by("pk").values_list(
             "pk",
             "code",
             "handling_agency_id",
@@ -274,58 +285,83 @@ def _facts(
             # a sync that says so for the dossier without naming a paper
             # (HoSoCoThanhPhanSoHoa, spec 01 §3 4.3; docs/decisions/0015)
             "reuses_digitised_data",
-        )
-        .iterator(chunk_size=_CHUNK)
-    )
-    papers = _grouped(
-        DossierComponent.objects.all(),
-        handled,
-        total=Count("pk"),
-        digitised=Count("pk", filter=Q(digitised_at__isnull=False)),
-        last_digitised=Max("digitised_at"),
-        reused=Count("pk", filter=Q(reused=True)),
-        store=Count("pk", filter=Q(from_data_store=True)),
-        population=Count("pk", filter=Q(source_database__in=population_databases())),
-    )
-    results = _grouped(
-        DossierResult.objects.all(),
-        handled,
-        first=Min("issued_at"),
-        electronic=Min("issued_at", filter=Q(electronic=True) | ~Q(file_url="")),
-        store=Count("pk", filter=Q(sent_to_data_store=True)),
-    )
-    fees = _grouped(
-        DossierFee.objects.filter(amount__gt=0).exclude(payment=PaymentMethod.EXEMPT),
-        handled,
-        owed=Count("pk"),
-        online=Min("paid_at", filter=Q(payment__in=PaymentMethod.online())),
-    )
-    payments = itertools.groupby(
-        DossierFee.objects.filter(
+        ),
+        papers=_per_dossier(
+            DossierComponent.objects.all(),
+            handled,
+            total=Count("pk"),
+            digitised=Count("pk", filter=Q(digitised_at__isnull=False)),
+            last_digitised=Max("digitised_at"),
+            reused=Count("pk", filter=Q(reused=True)),
+            store=Count("pk", filter=Q(from_data_store=True)),
+            population=Count(
+                "pk", filter=Q(source_database__in=population_databases())
+            ),
+        ),
+        results=_per_dossier(
+            DossierResult.objects.all(),
+            handled,
+            first=Min("issued_at"),
+            electronic=Min("issued_at", filter=Q(electronic=True) | ~Q(file_url="")),
+            store=Count("pk", filter=Q(sent_to_data_store=True)),
+        ),
+        fees=_per_dossier(
+            DossierFee.objects.filter(amount__gt=0).exclude(
+                payment=PaymentMethod.EXEMPT
+            ),
+            handled,
+            owed=Count("pk"),
+            online=Min("paid_at", filter=Q(payment__in=PaymentMethod.online())),
+        ),
+        payments=DossierFee.objects.filter(
             amount__gt=0,
             payment__in=PaymentMethod.online(),
             paid_at__isnull=False,
             dossier_id__in=handled.values("pk"),
         )
         .order_by("dossier_id", "paid_at")
-        .values_list("dossier_id", "paid_at")
-        .iterator(chunk_size=_CHUNK),
-        key=lambda row: row[0],
+        .values_list("dossier_id", "paid_at"),
+        petitions=_per_dossier(
+            Petition.objects.all(), handled, first=Min("submitted_at")
+        ),
+        dislikes=_per_dossier(
+            Evaluation.objects.filter(verdict=Verdict.UNSATISFIED),
+            handled,
+            first=Min("at"),
+        ),
+        events=events.order_by("dossier_id", "sequence").only(
+            "dossier_id", "sequence", "action", "at", "to_status", "payload"
+        ),
+    )
+
+
+def _facts(
+    handled: QuerySet[Dossier], end: dt.datetime | None
+) -> Iterator[DossierFacts]:
+    """The facts of ``handled``, with the history before ``end`` (all of it when
+    ``None``): the eight queries of :func:`fact_sources` (the dossiers; their papers,
+    results, fees, petitions and dislikes, each aggregated per dossier; their online
+    payments; their events), streamed in dossier order and merged, so neither queries
+    nor memory grow with the number of dossiers."""
+    documents = set(
+        ResultDocument.objects.order_by()
+        .values_list("version_id", flat=True)
+        .distinct()
+    )
+    sources = fact_sources(handled, end)
+    rows = sources.dossiers.iterator(chunk_size=_CHUNK)
+    papers = _Aligned(sources.papers.iterator(chunk_size=_CHUNK))
+    results = _Aligned(sources.results.iterator(chunk_size=_CHUNK))
+    fees = _Aligned(sources.fees.iterator(chunk_size=_CHUNK))
+    payments = itertools.groupby(
+        sources.payments.iterator(chunk_size=_CHUNK), key=lambda row: row[0]
     )
     paid = next(payments, None)
-    petitions = _grouped(Petition.objects.all(), handled, first=Min("submitted_at"))
-    dislikes = _grouped(
-        Evaluation.objects.filter(verdict=Verdict.UNSATISFIED), handled, first=Min("at")
+    petitions = _Aligned(sources.petitions.iterator(chunk_size=_CHUNK))
+    dislikes = _Aligned(sources.dislikes.iterator(chunk_size=_CHUNK))
+    grouped = itertools.groupby(
+        sources.events.iterator(chunk_size=_CHUNK), key=lambda event: event.dossier_id
     )
-    events = DossierEvent.objects.filter(dossier__in=handled.values("pk"))
-    if end is not None:
-        events = events.filter(at__lt=end)
-    history = (
-        events.order_by("dossier_id", "sequence")
-        .only("dossier_id", "sequence", "action", "at", "to_status", "payload")
-        .iterator(chunk_size=_CHUNK)
-    )
-    grouped = itertools.groupby(history, key=lambda event: event.dossier_id)
     pending = next(grouped, None)
     for row in rows:
         pk = row[0]

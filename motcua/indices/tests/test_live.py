@@ -372,6 +372,45 @@ def test_reconcile_reports_every_difference_and_repairs(world):
     _same(world, *MARCH)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the benchmark's bare read is psycopg's"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_benchmark_s_bare_read_reads_what_the_reconciliation_reads(world):
+    """``bench.index``'s baseline runs the SQL of :func:`live.reconciliation_sources` on
+    a connection of its own (hence the committed rows): each query answers there the
+    rows it answers through Django, and the facts' and kept rows are the dossiers the
+    reconciliation counts."""
+    from psycopg.conninfo import make_conninfo
+
+    from bench.index import bare_read
+
+    _receive(world, at(2, 9))
+    _finish(world, _receive(world, at(2, 10)), at(4, 9))
+    live.refresh()
+    database = connection.settings_dict
+    url = make_conninfo(
+        dbname=database["NAME"],
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+        user=database["USER"] or None,
+        password=database["PASSWORD"] or None,
+    )
+    read = bare_read(url)
+    sources = live.reconciliation_sources()
+    assert list(read) == list(sources)
+    assert {name: rows for name, (rows, _s) in read.items()} == {
+        name: queryset.count() for name, queryset in sources.items()
+    }
+    found = live.reconcile()
+    assert found.clean
+    assert read["dossiers"][0] == read["kept"][0] == found.dossiers == 2
+    # each dossier's reception and transfer to processing; the finished one's
+    # submission, approval and result
+    assert read["events"][0] == 2 * 2 + 3
+    assert read["cells"][0] == found.cells > 0
+
+
 def test_the_reconcile_command_exits_1_on_a_difference(world):
     _receive(world, at(2, 9))
     call_command("index", "reconcile")
