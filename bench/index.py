@@ -416,10 +416,12 @@ def bare_read(url: str) -> dict[str, tuple[int, float]]:
     """The reconciliation's baseline without the application: the same SQL it reads
     (``live.reconciliation_sources``: the facts' eight queries, the kept rows, the
     cells), fetched through psycopg alone on a connection of its own (server-side
-    cursors of 2,000 rows, tuples, psycopg's own loaders; no Django, no judgement).
-    Per query, the rows read and the seconds."""
+    cursors of 2,000 rows, tuples, psycopg's own loaders but for ``jsonb``, left as
+    text, as Django reads it before its field parses it; no Django, no judgement). Per
+    query, the rows read and the seconds."""
     import psycopg
     from django.db import connection
+    from psycopg.types.string import TextLoader
 
     from motcua.indices.live import reconciliation_sources
 
@@ -429,6 +431,7 @@ def bare_read(url: str) -> dict[str, tuple[int, float]]:
     }
     read: dict[str, tuple[int, float]] = {}
     with psycopg.connect(url) as raw:
+        raw.adapters.register_loader("jsonb", TextLoader)
         for name, (sql, params) in statements.items():
             rows = 0
             started = time.monotonic()
