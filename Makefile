@@ -85,7 +85,7 @@ bench: install
 
 ## make messages: re-extract and compile the translations (needs gettext)
 messages: system-packages-messages install
-	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --no-obsolete && ../$(BIN)/motcua compilemessages
+	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --no-obsolete --ignore "*/tests/*" && ../$(BIN)/motcua compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,12 @@ urlpatterns = [
     path("", include("motcua.core.urls")),
 ]
 
+# the site's error pages, in the interface language, with the site's header (core.views)
+handler400 = "motcua.core.views.bad_request"
+handler403 = "motcua.core.views.permission_denied"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"
+
 if settings.BENCH_ENDPOINTS:
     # the benchmark's baseline (docs/benchmarks.md); absent unless asked for
     urlpatterns.insert(0, path("bench/", include("motcua.core.bench")))

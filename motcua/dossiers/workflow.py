@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.accounts.choices import Role
 
@@ -36,6 +37,31 @@ class NationalStatus(enum.IntEnum):
     STOPPED = 8  # Dừng xử lý
     RESOLVED = 9  # Đã xử lý xong
     RETURNED = 10  # Đã trả kết quả
+
+    @property
+    def label(self) -> str:
+        """The portal's own name of the code (spec 08 §5), in the interface language."""
+        return str(_NATIONAL_STATUS_LABELS[self])
+
+
+_NATIONAL_STATUS_LABELS = {
+    NationalStatus.NEW: pgettext_lazy("national status", "Newly registered"),
+    NationalStatus.RECEIVED: pgettext_lazy("national status", "Received"),
+    NationalStatus.NOT_RECEIVED: pgettext_lazy("national status", "Not received"),
+    NationalStatus.PROCESSING: pgettext_lazy("national status", "Being processed"),
+    NationalStatus.SUPPLEMENT: pgettext_lazy(
+        "national status", "Papers to be supplemented"
+    ),
+    NationalStatus.FINANCIAL_OBLIGATION: pgettext_lazy(
+        "national status", "Financial obligation to be met"
+    ),
+    NationalStatus.WITHDRAWN: pgettext_lazy(
+        "national status", "Withdrawal asked by the citizen"
+    ),
+    NationalStatus.STOPPED: pgettext_lazy("national status", "Processing stopped"),
+    NationalStatus.RESOLVED: pgettext_lazy("national status", "Processed"),
+    NationalStatus.RETURNED: pgettext_lazy("national status", "Result returned"),
+}
 
 
 class DossierStatus(models.TextChoices):

@@ -372,6 +372,11 @@ def overview(
 def _note(score: Any) -> str:
     if score.no_data:
         return _("No data yet")
+    if score.value is not None:
+        # 2.2: a mean, not a ratio (the table leaves its ratio empty)
+        return _("Mean: %(days)s working days") % {
+            "days": number_format(score.value, 2)
+        }
     if score.points is None:
         return _("Not scored")
     return ""
@@ -408,7 +413,7 @@ def indicator_table(
                 str(score.group),
                 score.numerator,
                 score.denominator,
-                score.ratio,
+                None if score.indicator == Indicator.AVERAGE_TIME else score.ratio,
                 score.points,
                 score.max_points,
                 _note(score),

@@ -81,6 +81,35 @@ class DashboardForm(DesignSystemFormMixin, forms.Form):
             {"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}
         )
         self.initial.update(self.defaults(today))
+        # Django's own Vietnamese for these reads badly ("Nhập một số tổng thể."): each
+        # says what to write, in the interface language of the request
+        years = {"first": FIRST_YEAR, "last": LAST_YEAR}
+        self.fields["year"].error_messages.update(
+            {
+                "invalid": _("Write the year in digits, e.g. %(year)s.")
+                % {"year": today.year},
+                "min_value": _("Choose a year from %(first)s to %(last)s.") % years,
+                "max_value": _("Choose a year from %(first)s to %(last)s.") % years,
+            }
+        )
+        self.fields["month"].error_messages["invalid_choice"] = _(
+            "Choose a month from 1 to 12."
+        )
+        self.fields["quarter"].error_messages["invalid_choice"] = _(
+            "Choose a quarter from 1 to 4."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        """A period that has not begun has nothing to measure: refused, not scored as
+        empty (its figures would be the zero-denominator policy's alone)."""
+        data = super().clean() or {}
+        if not self.errors and self.chosen_period().start > self.today:
+            self.add_error(
+                "year",
+                _("This period has not begun yet: choose one that starts by %(day)s.")
+                % {"day": f"{self.today:%d/%m/%Y}"},
+            )
+        return data
 
     @staticmethod
     def defaults(today: dt.date) -> dict[str, str | int]:
@@ -93,8 +122,13 @@ class DashboardForm(DesignSystemFormMixin, forms.Form):
         }
 
     def show_unit(self, unit: Agency) -> None:
-        """The unit the page shows is the one the list shows chosen."""
+        """The unit the page shows is the one the list shows chosen, added to the list
+        when it is not offered (a unit that has closed, asked for by its identifier)."""
         cast(QueryDict, self.data)["unit"] = unit.identifier  # copied in __init__
+        widget = self.fields["unit"].widget
+        assert isinstance(widget, forms.Select)  # noqa: S101 - declared above
+        if all(value != unit.identifier for value, _label in widget.choices):
+            widget.choices = [*widget.choices, (unit.identifier, unit.name)]
 
     def subtree(self) -> bool:
         return self.cleaned_data.get("scope") != ALONE

@@ -72,6 +72,25 @@ def _too_many_text(error: TooManyItems) -> tuple[str, str]:
     return _("Too many dossiers to recompute"), error.message
 
 
+def _selection_refused(form: DashboardForm | None) -> HttpResponse:
+    """A download whose picker values cannot be read: 400, each error with its field's
+    label, as the page shows them beside the controls (plain text: a download has no
+    page to show them on)."""
+    lines = [str(_("The chosen values cannot be read:"))]
+    if form is not None and form.errors:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else name
+            lines += [f"- {label}: {error}" for error in errors]
+    else:
+        lines.append(
+            f"- {_('Which indicator?')} "
+            + _("Choose an indicator from the overview's table of every indicator.")
+        )
+    return HttpResponse(
+        "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
 def _too_many_refused(error: TooManyItems) -> HttpResponse:
     """A download of a cut too wide to judge: 422, as the page says it."""
     _title, text = _too_many_text(error)
@@ -97,6 +116,9 @@ class SelectionMixin(OfficerRequiredMixin):
             self.request.GET, units=units, today=timezone.localdate(now)
         )
         if not self.form.is_valid():
+            # the list shows the unit the page would show, not its first entry
+            if units and not self.form.data.get("unit"):
+                self.form.show_unit(_default_unit(units))
             return None
         identifier = self.form.cleaned_data["unit"]
         if identifier:
@@ -208,10 +230,10 @@ class ExportView(SelectionMixin, View):
         if found is None:
             raise Http404
         selection = self.read_selection()
-        if selection is None or (
-            found is EXPLANATION and selection.indicator not in Indicator.values
-        ):
-            return HttpResponse(status=400)
+        if selection is None:
+            return _selection_refused(self.form)
+        if found is EXPLANATION and selection.indicator not in Indicator.values:
+            return _selection_refused(None)
         try:
             sections = found.build(selection)
         except DefinitionError as error:
@@ -244,7 +266,7 @@ class MonthlyReportView(SelectionMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         selection = self.read_selection(monthly=True)
         if selection is None:
-            return HttpResponse(status=400)
+            return _selection_refused(self.form)
         try:
             pdf = render_monthly_report(selection)
         except DefinitionError as error:

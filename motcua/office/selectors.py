@@ -57,6 +57,7 @@ from motcua.dossiers.workflow import (
     TRANSITION_ACTIONS,
     Action,
     DossierStatus,
+    NationalStatus,
     Place,
 )
 from motcua.files.models import StoredFile
@@ -809,6 +810,8 @@ class DossierPage:
     detail: DossierDetail
     status: str
     national_status: int
+    #: the portal's name of it (``NationalStatus.label``)
+    national_status_label: str
     components: tuple[tuple[ComponentView, str], ...]
     timeline: tuple[TimelineEntry, ...]
     slips: tuple[Slip, ...]
@@ -904,6 +907,7 @@ def dossier_page(officer: User, dossier: Dossier, *, now: dt.datetime) -> Dossie
         detail=detail,
         status=_status_label(dossier.status),
         national_status=dossier.national_status,
+        national_status_label=NationalStatus(dossier.national_status).label,
         components=tuple(
             (c, str(ComponentForm(c.form).label) if c.form else "")
             for c in detail.components

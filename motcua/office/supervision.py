@@ -384,7 +384,6 @@ class SupervisionMixin(OfficerRequiredMixin):
 
     def common_context(self) -> dict[str, Any]:
         return {
-            "may_supervise": True,
             "dashboard_url": dashboard_url(),
             "now": self.now,
             "rules": rules_on(timezone.localdate(self.now)),

@@ -287,18 +287,6 @@ class HomeView(OfficerRequiredMixin, QueuePagesMixin, ListView[Dossier]):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
-        if not getattr(self.request, "htmx", False):
-            # the header's way to supervision, for those it is open to (issue 10 §6: the
-            # provincial supervisor and leaders); a swapped queue has no header
-            from motcua.office.supervision import supervision_scope
-
-            context["may_supervise"] = (
-                supervision_scope(
-                    self.request.user,  # type: ignore[arg-type]
-                    on=timezone.localdate(self.now),
-                )
-                is not None
-            )
         return context
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -38,12 +39,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from motcua.accounts.choices import Role
 from motcua.accounts.models import User
 from motcua.accounts.tests.factories import OfficerFactory, RoleAssignmentFactory
+from motcua.agencies.tests.factories import AgencyFactory
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.tests.world import World, at
 from motcua.indices import live
@@ -264,6 +267,16 @@ def test_the_overview_shows_the_total_the_band_and_every_group_and_indicator(rat
     # 4.2: A, B of 6 (every paper digitised, no result document asked): 33.33 %,
     # linear on 4: 4 × 1/3 = 1.33
     assert indicators["4.2"][3:9] == (2, 6, Decimal("33.33"), Decimal("1.33"), 4, "")
+    # 2.2 is a mean, not a ratio: the 4 dossiers timed, no ratio, their mean in the note
+    # ((3.5 + 3.125 + 3 + 2) / 4 = 2.90625, as its explanation below)
+    assert indicators["2.2"][3:9] == (
+        None,
+        4,
+        None,
+        None,
+        0,
+        "Mean: 2.91 working days",
+    )
     # 3.6 is now read from the fees: no dossier owes one, 0/0 scores 0 (01b §4), and is
     # not "no data"
     assert indicators["3.6"][3:9] == (0, 0, Decimal("0.00"), Decimal("0.00"), 6, "")
@@ -734,3 +747,91 @@ def test_query_counts_do_not_grow_with_the_number_of_dossiers(rated, url):
     # keeps them: what is measured is the page, not the refresh (test_live.py)
     live.refresh()
     assert _queries(client, url, query) == before
+
+
+# ------------------------------------------------------------------ the picker's errors
+
+
+def _chosen_unit(answer) -> str:
+    """The identifier the unit list shows chosen."""
+    html = answer.content.decode()
+    select = re.search(r'<select name="unit".*?</select>', html, re.S)
+    assert select is not None
+    chosen = re.findall(r'<option value="([^"]+)"[^>]*selected', select.group(0))
+    assert len(chosen) == 1, chosen
+    return chosen[0]
+
+
+def test_a_picker_error_says_what_to_write_and_keeps_the_unit_shown(rated):
+    client = _client(rated.leader)
+    today = timezone.localdate()
+    for query, field, message in (
+        (
+            {"period": "year", "year": "abc"},
+            "year",
+            f"Write the year in digits, e.g. {today.year}.",
+        ),
+        (
+            {"period": "year", "year": "1900"},
+            "year",
+            "Choose a year from 1995 to 2100.",
+        ),
+        ({"period": "month", "month": "13"}, "month", "Choose a month from 1 to 12."),
+        (
+            {"period": "quarter", "quarter": "5"},
+            "quarter",
+            "Choose a quarter from 1 to 4.",
+        ),
+    ):
+        answer = client.get(BASE, query)
+        assert answer.status_code == 400, query
+        assert answer.context["form"].errors == {field: [message]}, query
+        # no unit asked for: the list shows the one the page shows by default, the
+        # leader's commune, not the list's first entry
+        assert _chosen_unit(answer) == rated.commune.identifier, query
+
+
+def test_a_period_that_has_not_begun_is_refused_not_scored(rated):
+    client = _client(rated.leader)
+    today = timezone.localdate()
+    answer = client.get(BASE, {"period": "year", "year": str(today.year + 1)})
+    assert answer.status_code == 400
+    assert answer.context["form"].errors == {
+        "year": [
+            "This period has not begun yet: choose one that starts by "
+            f"{today:%d/%m/%Y}."
+        ]
+    }
+    # this year, begun, is read
+    assert (
+        client.get(BASE, {"period": "year", "year": str(today.year)}).status_code == 200
+    )
+
+
+def test_a_download_with_unreadable_values_says_why_in_words(rated):
+    client = _client(rated.leader)
+    for url in (f"{BASE}bao-cao-thang.pdf", f"{BASE}xuat/tong-quan/chi-so.xlsx"):
+        answer = client.get(url, {"period": "month", "month": "13"})
+        assert answer.status_code == 400, url
+        assert answer["Content-Type"] == "text/plain; charset=utf-8"
+        assert answer.content.decode() == (
+            "The chosen values cannot be read:\n- Month: Choose a month from 1 to 12."
+        )
+    answer = client.get(f"{BASE}xuat/giai-thich/giai-thich-21.xlsx", MARCH)
+    assert answer.status_code == 400
+    assert "Choose an indicator from the overview's table" in answer.content.decode()
+
+
+def test_a_closed_unit_asked_for_is_the_one_the_list_shows(rated):
+    closed = AgencyFactory.create(
+        identifier="000.00.09.H15",
+        name="Sở đã giải thể",
+        parent=rated.commune.parent,
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2025, 6, 30),
+    )
+    answer = _client(_supervisor(rated)).get(
+        BASE, {"unit": closed.identifier, "period": "year", "year": "2025"}
+    )
+    assert answer.status_code == 200
+    assert _chosen_unit(answer) == closed.identifier

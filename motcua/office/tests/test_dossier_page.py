@@ -111,7 +111,7 @@ def test_an_officer_of_the_handling_agency_sees_the_whole_dossier_in_vietnamese(
     assert f"{version.name} ({version.procedure.code}, " in body
     assert "Trạng thái Đã có kết quả" in body
     assert dossier.national_status == 9
-    assert re.search(r"<dd class=\"govuk-summary-list__value\">9</dd>", html)
+    assert '<dd class="govuk-summary-list__value">9 · Đã xử lý xong</dd>' in html
     assert dossier.due_at is not None
     due = dossier.due_at.astimezone(dt.timezone(dt.timedelta(hours=7)))
     assert f"Ngày hẹn trả {due:%d/%m/%Y %H:%M} Trước hạn" in body

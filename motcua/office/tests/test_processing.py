@@ -1347,3 +1347,20 @@ def test_a_queue_page_reads_the_columns_its_rows_show_in_the_model_order():
     assert list(selectors._ROW_ATTNAMES) == [
         name for name in fields if name in selectors._ROW_ATTNAMES
     ]
+
+
+def test_the_dossier_page_names_the_national_status_beside_its_code():
+    """The portal's code with its own name (spec 08 §5: 2 "Được tiếp nhận", 4 "Đang xử
+    lý"), not the bare number."""
+    world = build_world()
+    dossier = receive_dossier(intake=world.intake(), actor=world.counter)
+    client = signed_in(world.counter)
+    page = text(client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode())
+    assert "Trạng thái quốc gia 2 · Được tiếp nhận" in page
+    transfer_dossier(dossier=dossier, actor=world.counter)
+    page = text(
+        signed_in(world.specialist)
+        .get(f"/can-bo/ho-so/{dossier.code}/")
+        .content.decode()
+    )
+    assert "4 · Đang xử lý" in page

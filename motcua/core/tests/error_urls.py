@@ -1,0 +1,22 @@
+"""A URLconf for ``test_error_pages``: the site's, with a page that fails, under the
+officers' prefix and outside it."""
+
+from django.urls import path
+
+from motcua.urls import urlpatterns as site
+
+
+def _fails(_request):
+    raise RuntimeError("a fault the page did not expect")
+
+
+urlpatterns = [
+    path("hong/", _fails),
+    path("can-bo/hong/", _fails),
+    *site,
+]
+
+handler400 = "motcua.core.views.bad_request"
+handler403 = "motcua.core.views.permission_denied"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"
