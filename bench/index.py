@@ -414,9 +414,10 @@ def export(folder: Path) -> tuple[Path, Path, float]:
 
 def bare_read(url: str) -> dict[str, tuple[int, float]]:
     """The reconciliation's baseline without the application: the same SQL it reads
-    (``live.reconciliation_sources``: the facts' eight queries, the kept rows, the
-    cells), fetched through psycopg alone on a connection of its own (server-side
-    cursors of 2,000 rows, tuples, psycopg's own loaders but for ``jsonb``, left as
+    (``live.reconciliation_sources``: the facts' queries, the kept rows, the cells),
+    fetched through psycopg alone on a connection of its own (server-side cursors of as
+    many rows at a time as the reconciliation's, tuples, psycopg's own loaders but for
+    ``jsonb``, left as
     text, as Django reads it before its field parses it; no Django, no judgement). Per
     query, the rows read and the seconds."""
     import psycopg
@@ -426,17 +427,17 @@ def bare_read(url: str) -> dict[str, tuple[int, float]]:
     from motcua.indices.live import reconciliation_sources
 
     statements = {
-        name: queryset.query.get_compiler(connection=connection).as_sql()
-        for name, queryset in reconciliation_sources().items()
+        name: (queryset.query.get_compiler(connection=connection).as_sql(), chunk)
+        for name, (queryset, chunk) in reconciliation_sources().items()
     }
     read: dict[str, tuple[int, float]] = {}
     with psycopg.connect(url) as raw:
         raw.adapters.register_loader("jsonb", TextLoader)
-        for name, (sql, params) in statements.items():
+        for name, ((sql, params), chunk) in statements.items():
             rows = 0
             started = time.monotonic()
             with raw.cursor(name=f"bare_{name}") as cursor:
-                cursor.itersize = 2000
+                cursor.itersize = chunk
                 cursor.execute(sql, params)
                 for _row in cursor:
                     rows += 1

@@ -112,6 +112,9 @@ TEMPLATES = [
     },
 ]
 
+# a form refused for its CSRF token: the site's own page, in the interface language
+CSRF_FAILURE_VIEW = "motcua.core.views.csrf_failure"
+
 # MOTCUA_DATABASE_URL: a database URL such as postgres://user@127.0.0.1:5432/motcua.
 # Unset: SQLite at $MOTCUA_DATA_DIR/motcua.sqlite3, the embedded default.
 DATABASE_URL = env_str("MOTCUA_DATABASE_URL", "")

@@ -15,11 +15,16 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
 
-#: the officers' pages, whose errors keep the officers' header
+StrOrPromise = str | Promise
+
+#: the officers' pages, whose errors keep the officers' header (the path below the
+#: site's prefix, ``path_info``)
 OFFICE_PREFIX = "/can-bo/"
 
 _TITLES = {
@@ -44,13 +49,19 @@ class HomeView(TemplateView):
 
 def _error_page(request: HttpRequest, status: int) -> HttpResponse:
     title, advice = _TITLES[status]
-    officers = request.path.startswith(OFFICE_PREFIX)
+    return _page(request, status, title, advice)
+
+
+def _page(
+    request: HttpRequest, status: int, title: StrOrPromise, advice: StrOrPromise
+) -> HttpResponse:
+    officers = request.path_info.startswith(OFFICE_PREFIX)
     response = TemplateResponse(
         request,
         "core/error.html",
         {
             "base_template": "office/base.html" if officers else "base.html",
-            "home": OFFICE_PREFIX if officers else "/",
+            "home": reverse("office:home" if officers else "core:home"),
             "status": status,
             "title": title,
             "advice": advice,
@@ -77,5 +88,19 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 @requires_csrf_token
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its token, or with one of an ended session (``CSRF_FAILURE_VIEW``):
+    mostly a page left open past sign-out, or a sign-in on another tab."""
+    return _page(
+        request,
+        403,
+        _("The form could not be sent"),
+        _(
+            "The page was open too long, or you signed in or out on another tab. "
+            "Load the page again and send the form once more."
+        ),
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("core/500.html").render(), status=500)

@@ -104,8 +104,16 @@ class DashboardForm(DesignSystemFormMixin, forms.Form):
         empty (its figures would be the zero-denominator policy's alone)."""
         data = super().clean() or {}
         if not self.errors and self.chosen_period().start > self.today:
+            # beside the control that names it: the month or the quarter if the year is
+            # this one, else the year
+            kind = data.get("period")
+            field = (
+                kind
+                if kind in (MONTH, QUARTER) and data.get("year") == self.today.year
+                else "year"
+            )
             self.add_error(
-                "year",
+                field,
                 _("This period has not begun yet: choose one that starts by %(day)s.")
                 % {"day": f"{self.today:%d/%m/%Y}"},
             )
@@ -146,10 +154,11 @@ class DashboardForm(DesignSystemFormMixin, forms.Form):
 
     def report_month(self) -> Period:
         """The month of the monthly report: the chosen month, else the month that holds
-        the period's last day."""
+        the period's last day, or today for the period under way (a month not begun is
+        not reported)."""
         period = self.chosen_period()
         if period.kind != MONTH:
-            end = period.end
+            end = min(period.end, self.today)
             return period_of(
                 MONTH, year=end.year, month=end.month, quarter=1, today=end
             )

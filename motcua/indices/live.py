@@ -70,6 +70,7 @@ from motcua.indices.facts import (
 )
 from motcua.indices.formulas import is_on_time
 from motcua.indices.loader import (
+    CHUNK,
     WORKING_DAY_QUANTUM,
     every_dossier_facts,
     fact_sources,
@@ -83,6 +84,8 @@ from motcua.workdays.models import CalendarOverride, OfficeHours
 
 #: dossiers brought up to date per batch (eight reads: the facts and what they added; up to three writes)
 BATCH = 1000
+#: maintained cells read at a time by the reconciliation
+CELLS_CHUNK = BATCH * 10
 #: a read of the maintained figures first refreshes at most this many dossiers; more
 #: is left to ``motcua index refresh`` and reported as pending
 READ_REFRESH_LIMIT = 5000
@@ -611,14 +614,16 @@ def _kept_cells() -> QuerySet[IndexCell, tuple[Any, ...]]:
     )
 
 
-def reconciliation_sources() -> dict[str, QuerySet[Any]]:
-    """Every query :func:`reconcile` reads, by name: the facts of every dossier
-    (:func:`loader.fact_sources`), the kept rows and the maintained cells (the benchmark
-    reads the same SQL without the application, ``bench.index``)."""
+def reconciliation_sources() -> dict[str, tuple[QuerySet[Any], int]]:
+    """Every query :func:`reconcile` reads, by name, with the rows it fetches at a time:
+    the facts of every dossier (:func:`loader.fact_sources`), the kept rows and the
+    maintained cells (the benchmark reads the same SQL without the application,
+    ``bench.index``)."""
+    facts = fact_sources(Dossier.objects.all(), None).each()
     return {
-        **fact_sources(Dossier.objects.all(), None).each(),
-        "kept": _kept(),
-        "cells": _kept_cells(),
+        **{name: (queryset, CHUNK) for name, queryset in facts.items()},
+        "kept": (_kept(), BATCH),
+        "cells": (_kept_cells(), CELLS_CHUNK),
     }
 
 
@@ -697,7 +702,7 @@ def reconcile(*, repair: bool = False) -> Reconciliation:
         kept_cells = {
             (agency, bucket, indicator): (numerator, denominator)
             for bucket, agency, indicator, numerator, denominator in (
-                _kept_cells().iterator(chunk_size=BATCH * 10)
+                _kept_cells().iterator(chunk_size=CELLS_CHUNK)
             )
         }
     differences = [

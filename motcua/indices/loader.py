@@ -55,7 +55,7 @@ from motcua.workdays.selectors import calendar_for
 _M = TypeVar("_M", bound=Model)
 
 #: dossiers and events read per round trip while streaming
-_CHUNK = 2000
+CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -248,6 +248,8 @@ class FactSources:
     order: what a recomputation must read (the benchmark reads the same SQL without the
     application, ``bench.index``)."""
 
+    #: the procedure versions that return a document (the catalogue's results)
+    documents: QuerySet[Any]
     dossiers: QuerySet[Any]
     papers: QuerySet[Any]
     results: QuerySet[Any]
@@ -262,12 +264,16 @@ class FactSources:
 
 
 def fact_sources(handled: QuerySet[Dossier], end: dt.datetime | None) -> FactSources:
-    """The eight queries of the facts of ``handled``, with the history before ``end``
-    (all of it when ``None``)."""
+    """The queries of the facts of ``handled``, with the history before ``end`` (all of
+    it when ``None``): the catalogue's versions returning a document, and the eight
+    streamed in dossier order."""
     events = DossierEvent.objects.filter(dossier__in=handled.values("pk"))
     if end is not None:
         events = events.filter(at__lt=end)
     return FactSources(
+        documents=ResultDocument.objects.order_by()
+        .values_list("version_id", flat=True)
+        .distinct(),
         dossiers=handled.order_by("pk").values_list(
             "pk",
             "code",
@@ -343,24 +349,20 @@ def _facts(
     results, fees, petitions and dislikes, each aggregated per dossier; their online
     payments; their events), streamed in dossier order and merged, so neither queries
     nor memory grow with the number of dossiers."""
-    documents = set(
-        ResultDocument.objects.order_by()
-        .values_list("version_id", flat=True)
-        .distinct()
-    )
     sources = fact_sources(handled, end)
-    rows = sources.dossiers.iterator(chunk_size=_CHUNK)
-    papers = _Aligned(sources.papers.iterator(chunk_size=_CHUNK))
-    results = _Aligned(sources.results.iterator(chunk_size=_CHUNK))
-    fees = _Aligned(sources.fees.iterator(chunk_size=_CHUNK))
+    documents = set(sources.documents)
+    rows = sources.dossiers.iterator(chunk_size=CHUNK)
+    papers = _Aligned(sources.papers.iterator(chunk_size=CHUNK))
+    results = _Aligned(sources.results.iterator(chunk_size=CHUNK))
+    fees = _Aligned(sources.fees.iterator(chunk_size=CHUNK))
     payments = itertools.groupby(
-        sources.payments.iterator(chunk_size=_CHUNK), key=lambda row: row[0]
+        sources.payments.iterator(chunk_size=CHUNK), key=lambda row: row[0]
     )
     paid = next(payments, None)
-    petitions = _Aligned(sources.petitions.iterator(chunk_size=_CHUNK))
-    dislikes = _Aligned(sources.dislikes.iterator(chunk_size=_CHUNK))
+    petitions = _Aligned(sources.petitions.iterator(chunk_size=CHUNK))
+    dislikes = _Aligned(sources.dislikes.iterator(chunk_size=CHUNK))
     grouped = itertools.groupby(
-        sources.events.iterator(chunk_size=_CHUNK), key=lambda event: event.dossier_id
+        sources.events.iterator(chunk_size=CHUNK), key=lambda event: event.dossier_id
     )
     pending = next(grouped, None)
     for row in rows:
@@ -461,7 +463,7 @@ def petition_facts(
             "re_raised",
             "dossier_id",
         )
-        .iterator(chunk_size=_CHUNK)
+        .iterator(chunk_size=CHUNK)
     )
     for row in rows:
         yield PetitionFacts(

@@ -19,6 +19,7 @@ yours" and "not found" look the same (STYLE).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -37,20 +38,26 @@ def may_read_index(user: User, unit: Agency, *, on: dt.date | None = None) -> bo
 
 
 def readable_unit_ids(
-    user: User, *, on: dt.date | None = None
+    user: User,
+    *,
+    on: dt.date | None = None,
+    roles: Sequence[tuple[int, str]] | None = None,
 ) -> frozenset[int] | None:
     """The keys of the agencies ``user`` may read, by the rule of ``may_read_index``:
     ``None`` for every agency (a superuser, the provincial supervisor), the agencies a
     leader leads, none for anyone else. The one rule the dashboard (``units_readable_by``)
     and supervision (``office.supervision.supervision_scope``) read. The roles as the
     dossier chokepoint reads them (``dossiers.permissions.held_roles``): one query, none
-    for a superuser, none again on a page that has read them (``roles_read_once``)."""
+    for a superuser, none again on a page that has read them (``roles_read_once``), none
+    when given ``roles``, those ``held_roles`` answers for the day."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     if user.is_superuser:
         return None
     led: set[int] = set()
-    for agency, role in held_roles(user, on or timezone.localdate()):
+    if roles is None:
+        roles = held_roles(user, on or timezone.localdate())
+    for agency, role in roles:
         if role == Role.PROVINCIAL_SUPERVISOR:
             return None
         if role == Role.LEADER:

@@ -3,9 +3,10 @@
 The header shows a way to the counter only to those who serve one, and the ways to
 supervision and the 766 dashboard only to those they are open to (issue 10 §6: the
 provincial supervisor and the leaders), on every page, not only where a view thought of
-it. Each answer is worked out when the header first asks and kept for the request: on a
-page that reads the officer's roles (``dossiers.permissions.roles_read_once``, every
-officer's page) it costs no query; elsewhere one.
+it. The officer's roles are read once, when the header first asks, and kept for the
+request: on a page that has read them (``dossiers.permissions.roles_read_once``, every
+officer's page that only reads) that costs no query; on any other (an error page, a form
+shown again after a POST) one.
 """
 
 from __future__ import annotations
@@ -36,16 +37,18 @@ class HeaderLinks:
         )
 
     @cached_property
+    def _roles(self) -> list[tuple[int, str]]:
+        """The officer's roles today, read once for every answer (none more when the
+        page has read them, ``roles_read_once``)."""
+        if not self._officer():
+            return []
+        return held_roles(self._user, timezone.localdate())  # type: ignore[arg-type]
+
+    @cached_property
     def counter(self) -> bool:
         """They hold the counter officer's role today (the counter's own pages check the
         counter's dates too, ``office.counter_selectors.counters_of``)."""
-        if not self._officer():
-            return False
-        today = timezone.localdate()
-        return any(
-            role == Role.COUNTER_OFFICER
-            for _agency, role in held_roles(self._user, today)  # type: ignore[arg-type]
-        )
+        return any(role == Role.COUNTER_OFFICER for _agency, role in self._roles)
 
     @cached_property
     def supervise(self) -> bool:
@@ -53,7 +56,7 @@ class HeaderLinks:
         theirs to read (``indices.permissions.readable_unit_ids``, the rule of both)."""
         if not self._officer():
             return False
-        units = readable_unit_ids(self._user)  # type: ignore[arg-type]
+        units = readable_unit_ids(self._user, roles=self._roles)  # type: ignore[arg-type]
         return units is None or bool(units)
 
     @cached_property

@@ -10,6 +10,11 @@ def _fails(_request):
     raise RuntimeError("a fault the page did not expect")
 
 
+def broken_context(_request):
+    """A context processor that fails: the 500 page must not need one."""
+    raise RuntimeError("a context processor's fault")
+
+
 urlpatterns = [
     path("hong/", _fails),
     path("can-bo/hong/", _fails),

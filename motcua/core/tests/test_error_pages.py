@@ -3,6 +3,7 @@ the part of the site they answer for and a way back; the API keeps its JSON."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -72,6 +73,12 @@ def test_the_api_keeps_its_json_404():
 
 def test_a_fault_is_a_500_page_that_needs_no_context(settings):
     settings.ROOT_URLCONF = "motcua.core.tests.error_urls"
+    # every context processor fails: a page that used the request's context would too
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["context_processors"].append(
+        "motcua.core.tests.error_urls.broken_context"
+    )
+    settings.TEMPLATES = templates
     for url in ("/hong/", "/can-bo/hong/"):
         answer = _client().get(url)
         assert answer.status_code == 500, url
@@ -80,3 +87,15 @@ def test_a_fault_is_a_500_page_that_needs_no_context(settings):
         # nothing of the fault is shown
         assert "RuntimeError" not in html
         assert "expect" not in html
+
+
+def test_a_form_refused_for_its_token_says_what_to_do():
+    officer = OfficerFactory.create()
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = "vi"
+    client.force_login(officer)
+    answer = client.post("/can-bo/doi-mat-khau/", {"old_password": "x"})
+    assert answer.status_code == 403
+    html = answer.content.decode()
+    assert "Không gửi được biểu mẫu" in html
+    assert "Đăng xuất" in html  # the officers' header

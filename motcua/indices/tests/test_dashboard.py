@@ -34,9 +34,11 @@ import io
 import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -58,6 +60,7 @@ from motcua.indices.dashboard import (
     deadlines,
     month_period,
 )
+from motcua.indices.forms import DashboardForm
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.tests.test_index import _finish, _receive
 from motcua.ratings.choices import EvaluationChannel, Verdict
@@ -835,3 +838,72 @@ def test_a_closed_unit_asked_for_is_the_one_the_list_shows(rated):
     )
     assert answer.status_code == 200
     assert _chosen_unit(answer) == closed.identifier
+
+
+def _form(query: dict[str, str], today: dt.date) -> DashboardForm:
+    return DashboardForm(QueryDict(urlencode(query)), units=[], today=today)
+
+
+MAY_10 = dt.date(2026, 5, 10)
+
+
+@pytest.mark.parametrize(
+    ("today", "query", "refused_at"),
+    [
+        (MAY_10, {"period": "now"}, None),
+        (MAY_10, {"period": "year", "year": "2026"}, None),
+        (MAY_10, {"period": "quarter", "year": "2026", "quarter": "2"}, None),
+        (MAY_10, {"period": "month", "year": "2026", "month": "5"}, None),
+        (MAY_10, {"period": "month", "year": "2026", "month": "6"}, "month"),
+        (MAY_10, {"period": "quarter", "year": "2026", "quarter": "3"}, "quarter"),
+        (MAY_10, {"period": "year", "year": "2027"}, "year"),
+        (MAY_10, {"period": "month", "year": "2027", "month": "1"}, "year"),
+        # the first day of a period has begun it
+        (dt.date(2026, 6, 1), {"period": "month", "year": "2026", "month": "6"}, None),
+        (
+            dt.date(2026, 7, 1),
+            {"period": "quarter", "year": "2026", "quarter": "3"},
+            None,
+        ),
+        (
+            dt.date(2026, 6, 30),
+            {"period": "quarter", "year": "2026", "quarter": "3"},
+            "quarter",
+        ),
+    ],
+)
+def test_a_period_begun_by_today_is_read_and_one_not_begun_refused_beside_its_control(
+    today, query, refused_at
+):
+    form = _form(query, today)
+    if refused_at is None:
+        assert form.is_valid(), form.errors
+    else:
+        assert not form.is_valid()
+        assert form.errors == {
+            # the site's language outside a request: Vietnamese
+            refused_at: [
+                "Kỳ này chưa bắt đầu: chọn một kỳ bắt đầu không muộn hơn ngày "
+                f"{today:%d/%m/%Y}."
+            ]
+        }
+
+
+@pytest.mark.parametrize(
+    ("query", "month"),
+    [
+        # the period under way is reported for the month it has reached, not its last
+        ({"period": "year", "year": "2026"}, (2026, 5)),
+        ({"period": "quarter", "year": "2026", "quarter": "2"}, (2026, 5)),
+        ({"period": "now"}, (2026, 5)),
+        # a past one for its last month; a month for itself
+        ({"period": "year", "year": "2025"}, (2025, 12)),
+        ({"period": "quarter", "year": "2026", "quarter": "1"}, (2026, 3)),
+        ({"period": "month", "year": "2026", "month": "2"}, (2026, 2)),
+    ],
+)
+def test_the_monthly_report_is_of_a_month_begun(query, month):
+    form = _form(query, MAY_10)
+    assert form.is_valid(), form.errors
+    chosen = form.report_month()
+    assert (chosen.start.year, chosen.start.month) == month

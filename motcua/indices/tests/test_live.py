@@ -400,7 +400,7 @@ def test_the_benchmark_s_bare_read_reads_what_the_reconciliation_reads(world):
     sources = live.reconciliation_sources()
     assert list(read) == list(sources)
     assert {name: rows for name, (rows, _s) in read.items()} == {
-        name: queryset.count() for name, queryset in sources.items()
+        name: queryset.count() for name, (queryset, _chunk) in sources.items()
     }
     found = live.reconcile()
     assert found.clean

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from motcua.accounts.models import RoleAssignment
 from motcua.dossiers import services
 from motcua.dossiers.tests.world import build_world
 
@@ -47,3 +50,20 @@ def test_each_way_in_the_header_is_shown_to_those_it_is_open_to_on_every_page():
     pages = ("/can-bo/", f"/can-bo/ho-so/{dossier.code}/", "/can-bo/phe-duyet/")
     for url in (*pages, SUPERVISION, DASHBOARD):
         assert _header_ways(leader, url) == {SUPERVISION, DASHBOARD}, url
+
+
+def _roles_read(client: Client, url: str) -> int:
+    table = RoleAssignment._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return sum(table in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_header_reads_the_roles_once_for_both_its_answers():
+    world = build_world()
+    leader = _client(world.leader)
+    # a page that reads them (the queue, in roles_read_once): the header reads nothing
+    assert _roles_read(leader, "/can-bo/") == 1
+    # an error page, which read none: the header reads them once for the counter's way
+    # and supervision's
+    assert _roles_read(leader, "/can-bo/khong-co-trang-nay/") == 1
