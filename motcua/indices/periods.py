@@ -155,7 +155,25 @@ def resolve_period(
     *, period: str | None, start: str | None, end: str | None, spelling: Spelling
 ) -> tuple[dt.date, dt.date]:
     """The first and last day asked for: a period, or both ends of a range (never both
-    ways at once), the range's end not before its start."""
+    ways at once), the range's end not before its start, its start not after today (a
+    period not begun has nothing to measure: its figures would be the zero-denominator
+    policies' alone; the dashboard refuses it too, ``forms.DashboardForm``)."""
+    first, last = _asked_period(period=period, start=start, end=end, spelling=spelling)
+    day = today()
+    if first > day:
+        raise QueryError(
+            spelling.period if period is not None else spelling.start,
+            _(
+                "the period has not begun: it starts on %(start)s, after today %(today)s."
+            )
+            % {"start": f"{first:%d/%m/%Y}", "today": f"{day:%d/%m/%Y}"},
+        )
+    return first, last
+
+
+def _asked_period(
+    *, period: str | None, start: str | None, end: str | None, spelling: Spelling
+) -> tuple[dt.date, dt.date]:
     if period is not None:
         if start is not None or end is not None:
             raise QueryError(

@@ -25,6 +25,7 @@ from motcua.accounts.tests.factories import (
 )
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.world import World
+from motcua.indices import periods
 from motcua.indices.models import IndicatorDefinition
 from motcua.indices.periods import as_json
 from motcua.indices.selectors import compute_index, rank_among_siblings
@@ -220,6 +221,8 @@ def test_anonymous_gets_401(world):
         ),
         ({"unit": "000.00.51.H15", "period": "2026-03", "unit_id": "1"}, "unit_id"),
         ({"unit": "000.00.51.H15", "period": "2026-03-01-2026-03-31"}, "period"),
+        ({"unit": "000.00.51.H15", "period": "2099-Q1"}, "period"),
+        ({"unit": "000.00.51.H15", "from": "01/01/2099", "to": "31/01/2099"}, "from"),
     ],
 )
 def test_bad_input_is_400_naming_the_parameter(world, query, named):
@@ -244,6 +247,17 @@ def test_the_refusal_says_why(world):
         **{"from": "31/03/2026", "to": "01/03/2026"},
     ).json()
     assert body["details"] == {"to": ["01/03/2026 is before from 31/03/2026."]}
+    body = _get(supervisor, unit=world.commune.identifier, period="2099").json()
+    assert body["details"] == {
+        "period": [
+            "the period has not begun: it starts on 01/01/2099, after today "
+            f"{periods.today():%d/%m/%Y}."
+        ]
+    }
+    # the period under way is read
+    this_year = str(periods.today().year)
+    answer = _get(supervisor, unit=world.commune.identifier, period=this_year)
+    assert answer.status_code == 200
 
 
 def test_definitions_that_do_not_add_up_are_400_naming_them(world):

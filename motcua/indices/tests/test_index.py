@@ -407,6 +407,12 @@ def test_the_command_without_json_prints_a_table(march):
         (["--unit", "000.00.51.H15", "--period", "2026-Q5"], "--period"),
         (["--unit", "000.00.51.H15", "--period", "March"], "--period"),
         (["--unit", "000.00.51.H15", "--period", "1900"], "--period"),
+        # not begun: nothing to measure
+        (["--unit", "000.00.51.H15", "--period", "2099"], "--period"),
+        (
+            ["--unit", "000.00.51.H15", "--from", "01/01/2099", "--to", "31/01/2099"],
+            "--from",
+        ),
         (["--unit", "000.00.51.H15"], "--period"),
         (
             ["--unit", "000.00.51.H15", "--period", "2026", "--from", "01/03/2026"],
