@@ -46,8 +46,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_index_bench"
-#: the reconciliation's reads of what was kept, beside those of the raw facts
-KEPT = frozenset({"kept", "cells"})
 
 
 def say(text: str = "") -> None:
@@ -417,9 +415,8 @@ def bare_read(url: str) -> dict[str, tuple[int, float]]:
     (``live.reconciliation_sources``: the facts' queries, the kept rows, the cells),
     fetched through psycopg alone on a connection of its own (server-side cursors of as
     many rows at a time as the reconciliation's, tuples, psycopg's own loaders but for
-    ``jsonb``, left as
-    text, as Django reads it before its field parses it; no Django, no judgement). Per
-    query, the rows read and the seconds."""
+    ``jsonb``, left as text, as Django reads it before its field parses it; no Django,
+    no judgement). Per query, the rows read and the seconds."""
     import psycopg
     from django.db import connection
     from psycopg.types.string import TextLoader
@@ -517,6 +514,7 @@ def main(argv: list[str] | None = None) -> None:
     from motcua.agencies.models import Agency
     from motcua.indices import live
     from motcua.indices.facts import period_moments
+    from motcua.indices.loader import FactSources
     from motcua.indices.models import IndexedDossier
     from motcua.indices.selectors import compute_index, compute_indexes
 
@@ -552,8 +550,9 @@ def main(argv: list[str] | None = None) -> None:
         read = bare_read(args.pg_url)
         figures["bare_read"] = read
         figures["bare_read_s"] = sum(seconds for _rows, seconds in read.values())
+        facts = set(FactSources.__dataclass_fields__)
         figures["bare_read_facts_s"] = sum(
-            seconds for name, (_rows, seconds) in read.items() if name not in KEPT
+            seconds for name, (_rows, seconds) in read.items() if name in facts
         )
         say(
             "  the same rows read bare (psycopg alone): "

@@ -372,8 +372,8 @@ def overview(
 def _note(score: Any) -> str:
     if score.no_data:
         return _("No data yet")
-    if score.value is not None:
-        # 2.2: a mean, not a ratio (the table leaves its ratio empty)
+    if score.indicator == Indicator.AVERAGE_TIME and score.value is not None:
+        # a mean, not a ratio (the table leaves its ratio empty)
         return _("Mean: %(days)s working days") % {
             "days": number_format(score.value, 2)
         }

@@ -345,10 +345,11 @@ def _facts(
     handled: QuerySet[Dossier], end: dt.datetime | None
 ) -> Iterator[DossierFacts]:
     """The facts of ``handled``, with the history before ``end`` (all of it when
-    ``None``): the eight queries of :func:`fact_sources` (the dossiers; their papers,
-    results, fees, petitions and dislikes, each aggregated per dossier; their online
-    payments; their events), streamed in dossier order and merged, so neither queries
-    nor memory grow with the number of dossiers."""
+    ``None``): the queries of :func:`fact_sources`, the catalogue's versions returning a
+    document, then eight streamed in dossier order (the dossiers; their papers, results,
+    fees, petitions and dislikes, each aggregated per dossier; their online payments;
+    their events) and merged, so neither queries nor memory grow with the number of
+    dossiers."""
     sources = fact_sources(handled, end)
     documents = set(sources.documents)
     rows = sources.dossiers.iterator(chunk_size=CHUNK)

@@ -3,6 +3,12 @@ officers' prefix and outside it."""
 
 from django.urls import path
 
+from motcua.urls import (  # noqa: F401 - the handlers are read from the URLconf
+    handler400,
+    handler403,
+    handler404,
+    handler500,
+)
 from motcua.urls import urlpatterns as site
 
 
@@ -20,8 +26,3 @@ urlpatterns = [
     path("can-bo/hong/", _fails),
     *site,
 ]
-
-handler400 = "motcua.core.views.bad_request"
-handler403 = "motcua.core.views.permission_denied"
-handler404 = "motcua.core.views.page_not_found"
-handler500 = "motcua.core.views.server_error"
